@@ -1,0 +1,91 @@
+/**
+ * Typed errors. Everything this client throws on purpose is a DockerError, so callers can catch one class
+ * and switch on the subclass (or on `code`) without parsing message text.
+ */
+export class DockerError extends Error {
+  /** Stable machine-readable kind. */
+  readonly code: string = 'DOCKER_ERROR';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The engine answered with an HTTP error status. `message` is the daemon's own text, verbatim. */
+export class DockerApiError extends DockerError {
+  override readonly code = 'DOCKER_API_ERROR';
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly path: string,
+    /** The daemon's message, verbatim (`{"message": …}` body, or the raw body text). */
+    readonly daemonMessage: string,
+  ) {
+    super(`${method} ${path} → ${status}: ${daemonMessage}`);
+  }
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+  get isConflict(): boolean {
+    return this.status === 409;
+  }
+}
+
+/** The engine could not be reached (socket missing, connection refused, TLS failure, …). */
+export class DockerConnectionError extends DockerError {
+  override readonly code = 'DOCKER_CONNECTION_ERROR';
+  constructor(
+    /** Socket path or host:port that was dialled. */
+    readonly target: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot connect to the Docker engine at ${target}: ${message}`, options);
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class DockerAbortError extends DockerError {
+  override readonly code = 'DOCKER_ABORTED';
+  constructor(message = 'the operation was aborted', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The client's `timeout` elapsed before the engine finished answering. */
+export class DockerTimeoutError extends DockerError {
+  override readonly code = 'DOCKER_TIMEOUT';
+  constructor(readonly timeoutMs: number, what: string) {
+    super(`${what} timed out after ${timeoutMs} ms`);
+  }
+}
+
+/** A streamed operation (pull, push, build, import, load) reported failure in its body (HTTP 200). */
+export class DockerStreamError extends DockerError {
+  override readonly code = 'DOCKER_STREAM_ERROR';
+  constructor(
+    readonly operation: string,
+    /** The daemon's error text, verbatim. */
+    readonly daemonMessage: string,
+    /** The `errorDetail` object of the failing line, when the daemon sent one. */
+    readonly detail?: { code?: number; message?: string },
+  ) {
+    super(`${operation} failed: ${daemonMessage}`);
+  }
+}
+
+/** The engine speaks an API older than this client supports. */
+export class DockerVersionError extends DockerError {
+  override readonly code = 'DOCKER_UNSUPPORTED_VERSION';
+  constructor(
+    readonly engineVersion: string,
+    readonly minimumVersion: string,
+  ) {
+    super(`the engine speaks API v${engineVersion}, but docker-engine-client needs at least v${minimumVersion}`);
+  }
+}
+
+/** Bad input caught before any request was sent (bad reference, unknown filter key, bad option, bad env). */
+export class DockerInputError extends DockerError {
+  override readonly code = 'DOCKER_INPUT_ERROR';
+}
