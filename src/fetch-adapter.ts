@@ -1,0 +1,125 @@
+/**
+ * A fetch-compatible adapter over undici's dispatcher API, for openapi-fetch.
+ *
+ * openapi-fetch only needs a small part of Request/Response: it builds a Request from (url, init), hands it to
+ * `fetch`, then reads status, ok, headers.get() and text()/json()/body. Real WHATWG Request/Response objects
+ * cost a web-stream per body and header copies on every call, and undici's fetch follows redirects by buffering
+ * upload bodies. This adapter keeps openapi-fetch's typing but sends each call with `dispatcher.request()`:
+ * request bodies go out as they were given (string, bytes, Node stream, async iterable — never re-buffered) and
+ * response bodies stay undici's Node readable until someone asks for a web stream.
+ */
+import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+
+/** What openapi-fetch constructs with `new Request(url, init)`; stores its input, nothing more. */
+export class LiteRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: unknown;
+  readonly signal: AbortSignal | undefined;
+  constructor(url: string, init: { method?: string; headers?: Headers; body?: unknown; signal?: AbortSignal | null } = {}) {
+    this.url = url;
+    this.method = (init.method ?? 'GET').toUpperCase();
+    this.headers = init.headers ?? new Headers();
+    this.body = init.body ?? undefined;
+    this.signal = init.signal ?? undefined;
+  }
+}
+
+/** Read-only Headers view over undici's lower-cased raw header object (no copy). */
+export class LiteHeaders {
+  constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
+  get(name: string): string | null {
+    const v = this.raw[name.toLowerCase()];
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+  }
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+  forEach(cb: (value: string, key: string) => void): void {
+    for (const [k, v] of this.entries()) cb(v, k);
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const k of Object.keys(this.raw).sort()) {
+      const v = this.get(k);
+      if (v !== null) yield [k, v];
+    }
+  }
+  *keys(): IterableIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+  *values(): IterableIterator<string> {
+    for (const [, v] of this.entries()) yield v;
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+  getSetCookie(): string[] {
+    const v = this.raw['set-cookie'];
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
+  }
+}
+
+type UndiciBody = Dispatcher.ResponseData['body'];
+
+/** The Response subset openapi-fetch and callers use, over an undici response. */
+export class LiteResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: LiteHeaders;
+  readonly url: string;
+  readonly statusText = '';
+  readonly redirected = false;
+  readonly type = 'basic';
+  private webBody: ReadableStream<Uint8Array> | undefined;
+  constructor(
+    private readonly data: Dispatcher.ResponseData,
+    url: string,
+  ) {
+    this.status = data.statusCode;
+    this.ok = data.statusCode >= 200 && data.statusCode < 300;
+    this.headers = new LiteHeaders(data.headers);
+    this.url = url;
+  }
+  /** undici's Node readable body: the fast path for this client's own stream handling. */
+  get nodeBody(): UndiciBody {
+    return this.data.body;
+  }
+  get body(): ReadableStream<Uint8Array> {
+    this.webBody ??= Readable.toWeb(this.data.body) as unknown as ReadableStream<Uint8Array>;
+    return this.webBody;
+  }
+  get bodyUsed(): boolean {
+    return this.data.body.bodyUsed;
+  }
+  text(): Promise<string> {
+    return this.data.body.text();
+  }
+  json(): Promise<unknown> {
+    return this.data.body.json();
+  }
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.data.body.arrayBuffer();
+  }
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.data.body.arrayBuffer());
+  }
+  blob(): Promise<Blob> {
+    return this.data.body.blob();
+  }
+  formData(): Promise<never> {
+    return Promise.reject(new TypeError('formData() is not supported by the Docker Engine API client'));
+  }
+  clone(): never {
+    throw new TypeError('Response.clone() is not supported: the body is a stream read once');
+  }
+}
+
+/** Is this a request body undici can send as it is (no JSON encoding)? */
+export function isStreamBody(body: unknown): boolean {
+  return (
+    body instanceof Readable ||
+    (typeof body === 'object' && body !== null && (Symbol.asyncIterator in body || typeof (body as ReadableStream).getReader === 'function'))
+  );
+}
