@@ -9,6 +9,8 @@ import { LiteRequest } from './fetch-adapter.js';
 import { DEFAULT_HOST, optionsFromEnv, parseApiVersion, parseHost, type TlsOptions } from './host.js';
 import { Transport } from './transport.js';
 import { CLIENT_VERSION } from './meta.js';
+import { Images } from './images.js';
+import { Builder } from './builder.js';
 
 export type DockerApi = Client<paths, `${string}/${string}`>;
 
@@ -44,6 +46,10 @@ export class DockerClient {
   readonly api: DockerApi;
   /** @internal the connection; resource modules use it for streaming bodies. */
   readonly transport: Transport;
+  /** Image operations: list, inspect, pull, push, build, save, load, … */
+  readonly images: Images;
+  /** Build cache operations. */
+  readonly builder: Builder;
 
   constructor(options: DockerClientOptions = {}) {
     const { host, socketPath, tls, timeout } = options;
@@ -66,6 +72,8 @@ export class DockerClient {
       fetch: this.transport.fetch as unknown as (input: Request) => Promise<Response>,
       Request: LiteRequest as unknown as typeof Request,
     });
+    this.images = new Images(this);
+    this.builder = new Builder(this);
   }
 
   /** A client configured like the docker CLI: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION. */
