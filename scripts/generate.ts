@@ -61,6 +61,8 @@ export async function generate(openapiDir = join(ROOT, 'openapi')): Promise<Reco
   const binaryType = ts.factory.createTypeReferenceNode(BINARY_BODY);
   const ast = await openapiTS(openapi as any, {
     emptyObjectsUnknown: true,
+    // A `default` does not make a property required: request bodies (e.g. HostConfig.Memory) must stay optional.
+    defaultNonNullable: false,
     alphabetize: false,
     silent: true,
     transform(schema, options) {

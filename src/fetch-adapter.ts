@@ -76,6 +76,8 @@ export class LiteResponse {
   constructor(
     private readonly data: Dispatcher.ResponseData,
     url: string,
+    /** Maps a failure while reading the body (abort, timeout, reset) to the client's typed errors. */
+    private readonly mapError: (err: unknown) => Error = (err) => err as Error,
   ) {
     this.status = data.statusCode;
     this.ok = data.statusCode >= 200 && data.statusCode < 300;
@@ -94,20 +96,23 @@ export class LiteResponse {
     return this.data.body.bodyUsed;
   }
   text(): Promise<string> {
-    return this.data.body.text();
+    return this.data.body.text().catch(this.rethrow);
   }
   json(): Promise<unknown> {
-    return this.data.body.json();
+    return this.data.body.json().catch(this.rethrow);
   }
   arrayBuffer(): Promise<ArrayBuffer> {
-    return this.data.body.arrayBuffer();
+    return this.data.body.arrayBuffer().catch(this.rethrow);
   }
   async bytes(): Promise<Uint8Array> {
-    return new Uint8Array(await this.data.body.arrayBuffer());
+    return new Uint8Array(await this.arrayBuffer());
   }
   blob(): Promise<Blob> {
-    return this.data.body.blob();
+    return this.data.body.blob().catch(this.rethrow);
   }
+  private readonly rethrow = (err: unknown): never => {
+    throw this.mapError(err);
+  };
   formData(): Promise<never> {
     return Promise.reject(new TypeError('formData() is not supported by the Docker Engine API client'));
   }

@@ -122,7 +122,7 @@ export class Transport {
         body: body as Dispatcher.DispatchOptions['body'],
         signal: req.signal,
       });
-      return new LiteResponse(data, this.origin + path);
+      return new LiteResponse(data, this.origin + path, (err) => this.mapError(err, req.signal));
     } catch (err) {
       throw this.mapError(err, req.signal);
     }
