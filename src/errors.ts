@@ -89,3 +89,32 @@ export class DockerVersionError extends DockerError {
 export class DockerInputError extends DockerError {
   override readonly code = 'DOCKER_INPUT_ERROR';
 }
+
+/**
+ * The engine's answer broke the API's wire format (e.g. a progress stream line that is not JSON). Distinct from
+ * DockerStreamError, which carries a failure the daemon itself reported.
+ */
+export class DockerProtocolError extends DockerError {
+  override readonly code = 'DOCKER_PROTOCOL_ERROR';
+}
+
+/**
+ * A filter key the endpoint does not document, or a value of the wrong type. TypeScript rejects these at compile
+ * time; this is the runtime check for JavaScript callers. It extends TypeError (not DockerError) because it is a
+ * programming error of the same kind as calling a function with the wrong argument type.
+ */
+export class DockerFilterError extends TypeError {
+  readonly code = 'DOCKER_INVALID_FILTER';
+  constructor(
+    /** The operation whose filters were given, e.g. `images.list`. */
+    readonly endpoint: string,
+    /** The offending key. */
+    readonly key: string,
+    /** The keys this endpoint accepts. */
+    readonly allowed: readonly string[],
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
