@@ -1,0 +1,18 @@
+/** The published shape: one build gives CommonJS and ESM entry points, both with type declarations. */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..');
+
+test('npm run build produces loadable CJS and ESM entry points with .d.ts', () => {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'pipe' });
+  for (const flavour of ['cjs', 'esm']) {
+    expect(existsSync(join(ROOT, 'dist', flavour, 'src', 'index.js'))).toBe(true);
+    expect(existsSync(join(ROOT, 'dist', flavour, 'src', 'index.d.ts'))).toBe(true);
+  }
+  const probe = (code: string, esm: boolean) =>
+    execFileSync(process.execPath, [...(esm ? ['--input-type=module'] : []), '-e', code], { cwd: ROOT, encoding: 'utf8' }).trim();
+  expect(probe("const m = require('docker-engine-client'); console.log(typeof m.DockerClient, m.MAX_API_VERSION)", false)).toBe('function 1.55');
+  expect(probe("const m = await import('docker-engine-client'); console.log(typeof m.DockerClient, m.MAX_API_VERSION)", true)).toBe('function 1.55');
+});

@@ -1,0 +1,181 @@
+/**
+ * The spine against the real engine: negotiation, raw typed calls on three resources, typed errors,
+ * abort. The only fake is a loopback HTTP server posing as an engine older than we support (no such
+ * engine exists on this machine).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DockerAbortError,
+  DockerApiError,
+  DockerClient,
+  DockerConnectionError,
+  DockerError,
+  DockerVersionError,
+  MAX_API_VERSION,
+} from '../src/index';
+import { baseImage, engineHost } from './helpers/env';
+
+let docker: DockerClient;
+
+beforeAll(() => {
+  docker = new DockerClient({ host: engineHost() });
+});
+afterAll(() => docker.close());
+
+describe('version negotiation', () => {
+  test('settles on min(engine, client max) and prefixes every request with it', async () => {
+    const ping = await docker.ping();
+    expect(ping.apiVersion).toMatch(/^1\.\d+$/);
+    const expected = Number(ping.apiVersion!.split('.')[1]) <= Number(MAX_API_VERSION.split('.')[1]) ? ping.apiVersion : MAX_API_VERSION;
+    expect(await docker.negotiate()).toBe(expected);
+    const { response } = await docker.api.GET('/images/json');
+    expect(new URL(response.url).pathname).toBe(`/v${expected}/images/json`);
+  });
+
+  test('negotiates lazily on the first call when negotiate() was never called', async () => {
+    const fresh = new DockerClient({ host: engineHost() });
+    expect(fresh.apiVersion).toBeUndefined();
+    const { response } = await fresh.api.GET('/_ping');
+    expect(response.status).toBe(200);
+    expect(new URL(response.url).pathname).toBe(`/v${fresh.apiVersion}/_ping`);
+    await fresh.close();
+  });
+
+  test('an explicit apiVersion skips negotiation and is used as given', async () => {
+    const forced = new DockerClient({ host: engineHost(), apiVersion: '1.40' });
+    expect(forced.apiVersion).toBe('1.40');
+    const v = await forced.version();
+    expect(v.ApiVersion).toMatch(/^1\.\d+$/);
+    const { response } = await forced.api.GET('/version');
+    expect(new URL(response.url).pathname).toBe('/v1.40/version');
+    await forced.close();
+  });
+
+  describe('an engine below 1.40', () => {
+    let server: Server;
+    let seen: string[];
+    beforeAll(async () => {
+      seen = [];
+      server = createServer((req, res) => {
+        seen.push(req.url ?? '');
+        res.setHeader('Api-Version', '1.39');
+        res.end('OK');
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    });
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    test('is rejected with an error naming both versions, before any versioned request', async () => {
+      const old = new DockerClient({ host: `tcp://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      const err = await old.info().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DockerVersionError);
+      expect((err as DockerVersionError).engineVersion).toBe('1.39');
+      expect((err as Error).message).toMatch(/v1\.39.*at least v1\.40/);
+      expect(seen).toEqual(['/_ping']);
+      await old.close();
+    });
+  });
+});
+
+describe('typed raw calls through docker.api', () => {
+  test('images: GET /images/{name}/json', async () => {
+    const { data, error } = await docker.api.GET('/images/{name}/json', { params: { path: { name: baseImage() } } });
+    expect(error).toBeUndefined();
+    expect(data?.Id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(data?.RepoTags).toContain(baseImage());
+  });
+
+  test('containers: create, list with filters, remove', async () => {
+    const name = `dec-spine-${process.pid}`;
+    const created = await docker.api.POST('/containers/create', {
+      params: { query: { name } },
+      body: { Image: baseImage(), Cmd: ['true'], HostConfig: { NetworkMode: 'none' }, Labels: { 'dec.test': 'spine' } },
+    });
+    expect(created.response.status).toBe(201);
+    const id = created.data!.Id;
+    try {
+      const list = await docker.api.GET('/containers/json', {
+        params: { query: { all: true, filters: JSON.stringify({ label: ['dec.test=spine'] }) } },
+      });
+      expect(list.data?.map((c) => c.Id)).toEqual([id]);
+      expect(list.data?.[0].Names).toEqual([`/${name}`]);
+    } finally {
+      const del = await docker.api.DELETE('/containers/{id}', { params: { path: { id }, query: { force: true } } });
+      expect(del.response.status).toBe(204);
+    }
+  });
+
+  test('system: version and info through the high-level calls', async () => {
+    const [v, info] = await Promise.all([docker.version(), docker.info()]);
+    expect(v.Os).toBe('linux');
+    expect(typeof v.Version).toBe('string');
+    expect(info.OSType).toBe('linux');
+    expect(info.Images).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('typed errors', () => {
+  test('404 carries status, method, path and the daemon message verbatim', async () => {
+    const err = await docker.api
+      .GET('/images/{name}/json', { params: { path: { name: 'dec-no-such-image:nope' } } })
+      .then(({ error, response }) => ({ error, status: response.status }));
+    expect(err.status).toBe(404);
+    expect((err.error as { message: string }).message).toMatch(/no such image/i);
+
+    const { unwrap } = await import('../src/call.js');
+    const thrown = await unwrap('GET', docker.api.GET('/images/{name}/json', { params: { path: { name: 'dec-no-such-image:nope' } } })).catch(
+      (e: unknown) => e,
+    );
+    expect(thrown).toBeInstanceOf(DockerApiError);
+    expect(thrown).toBeInstanceOf(DockerError);
+    const api = thrown as DockerApiError;
+    expect(api.status).toBe(404);
+    expect(api.isNotFound).toBe(true);
+    expect(api.method).toBe('GET');
+    expect(api.path).toBe(`/v${docker.apiVersion}/images/dec-no-such-image:nope/json`);
+    expect(api.daemonMessage).toBe((err.error as { message: string }).message);
+  });
+
+  test('engine absent: a connection error naming the socket, without hanging', async () => {
+    const socket = `/tmp/dec-absent-${process.pid}.sock`;
+    const absent = new DockerClient({ socketPath: socket });
+    const err = await absent.ping().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DockerConnectionError);
+    expect((err as DockerConnectionError).target).toBe(socket);
+    expect((err as Error).message).toContain(socket);
+    await absent.close();
+  });
+
+  test('closed client refuses calls with a connection error', async () => {
+    const c = new DockerClient({ host: engineHost() });
+    await c.close();
+    await expect(c.ping()).rejects.toThrow(/client was closed/);
+  });
+});
+
+describe('abort', () => {
+  test('an already-aborted signal rejects before anything is sent', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(docker.info({ signal: ac.signal })).rejects.toBeInstanceOf(DockerAbortError);
+    await expect(docker.api.GET('/info', { signal: ac.signal })).rejects.toBeInstanceOf(DockerAbortError);
+  });
+
+  test('aborting during a call rejects with an abort error', async () => {
+    const created = await docker.api.POST('/containers/create', {
+      body: { Image: baseImage(), Cmd: ['sleep', '30'], HostConfig: { NetworkMode: 'none' } },
+    });
+    const id = created.data!.Id;
+    try {
+      await docker.api.POST('/containers/{id}/start', { params: { path: { id } } });
+      const ac = new AbortController();
+      // The wait call blocks until the container exits (30 s); abort it once it is in flight.
+      const waiting = docker.api.POST('/containers/{id}/wait', { params: { path: { id } }, signal: ac.signal });
+      setTimeout(() => ac.abort(), 300);
+      await expect(waiting).rejects.toBeInstanceOf(DockerAbortError);
+    } finally {
+      await docker.api.DELETE('/containers/{id}', { params: { path: { id }, query: { force: true } } });
+    }
+  });
+});
