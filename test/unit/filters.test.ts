@@ -94,6 +94,6 @@ describe('encodeFilters', () => {
   it('rejects a non-object and an unknown endpoint', () => {
     expect(() => encodeFilters('images.list', 'dangling=true' as never)).toThrow(/images\.list filters must be an object, got "dangling=true"/);
     expect(() => encodeFilters('images.list', [] as never)).toThrow(DockerFilterError);
-    expect(() => encodeFilters('containers.list' as never, {})).toThrow(/no filters are defined for "containers.list"/);
+    expect(() => encodeFilters('containers.list' as never, {} as never)).toThrow(/no filters are defined for "containers.list"/);
   });
 });
