@@ -1,0 +1,71 @@
+/**
+ * npm run spec:diff -- [--json] <old> <new>
+ *
+ * Compares two Engine API specs and prints what moved, as sorted Markdown (or JSON with --json).
+ * <old>/<new> are API versions (`1.54`, looked up in openapi/ then ../shared/specs/) or file paths.
+ * Exit status: 0 no API changes, 1 changes, 2 bad input (one line on stderr), 3 a bug in this tool.
+ *
+ * Hand-written rather than an npm differ: the report must name each changed model once (tools that
+ * dereference first repeat a model's change at every use), read Swagger 2.0 parameters (collectionFormat,
+ * x-nullable, x-deprecated) and the Engine spec's "Deprecated:" descriptions, and run offline.
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SpecInputError } from './spec-diff/errors';
+import { diffSpecs, type DiffReport } from './spec-diff/diff';
+import { display, loadSpec, resolveSpecArg, type SpecDirs } from './spec-diff/load';
+import { renderMarkdown } from './spec-diff/markdown';
+
+export { SpecInputError, diffSpecs, renderMarkdown, loadSpec, resolveSpecArg };
+export type { DiffReport };
+
+const ROOT = resolve(__dirname, '..');
+export const DEFAULT_DIRS: SpecDirs = { openapiDir: join(ROOT, 'openapi'), sharedDir: join(ROOT, '..', 'shared', 'specs') };
+
+const USAGE = 'usage: spec-diff [--json] [--old-label TEXT] [--new-label TEXT] <old version|file> <new version|file>';
+
+/** Diff two specs named by version or path. Throws SpecInputError on bad input. */
+export function diffArgs(oldArg: string, newArg: string, labels: { old?: string; new?: string } = {}, dirs = DEFAULT_DIRS): DiffReport {
+  const oldPath = resolveSpecArg(oldArg, dirs);
+  const newPath = resolveSpecArg(newArg, dirs);
+  return diffSpecs(loadSpec(oldPath, labels.old ?? display(oldPath)), loadSpec(newPath, labels.new ?? display(newPath)));
+}
+
+function main(argv: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'old-label': { type: 'string' }, 'new-label': { type: 'string' } },
+    });
+  } catch (err) {
+    throw new SpecInputError(`${(err as Error).message.split('\n')[0].split('. ')[0]}; ${USAGE}`);
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (parsed.positionals.length !== 2) throw new SpecInputError(`expected two specs, got ${parsed.positionals.length}; ${USAGE}`);
+  const [oldArg, newArg] = parsed.positionals;
+  const report = diffArgs(oldArg, newArg, { old: parsed.values['old-label'], new: parsed.values['new-label'] });
+  process.stdout.write(parsed.values.json ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report));
+  return report.changeCount === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  let code: number;
+  try {
+    code = main(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof SpecInputError) {
+      console.error(`spec-diff: ${err.message}`);
+      code = 2;
+    } else {
+      console.error(`spec-diff: internal error: ${(err as Error)?.message ?? String(err)}`);
+      code = 3;
+    }
+  }
+  // Let stdout drain (large reports into a pipe) before exiting with the status.
+  process.exitCode = code;
+}

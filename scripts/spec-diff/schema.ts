@@ -1,0 +1,260 @@
+/**
+ * Structural comparison of two schemas. A `$ref` to the same named model on both sides ends the walk: that
+ * model's own changes are reported once, under its name, by the caller. When the two sides reference
+ * different things (inline ↔ model, model A ↔ model B), the type change is reported and the walk continues
+ * through both targets, so what really changed underneath is shown too. Pairs of schemas already being
+ * compared further up are skipped, which is what makes recursive models (the Docker spec has them) terminate.
+ */
+import type { Change, ChangeKind, Where } from './changes';
+import { resolvePointer, type Schema, type SpecDoc } from './load';
+
+/** Deprecation written into descriptions the way the Engine spec does it (`**Deprecated**:`, `Deprecated:`,
+ * "This field is deprecated"), not passing mentions such as "MAINTAINER (deprecated)". */
+const DEPRECATED_TEXT =
+  /\*\*deprecated\*\*|(^|\n)\s*(>\s*)?deprecated\s*:|\b(this|the) (field|parameter|endpoint|property|option|value|flag) (is|was|has been) deprecated\b/i;
+
+export function isDeprecated(s: Schema | undefined): boolean {
+  if (!s) return false;
+  return s['x-deprecated'] === true || s.deprecated === true || (typeof s.description === 'string' && DEPRECATED_TEXT.test(s.description));
+}
+
+function isMapping(v: unknown): v is Schema {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The model a `$ref` names, if it points at a whole named model. */
+function modelName(doc: SpecDoc, ref: unknown): string | undefined {
+  if (typeof ref !== 'string' || !ref.startsWith(doc.modelPrefix)) return undefined;
+  const rest = ref.slice(doc.modelPrefix.length);
+  if (rest.includes('/')) return undefined;
+  return decodeURIComponent(rest).replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+const ALIAS_NOISE = new Set(['allOf', 'description', 'example', 'examples', 'x-nullable', 'nullable', 'x-deprecated', 'deprecated', 'title', 'type', 'x-go-name', 'readOnly', 'default']);
+
+/**
+ * The named model a schema stands for: a plain `$ref`, or the spec's "ref with a description" idiom
+ * `{description, allOf: [{$ref}]}` that carries nothing else.
+ */
+export function refOf(doc: SpecDoc, s: Schema | undefined): string | undefined {
+  if (!s) return undefined;
+  if (s.$ref !== undefined) return modelName(doc, s.$ref);
+  if (Array.isArray(s.allOf) && s.allOf.length === 1 && isMapping(s.allOf[0]) && Object.keys(s).every((k) => ALIAS_NOISE.has(k))) {
+    if (s.type !== undefined && s.type !== 'object') return undefined;
+    return refOf(doc, s.allOf[0]);
+  }
+  return undefined;
+}
+
+/** Follow `$ref`s and single-ref allOf aliases to the schema that has the content. */
+export function body(doc: SpecDoc, s: Schema | undefined): Schema | undefined {
+  let cur: unknown = s;
+  for (let hops = 0; hops < 64 && isMapping(cur); hops++) {
+    if (typeof cur.$ref === 'string') cur = resolvePointer(doc.raw, cur.$ref);
+    else if (refOf(doc, cur) !== undefined) cur = cur.allOf[0];
+    else return cur;
+  }
+  return isMapping(cur) ? cur : undefined;
+}
+
+function isNullable(s: Schema): boolean {
+  return s['x-nullable'] === true || s.nullable === true || (Array.isArray(s.type) && s.type.includes('null'));
+}
+
+/** A short type description: `string`, `integer(int64)`, `array<Mount>`, `map<string>`, `object`, `Foo | null`. */
+export function typeOf(doc: SpecDoc, s: Schema | undefined, depth = 0): string {
+  if (!s) return 'none';
+  const t = baseType(doc, s, depth);
+  return isNullable(s) && !t.endsWith(' | null') ? `${t} | null` : t;
+}
+
+function baseType(doc: SpecDoc, s: Schema, depth: number): string {
+  const ref = refOf(doc, s);
+  if (ref !== undefined) return ref;
+  if (depth > 16) return '…';
+  if (typeof s.$ref === 'string') return typeOf(doc, body(doc, s), depth + 1);
+  if (Array.isArray(s.oneOf)) return `oneOf(${s.oneOf.map((m: Schema) => typeOf(doc, m, depth + 1)).join(', ')})`;
+  if (Array.isArray(s.anyOf)) return `anyOf(${s.anyOf.map((m: Schema) => typeOf(doc, m, depth + 1)).join(', ')})`;
+  let t = Array.isArray(s.type) ? s.type.filter((x: unknown) => x !== 'null').join('|') : s.type;
+  if (t === undefined && (s.properties || s.additionalProperties || Array.isArray(s.allOf))) t = 'object';
+  if (t === undefined) return 'any';
+  if (t === 'array') return `array<${isMapping(s.items) ? typeOf(doc, s.items, depth + 1) : 'any'}>`;
+  if (t === 'object') {
+    if (isMapping(s.additionalProperties) && !s.properties && !s.allOf) return `map<${typeOf(doc, s.additionalProperties, depth + 1)}>`;
+    return 'object';
+  }
+  return s.format ? `${t}(${s.format})` : String(t);
+}
+
+interface Flat {
+  /** Property → its schema and, when it comes from a model mixed in through allOf, that model's name. */
+  properties: Map<string, { schema: Schema; from?: string }>;
+  required: Set<string>;
+  /** Named models mixed in directly through allOf (what `composition-*` changes report). */
+  includes: Set<string>;
+  /** All named models mixed in, transitively. */
+  allIncludes: Set<string>;
+}
+
+/**
+ * Own properties plus those of allOf members. Properties of a mixed-in named model are kept (so moving a
+ * field between the schema and a base model is not reported as removed + added) but tagged with the model,
+ * so the caller can leave changes inside that model to the model's own report.
+ */
+function flatten(doc: SpecDoc, s: Schema): Flat {
+  const out: Flat = { properties: new Map(), required: new Set(), includes: new Set(), allIncludes: new Set() };
+  const visit = (node: Schema, from: string | undefined, depth: number): void => {
+    if (depth > 32) return;
+    if (Array.isArray(node.allOf)) {
+      for (const m of node.allOf) {
+        if (!isMapping(m)) continue;
+        const name = refOf(doc, m);
+        if (name !== undefined) {
+          if (depth === 0) out.includes.add(name);
+          if (out.allIncludes.has(name)) continue; // cyclic or diamond composition
+          out.allIncludes.add(name);
+        }
+        const b = body(doc, m);
+        if (b) visit(b, name ?? from, depth + 1);
+      }
+    }
+    if (isMapping(node.properties)) for (const [k, v] of Object.entries(node.properties)) if (isMapping(v)) out.properties.set(k, { schema: v, from });
+    if (from === undefined && Array.isArray(node.required)) for (const r of node.required) out.required.add(String(r));
+  };
+  visit(s, undefined, 0);
+  return out;
+}
+
+/** Whether a schema can have properties at all (so comparing them against the other side means something). */
+function isObjectLike(s: Schema): boolean {
+  const t = s.type;
+  if (t === undefined) return true;
+  return t === 'object' || (Array.isArray(t) && t.includes('object'));
+}
+
+/** For arrays and maps the container's own type, so `array<A>` → `array<B>` is reported once, at the items. */
+function shallowType(doc: SpecDoc, s: Schema): string | undefined {
+  if (refOf(doc, s) !== undefined || s.$ref !== undefined) return undefined;
+  const full = typeOf(doc, s);
+  const nullable = full.endsWith(' | null') ? ' | null' : '';
+  if (full.startsWith('array<')) return `array${nullable}`;
+  if (full.startsWith('map<')) return `map${nullable}`;
+  return undefined;
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+export class SchemaDiffer {
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 1;
+  /** Pairs (old schema, new schema) on the current comparison path. */
+  private readonly active = new Set<string>();
+
+  constructor(
+    readonly oldDoc: SpecDoc,
+    readonly newDoc: SpecDoc,
+    private readonly out: Change[],
+  ) {}
+
+  emit(at: Where, kind: ChangeKind, extra: Partial<Change> = {}): void {
+    this.out.push({ ...at, kind, ...extra });
+  }
+
+  private id(o: object): number {
+    let v = this.ids.get(o);
+    if (v === undefined) this.ids.set(o, (v = this.nextId++));
+    return v;
+  }
+
+  private pairKey(o: Schema, n: Schema): string {
+    return `${this.id(o)}|${this.id(n)}`;
+  }
+
+  /** Compare what sits at one place in both specs (a property, a parameter, a body). */
+  compare(o: Schema, n: Schema, at: Where): void {
+    if (isDeprecated(o) !== isDeprecated(n)) this.emit(at, isDeprecated(n) ? 'now-deprecated' : 'no-longer-deprecated');
+    const to = typeOf(this.oldDoc, o);
+    const tn = typeOf(this.newDoc, n);
+    const so = shallowType(this.oldDoc, o);
+    const sn = shallowType(this.newDoc, n);
+    // Both arrays or both maps: element types are compared (and reported) one level down, so here only the
+    // container itself (its nullability) counts.
+    const sameContainer = so !== undefined && sn !== undefined && so.split(' ')[0] === sn.split(' ')[0];
+    const typeDiffers = sameContainer ? so !== sn : to !== tn;
+    const ro = refOf(this.oldDoc, o);
+    const rn = refOf(this.newDoc, n);
+    if (ro !== undefined && ro === rn) {
+      // Same model on both sides: its changes are reported under its own name. Only nullability can differ here.
+      if (typeDiffers) this.emit(at, 'type-changed', { from: to, to: tn });
+      return;
+    }
+    const bo = body(this.oldDoc, o);
+    const bn = body(this.newDoc, n);
+    if (!bo || !bn) {
+      if (typeDiffers) this.emit(at, 'type-changed', { from: to, to: tn });
+      return;
+    }
+    if (this.active.has(this.pairKey(bo, bn))) return; // already being compared further up: a cycle
+    if (typeDiffers) this.emit(at, 'type-changed', { from: to, to: tn });
+    this.compareStructure(bo, bn, at);
+  }
+
+  /** Compare the content of two (dereferenced) schemas. */
+  compareStructure(o: Schema, n: Schema, at: Where): void {
+    const key = this.pairKey(o, n);
+    if (this.active.has(key)) return;
+    this.active.add(key);
+    try {
+      this.compareEnums(o, n, at);
+      if (isObjectLike(o) && isObjectLike(n)) this.compareProperties(o, n, at);
+      if (isMapping(o.items) && isMapping(n.items)) this.compare(o.items, n.items, { ...at, path: `${at.path}[]` });
+      if (isMapping(o.additionalProperties) && isMapping(n.additionalProperties)) {
+        this.compare(o.additionalProperties, n.additionalProperties, { ...at, path: `${at.path}{}` });
+      }
+    } finally {
+      this.active.delete(key);
+    }
+  }
+
+  private compareProperties(o: Schema, n: Schema, at: Where): void {
+    const fo = flatten(this.oldDoc, o);
+    const fn = flatten(this.newDoc, n);
+    const gone = [...fo.includes].filter((x) => !fn.includes.has(x)).sort();
+    const came = [...fn.includes].filter((x) => !fo.includes.has(x)).sort();
+    if (came.length) this.emit(at, 'composition-added', { values: came });
+    if (gone.length) this.emit(at, 'composition-removed', { values: gone });
+    const names = [...new Set([...fo.properties.keys(), ...fn.properties.keys()])].sort();
+    for (const name of names) {
+      const po = fo.properties.get(name);
+      const pn = fn.properties.get(name);
+      // A property that belongs to a model mixed in on both sides is that model's business.
+      if (po && pn && po.from !== undefined && po.from === pn.from) continue;
+      if (!po && pn?.from !== undefined && fo.allIncludes.has(pn.from)) continue;
+      if (po?.from !== undefined && !pn && fn.allIncludes.has(po.from)) continue;
+      const here = { ...at, path: join(at.path, name) };
+      if (!po && pn) {
+        this.emit(here, 'added', { type: typeOf(this.newDoc, pn.schema), ...(fn.required.has(name) ? { required: true } : {}) });
+      } else if (po && !pn) {
+        this.emit(here, 'removed', { type: typeOf(this.oldDoc, po.schema) });
+      } else if (po && pn) {
+        const ro = fo.required.has(name);
+        const rn = fn.required.has(name);
+        if (ro !== rn) this.emit(here, rn ? 'now-required' : 'no-longer-required');
+        this.compare(po.schema, pn.schema, here);
+      }
+    }
+  }
+
+  private compareEnums(o: Schema, n: Schema, at: Where): void {
+    if (!Array.isArray(o.enum) && !Array.isArray(n.enum)) return;
+    const eo = new Map<string, unknown>((Array.isArray(o.enum) ? o.enum : []).map((v: unknown) => [JSON.stringify(v), v]));
+    const en = new Map<string, unknown>((Array.isArray(n.enum) ? n.enum : []).map((v: unknown) => [JSON.stringify(v), v]));
+    // Gaining or losing the whole enum is a constraint change on an existing value: report the values.
+    const added = [...en.keys()].filter((k) => !eo.has(k)).sort();
+    const removed = [...eo.keys()].filter((k) => !en.has(k)).sort();
+    if (added.length) this.emit(at, 'enum-values-added', { values: added.map((k) => en.get(k)) });
+    if (removed.length) this.emit(at, 'enum-values-removed', { values: removed.map((k) => eo.get(k)) });
+  }
+}
