@@ -392,7 +392,7 @@ cmd_start() {
     esac
   done
   # A state dir left by a killed run (or a previous start) is cleaned up first.
-  if [[ -e $STATE ]]; then
+  if [[ -n $(ls -A "$STATE" 2>/dev/null) ]]; then
     log "cleaning up existing state dir $STATE"
     cmd_stop
   fi
@@ -411,8 +411,8 @@ cmd_start() {
   else
     start_dockerd
   fi
-  seed_image dockerd "$DOCKER_HOST"
-  check_run dockerd env DOCKER_HOST="$DOCKER_HOST" DOCKER_CONFIG="$STATE/cli" /usr/bin/docker
+  seed_image "the docker engine" "$DOCKER_HOST"
+  check_run "the docker engine" env DOCKER_HOST="$DOCKER_HOST" DOCKER_CONFIG="$STATE/cli" /usr/bin/docker
   if ((want_registry)); then
     start_registry
     check_push

@@ -8,14 +8,16 @@ ENGINE=$REPO/scripts/engine.sh
 cd "$REPO"
 
 step=setup
+RESULTS=$(mktemp /tmp/dec-jest-results.XXXXXX.json)
 on_exit() {
   local rc=$?
   trap - EXIT
-  if ((rc)) && [[ -n ${DEC_ENGINE_DIR:-} && -d $DEC_ENGINE_DIR/logs ]]; then
+  # The engines' own words on a failed test run, before stop removes them with the state dir.
+  if ((rc)) && [[ $step == jest && -d ${DEC_ENGINE_DIR:-}/logs ]]; then
     local f
     for f in "$DEC_ENGINE_DIR"/logs/*.log; do
       echo "---- last lines of $f ----"
-      tail -n 20 "$f"
+      tail -n 15 "$f" | cut -c1-400
     done
   fi
   bash "$ENGINE" stop || rc=$((rc ? rc : 1))
@@ -24,6 +26,13 @@ on_exit() {
   else
     echo "test.sh: all steps passed (generate:check, typecheck, jest)"
   fi
+  # Last, one plain counts line that CI can read whatever the runner.
+  if [[ -s $RESULTS ]]; then
+    node -e 'const r = require(process.argv[1]);
+      console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' \
+      "$RESULTS" || true
+  fi
+  rm -f "$RESULTS"
   exit "$rc"
 }
 # Set before start, so a start that fails half way still stops what it had started.
@@ -42,4 +51,4 @@ step=typecheck
 npm run --silent typecheck
 
 step=jest
-npx jest --ci "$@"
+npx jest --ci --json --outputFile="$RESULTS" "$@"
