@@ -269,10 +269,15 @@ function openapiParam(p: Schema, doc: Schema): Param {
   };
 }
 
-/** OpenAPI 3 content map → the schema to compare: application/json if present, else the first media type by name. */
+/**
+ * OpenAPI 3 content map → the schema to compare: application/json's if it has one, else the first media type
+ * (by name) that has a schema. Media types carrying only examples are skipped.
+ */
 function pickContentSchema(content: unknown): Schema | undefined {
   if (!isMapping(content)) return undefined;
-  const types = Object.keys(content).sort();
-  const chosen = types.includes('application/json') ? 'application/json' : types[0];
-  return chosen === undefined ? undefined : content[chosen]?.schema;
+  const withSchema = Object.keys(content)
+    .filter((t) => isMapping(content[t]) && isMapping(content[t].schema))
+    .sort();
+  const chosen = withSchema.includes('application/json') ? 'application/json' : withSchema[0];
+  return chosen === undefined ? undefined : content[chosen].schema;
 }
