@@ -11,6 +11,7 @@ import {
   DockerClient,
   DockerConnectionError,
   DockerError,
+  DockerTimeoutError,
   DockerVersionError,
   MAX_API_VERSION,
 } from '../src/index';
@@ -36,7 +37,8 @@ describe('version negotiation', () => {
   test('negotiates lazily on the first call when negotiate() was never called', async () => {
     const fresh = new DockerClient({ host: engineHost() });
     expect(fresh.apiVersion).toBeUndefined();
-    const { response } = await fresh.api.GET('/_ping');
+    const { data, response } = await fresh.api.GET('/_ping', { parseAs: 'text' });
+    expect(data).toBe('OK');
     expect(response.status).toBe(200);
     expect(new URL(response.url).pathname).toBe(`/v${fresh.apiVersion}/_ping`);
     await fresh.close();
@@ -133,7 +135,7 @@ describe('typed errors', () => {
     expect(api.status).toBe(404);
     expect(api.isNotFound).toBe(true);
     expect(api.method).toBe('GET');
-    expect(api.path).toBe(`/v${docker.apiVersion}/images/dec-no-such-image:nope/json`);
+    expect(api.path).toBe(`/v${docker.apiVersion}/images/dec-no-such-image%3Anope/json`);
     expect(api.daemonMessage).toBe((err.error as { message: string }).message);
   });
 
@@ -154,7 +156,7 @@ describe('typed errors', () => {
   });
 });
 
-describe('abort', () => {
+describe('abort and timeout', () => {
   test('an already-aborted signal rejects before anything is sent', async () => {
     const ac = new AbortController();
     ac.abort();
@@ -162,20 +164,34 @@ describe('abort', () => {
     await expect(docker.api.GET('/info', { signal: ac.signal })).rejects.toBeInstanceOf(DockerAbortError);
   });
 
-  test('aborting during a call rejects with an abort error', async () => {
+  /** A running container whose wait call blocks for 30 s: a real slow call. */
+  async function withSleeper(fn: (id: string) => Promise<void>): Promise<void> {
     const created = await docker.api.POST('/containers/create', {
       body: { Image: baseImage(), Cmd: ['sleep', '30'], HostConfig: { NetworkMode: 'none' } },
     });
     const id = created.data!.Id;
     try {
       await docker.api.POST('/containers/{id}/start', { params: { path: { id } } });
-      const ac = new AbortController();
-      // The wait call blocks until the container exits (30 s); abort it once it is in flight.
-      const waiting = docker.api.POST('/containers/{id}/wait', { params: { path: { id } }, signal: ac.signal });
-      setTimeout(() => ac.abort(), 300);
-      await expect(waiting).rejects.toBeInstanceOf(DockerAbortError);
+      await fn(id);
     } finally {
       await docker.api.DELETE('/containers/{id}', { params: { path: { id }, query: { force: true } } });
     }
-  });
+  }
+
+  test('aborting during a call rejects with an abort error', () =>
+    withSleeper(async (id) => {
+      const ac = new AbortController();
+      const waiting = docker.api.POST('/containers/{id}/wait', { params: { path: { id } }, signal: ac.signal });
+      setTimeout(() => ac.abort(), 300);
+      await expect(waiting).rejects.toBeInstanceOf(DockerAbortError);
+    }));
+
+  test('the client timeout ends a call the engine does not finish in time', () =>
+    withSleeper(async (id) => {
+      const impatient = new DockerClient({ host: engineHost(), timeout: 500 });
+      const err = await impatient.api.POST('/containers/{id}/wait', { params: { path: { id } } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DockerTimeoutError);
+      expect((err as DockerTimeoutError).timeoutMs).toBe(500);
+      await impatient.close();
+    }));
 });
