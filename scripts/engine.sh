@@ -144,9 +144,12 @@ provision() {
   ((${#missing[@]})) || return 0
   log "missing: ${missing[*]}; installing with apt-get"
   ((EUID == 0)) || die "need root to install ${missing[*]}"
+  # All at once, with their recommends (uidmap, slirp4netns, fuse-overlayfs come with podman that way).
+  # curl only when absent: naming an installed package would upgrade it for nothing.
+  local pkgs=(docker.io docker-registry apache2-utils busybox-static podman)
+  command -v curl >/dev/null || pkgs+=(curl)
   apt-get update
-  DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=l apt-get install -y \
-    docker.io docker-registry apache2-utils busybox-static podman curl
+  DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=l apt-get install -y "${pkgs[@]}"
 }
 
 free_port() {
