@@ -14,7 +14,6 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { diffDir, generate, readPinned, sha256 } from './generate';
 import { SpecInputError } from './spec-diff/errors';
 import { diffSpecs } from './spec-diff/diff';
 import { display, loadSpec, parseSpec, readSpecText, resolveSpecArg } from './spec-diff/load';
@@ -53,12 +52,7 @@ match. Never edit the YAML: known spec defects are fixed by \`scripts/overlay.ts
 export async function bump(arg: string, root = REPO): Promise<BumpResult> {
   const openapiDir = join(root, 'openapi');
   const generatedDir = join(root, 'generated');
-  let old;
-  try {
-    old = readPinned(openapiDir);
-  } catch (err) {
-    throw new SpecInputError(`cannot read the current pin in ${display(openapiDir)}: ${(err as Error).message}`);
-  }
+  if (!existsSync(join(openapiDir, 'pinned.json'))) throw new SpecInputError(`${display(root)} has no openapi/pinned.json`);
 
   const src = resolveSpecArg(arg, { openapiDir, sharedDir: SHARED_SPECS });
   const text = readSpecText(src);
@@ -66,6 +60,16 @@ export async function bump(arg: string, root = REPO): Promise<BumpResult> {
   const probe = parseSpec(text, display(src));
   if (probe.format !== 'Swagger 2.0') throw new SpecInputError(`${display(src)}: generation reads Swagger 2.0 specs only, this is ${probe.format}`);
   if (!/^\d+\.\d+$/.test(probe.version)) throw new SpecInputError(`${display(src)}: info.version "${probe.version}" is not an API version like 1.56`);
+
+  // The generation pipeline (openapi-typescript, typescript) takes a while to load: only once the input is good.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { diffDir, generate, readPinned, sha256 } = require('./generate') as typeof import('./generate');
+  let old;
+  try {
+    old = readPinned(openapiDir);
+  } catch (err) {
+    throw new SpecInputError(`cannot read the current pin in ${display(openapiDir)}: ${(err as Error).message}`);
+  }
   const version = probe.version;
   const file = `docker-engine-v${version}${extname(src) === '.json' ? '.json' : '.yaml'}`;
   const hash = sha256(bytes);
@@ -132,7 +136,6 @@ async function main(argv: string[]): Promise<number> {
   }
   if (parsed.positionals.length !== 1) throw new SpecInputError(`expected one spec (version or file), got ${parsed.positionals.length}; ${USAGE}`);
   const root = resolve(parsed.values.root ?? REPO);
-  if (!existsSync(join(root, 'openapi', 'pinned.json'))) throw new SpecInputError(`${display(root)} has no openapi/pinned.json`);
   const r = await bump(parsed.positionals[0], root);
   if (r.status === 'already-pinned') {
     console.log(`spec-bump: v${r.newVersion} (${r.file}, sha256 ${r.sha256}) is already pinned; nothing to do`);

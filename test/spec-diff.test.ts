@@ -361,11 +361,11 @@ describe('synthetic specs: edge cases', () => {
   describe('through the CLI', () => {
     test('identical inputs: empty report, exit 0 (Markdown and JSON)', () => {
       const p = writeSpec(dir, 'same.json', swagger({ A: { type: 'object', properties: { x: { type: 'string' } } } }));
-      const md = runTsx('spec-diff.ts', [p, p]);
+      const md = runTsx('scripts/spec-diff.ts', [p, p]);
       expect(md.status).toBe(0);
       expect(md.stdout).toContain('No API changes.');
       expect(md.stdout).not.toContain('##');
-      const js = runTsx('spec-diff.ts', ['--json', p, p]);
+      const js = runTsx('scripts/spec-diff.ts', ['--json', p, p]);
       expect(js.status).toBe(0);
       expect(JSON.parse(js.stdout)).toMatchObject({
         changeCount: 0,
@@ -376,8 +376,8 @@ describe('synthetic specs: edge cases', () => {
 
     test('versions resolve to openapi/ first, then ../shared/specs/; JSON shape; same bytes twice; exit 1', () => {
       const pinned = JSON.parse(readFileSync(join(REPO, 'openapi', 'pinned.json'), 'utf8')) as { version: string; file: string };
-      const one = runTsx('spec-diff.ts', ['--json', '1.41', pinned.version]);
-      const two = runTsx('spec-diff.ts', ['--json', '1.41', pinned.version]);
+      const one = runTsx('scripts/spec-diff.ts', ['--json', '1.41', pinned.version]);
+      const two = runTsx('scripts/spec-diff.ts', ['--json', '1.41', pinned.version]);
       expect(one.status).toBe(1);
       expect(two.stdout).toBe(one.stdout);
       const r = JSON.parse(one.stdout) as DiffReport;
@@ -392,11 +392,11 @@ describe('synthetic specs: edge cases', () => {
         for (const c of m.changes) expect(c.scope).toBe('model');
       }
 
-      const md = runTsx('spec-diff.ts', ['1.47', '1.48']);
+      const md = runTsx('scripts/spec-diff.ts', ['1.47', '1.48']);
       expect(md.status).toBe(1);
       expect(md.stdout).toContain('### `GET /images/{name}/history`\n\n- Query parameter `platform` added: `string`\n');
       expect(md.stdout).toContain('- Query parameter `keep-storage` is now deprecated\n');
-      expect(md.stdout).toBe(runTsx('spec-diff.ts', ['1.47', '1.48']).stdout);
+      expect(md.stdout).toBe(runTsx('scripts/spec-diff.ts', ['1.47', '1.48']).stdout);
     });
 
     test('bad input: exit 2 with one clear line and no stack trace', () => {
@@ -411,7 +411,7 @@ describe('synthetic specs: edge cases', () => {
         [['1.55'], /expected two specs, got 1; usage: /],
       ];
       for (const [args, message] of cases) {
-        const r = runTsx('spec-diff.ts', args);
+        const r = runTsx('scripts/spec-diff.ts', args);
         expect({ args, status: r.status }).toEqual({ args, status: 2 });
         expect(r.stdout).toBe('');
         expect(expectOneLineError(r, 'spec-diff')).toMatch(message);

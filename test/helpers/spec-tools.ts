@@ -13,9 +13,9 @@ export interface Run {
   stderr: string;
 }
 
-/** `npx tsx scripts/<script> ...args`, from the repo root, as npm run would. */
-export function runTsx(script: string, args: string[], cwd = REPO): Run {
-  const r = spawnSync('npx', ['tsx', join(REPO, 'scripts', script), ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+/** `npx tsx <file> ...args` (file relative to the repo root), run from the repo root as npm run would. */
+export function runTsx(file: string, args: string[], cwd = REPO): Run {
+  const r = spawnSync('npx', ['tsx', join(REPO, file), ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

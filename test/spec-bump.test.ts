@@ -1,0 +1,160 @@
+/**
+ * spec:bump on a temp copy of openapi/ + generated/ (--root), never on the repository itself, plus the CI
+ * helper scripts/spec-ci.sh on throw-away git repositories. Real specs, real generation, real git.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { REPO, SHARED_SPECS, expectOneLineError, runTsx, tempDir, writeSpec } from './helpers/spec-tools';
+
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+/** A root with copies of the repository's openapi/ and generated/. */
+function tempRoot(): string {
+  const root = tempDir('spec-bump-test-');
+  cpSync(join(REPO, 'openapi'), join(root, 'openapi'), { recursive: true });
+  cpSync(join(REPO, 'generated'), join(root, 'generated'), { recursive: true });
+  return root;
+}
+
+/** name → sha256 of every file under dir (one level: openapi/ and generated/ are flat). */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, sha256(readFileSync(join(dir, f)))]));
+}
+
+const pinned = JSON.parse(readFileSync(join(REPO, 'openapi', 'pinned.json'), 'utf8')) as { version: string; file: string };
+// Bump to a version other than the pinned one, and one with real API changes against it.
+const target = pinned.version === '1.54' ? '1.53' : '1.54';
+
+describe('spec:bump', () => {
+  const repoBefore = { openapi: snapshot(join(REPO, 'openapi')), generated: snapshot(join(REPO, 'generated')) };
+
+  test(`bumping a temp root to v${target}: pins, records sha256, regenerates, writes the changes report, drops the old spec`, () => {
+    const root = tempRoot();
+    const r = runTsx('scripts/spec-bump.ts', [target, '--root', root]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+
+    const file = `docker-engine-v${target}.yaml`;
+    const source = readFileSync(join(SHARED_SPECS, file));
+    const openapi = join(root, 'openapi');
+    expect(JSON.parse(readFileSync(join(openapi, 'pinned.json'), 'utf8'))).toEqual({ version: target, file });
+    expect(readFileSync(join(openapi, file)).equals(source)).toBe(true); // unmodified
+    expect(readFileSync(join(openapi, `${file}.sha256`), 'utf8')).toBe(`${sha256(source)}  ${file}\n`);
+    // `sha256sum -c` accepts the file as written.
+    expect(execFileSync('sha256sum', ['-c', `${file}.sha256`], { cwd: openapi, encoding: 'utf8' })).toBe(`${file}: OK\n`);
+    expect(existsSync(join(openapi, pinned.file))).toBe(false);
+    expect(existsSync(join(openapi, `${pinned.file}.sha256`))).toBe(false);
+    expect(readdirSync(openapi).filter((f) => /\.(ya?ml|json)$/.test(f) && f !== 'pinned.json')).toEqual([file]);
+    expect(readFileSync(join(openapi, 'SOURCE.md'), 'utf8')).toContain(`\`${file}\` is the Docker Engine API v${target} swagger`);
+
+    const info = readFileSync(join(root, 'generated', 'spec-info.ts'), 'utf8');
+    expect(info).toContain(`export const SPEC_API_VERSION = "${target}";`);
+    expect(info).toContain(`export const SPEC_SHA256 = "${sha256(source)}";`);
+    // generated/ is exactly what generation produces from the new pin (generate:check would pass).
+    const check = runTsx('test/helpers/generated-in-sync.ts', [root]);
+    expect(check.stderr).toBe('');
+    expect(JSON.parse(check.stdout)).toEqual([]);
+
+    const changes = readFileSync(join(openapi, `CHANGES-v${pinned.version}-v${target}.md`), 'utf8');
+    expect(changes).toContain(`# Engine API changes: v${pinned.version} → v${target}`);
+    expect(changes).toContain(`- old: \`openapi/${pinned.file}\``);
+    expect(changes).toContain(`- new: \`openapi/${file}\``);
+    // Same report as spec:diff gives for the two files.
+    const direct = runTsx('scripts/spec-diff.ts', ['--old-label', `openapi/${pinned.file}`, '--new-label', `openapi/${file}`, join(REPO, 'openapi', pinned.file), join(SHARED_SPECS, file)]);
+    expect(direct.status).toBe(1);
+    expect(changes).toBe(direct.stdout);
+    expect(r.stdout).toContain(`spec-bump: pinned v${target} as openapi/${file}`);
+
+    // Bumping to what is pinned is a no-op.
+    const before = snapshot(openapi);
+    const again = runTsx('scripts/spec-bump.ts', [target, '--root', root]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/is already pinned; nothing to do/);
+    expect(snapshot(openapi)).toEqual(before);
+  });
+
+  test('bad input: exit 2 with one line, and the root is left exactly as it was', () => {
+    const root = tempRoot();
+    const before = { openapi: snapshot(join(root, 'openapi')), generated: snapshot(join(root, 'generated')) };
+    const dir = tempDir('spec-bump-bad-');
+    const oa3 = writeSpec(dir, 'oa3.json', { openapi: '3.0.3', info: { title: 't', version: '9.9' }, paths: {} });
+    const noVersion = writeSpec(dir, 'nover.json', { swagger: '2.0', info: { title: 't', version: 'latest' }, paths: {} });
+    const cases: Array<[string[], RegExp]> = [
+      [['1.42'], /no spec for API version 1\.42/],
+      [[join(dir, 'nope.yaml')], /nope\.yaml: no such file$/],
+      [[writeSpec(dir, 'junk.yaml', 'just text\n')], /not a Swagger\/OpenAPI document/],
+      [[oa3], /generation reads Swagger 2\.0 specs only, this is OpenAPI 3$/],
+      [[noVersion], /info\.version "latest" is not an API version like 1\.56$/],
+      [[], /expected one spec/],
+    ];
+    for (const [args, message] of cases) {
+      const r = runTsx('scripts/spec-bump.ts', [...args, '--root', root]);
+      expect({ args, status: r.status }).toEqual({ args, status: 2 });
+      expect(expectOneLineError(r, 'spec-bump')).toMatch(message);
+    }
+    const missingRoot = runTsx('scripts/spec-bump.ts', ['1.56', '--root', dir]);
+    expect(missingRoot.status).toBe(2);
+    expect(expectOneLineError(missingRoot, 'spec-bump')).toMatch(/has no openapi\/pinned\.json$/);
+    expect({ openapi: snapshot(join(root, 'openapi')), generated: snapshot(join(root, 'generated')) }).toEqual(before);
+  });
+
+  test('the repository itself was not touched by these tests', () => {
+    expect({ openapi: snapshot(join(REPO, 'openapi')), generated: snapshot(join(REPO, 'generated')) }).toEqual(repoBefore);
+  });
+});
+
+describe('scripts/spec-ci.sh', () => {
+  const git = (cwd: string, ...args: string[]): string =>
+    execFileSync('git', ['-c', 'user.name=spec-ci test', '-c', 'user.email=spec-ci@test.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
+  /** Run the script; stdout then stderr (the diff tool's own error line goes to stderr). */
+  const ci = (repo: string): { status: number | null; out: string } => {
+    const r = spawnSync('bash', [join(REPO, 'scripts', 'spec-ci.sh'), '--repo', repo], { encoding: 'utf8' });
+    return { status: r.status, out: r.stdout + r.stderr };
+  };
+  const pin = (repo: string, version: string): void => {
+    const file = `docker-engine-v${version}.yaml`;
+    for (const f of readdirSync(join(repo, 'openapi'))) if (f.startsWith('docker-engine-')) git(repo, 'rm', '-q', `openapi/${f}`);
+    cpSync(join(SHARED_SPECS, file), join(repo, 'openapi', file));
+    writeFileSync(join(repo, 'openapi', 'pinned.json'), JSON.stringify({ version, file }));
+    git(repo, 'add', 'openapi');
+  };
+
+  test('first commit, unchanged openapi/, changed pin, shallow clone: prints the right thing and exits 0', () => {
+    const repo = tempDir('spec-ci-test-');
+    git(repo, 'init', '-q');
+    execFileSync('mkdir', [join(repo, 'openapi')]);
+    pin(repo, '1.53');
+    git(repo, 'commit', '-qm', 'pin 1.53');
+    const first = ci(repo);
+    expect(first).toEqual({ status: 0, out: 'spec-ci: no previous commit available (first commit or shallow clone); no spec diff to show\n' });
+
+    writeFileSync(join(repo, 'README'), 'x\n');
+    git(repo, 'add', 'README');
+    git(repo, 'commit', '-qm', 'docs');
+    expect(ci(repo)).toEqual({ status: 0, out: 'spec-ci: openapi/ unchanged since the previous commit\n' });
+
+    pin(repo, '1.54');
+    git(repo, 'commit', '-qm', 'bump to 1.54');
+    const bumped = ci(repo);
+    expect(bumped.status).toBe(0);
+    expect(bumped.out).toContain('spec-ci: openapi/ changed in this commit; API diff of the pinned spec (HEAD~1:openapi/docker-engine-v1.53.yaml → openapi/docker-engine-v1.54.yaml):');
+    expect(bumped.out).toContain('# Engine API changes: v1.53 → v1.54');
+    expect(bumped.out).toContain('- Query parameter `identity` added: `boolean`');
+
+    // A change that breaks the old spec in history is reported, not fatal.
+    writeFileSync(join(repo, 'openapi', 'docker-engine-v1.54.yaml'), 'not: [valid\n');
+    git(repo, 'commit', '-qam', 'break the spec');
+    writeFileSync(join(repo, 'openapi', 'docker-engine-v1.54.yaml'), readFileSync(join(SHARED_SPECS, 'docker-engine-v1.54.yaml')));
+    git(repo, 'commit', '-qam', 'repair the spec');
+    const repaired = ci(repo);
+    expect(repaired.status).toBe(0);
+    expect(repaired.out).toMatch(/spec-diff: HEAD~1:openapi\/docker-engine-v1\.54\.yaml: not valid YAML or JSON/);
+    expect(repaired.out).toContain('spec-ci: could not diff the specs');
+
+    const shallow = tempDir('spec-ci-shallow-');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo}`, shallow]);
+    expect(ci(shallow)).toEqual({ status: 0, out: 'spec-ci: no previous commit available (first commit or shallow clone); no spec diff to show\n' });
+  });
+});
