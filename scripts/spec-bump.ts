@@ -16,7 +16,7 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SpecInputError } from './spec-diff/errors';
 import { diffSpecs } from './spec-diff/diff';
-import { display, loadSpec, parseSpec, readSpecText, resolveSpecArg } from './spec-diff/load';
+import { display, loadSpec, parseSpec, readSpecText, resolveSpecArg, userCwd } from './spec-diff/load';
 import { renderMarkdown } from './spec-diff/markdown';
 
 const REPO = resolve(__dirname, '..');
@@ -49,12 +49,12 @@ match. Never edit the YAML: known spec defects are fixed by \`scripts/overlay.ts
 `;
 }
 
-export async function bump(arg: string, root = REPO): Promise<BumpResult> {
+export async function bump(arg: string, root = REPO, cwd = process.cwd()): Promise<BumpResult> {
   const openapiDir = join(root, 'openapi');
   const generatedDir = join(root, 'generated');
   if (!existsSync(join(openapiDir, 'pinned.json'))) throw new SpecInputError(`${display(root)} has no openapi/pinned.json`);
 
-  const src = resolveSpecArg(arg, { openapiDir, sharedDir: SHARED_SPECS });
+  const src = resolveSpecArg(arg, { openapiDir, sharedDir: SHARED_SPECS, cwd });
   const text = readSpecText(src);
   const bytes = readFileSync(src);
   const probe = parseSpec(text, display(src));
@@ -135,8 +135,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (parsed.positionals.length !== 1) throw new SpecInputError(`expected one spec (version or file), got ${parsed.positionals.length}; ${USAGE}`);
-  const root = resolve(parsed.values.root ?? REPO);
-  const r = await bump(parsed.positionals[0], root);
+  const cwd = userCwd('spec:bump');
+  const root = parsed.values.root === undefined ? REPO : resolve(cwd, parsed.values.root);
+  const r = await bump(parsed.positionals[0], root, cwd);
   if (r.status === 'already-pinned') {
     console.log(`spec-bump: v${r.newVersion} (${r.file}, sha256 ${r.sha256}) is already pinned; nothing to do`);
     return 0;

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SpecInputError } from './spec-diff/errors';
 import { diffSpecs, type DiffReport } from './spec-diff/diff';
-import { display, loadSpec, resolveSpecArg, type SpecDirs } from './spec-diff/load';
+import { display, loadSpec, resolveSpecArg, userCwd, type SpecDirs } from './spec-diff/load';
 import { renderMarkdown } from './spec-diff/markdown';
 
 export { SpecInputError, diffSpecs, renderMarkdown, loadSpec, resolveSpecArg };
@@ -48,7 +48,7 @@ function main(argv: string[]): number {
   }
   if (parsed.positionals.length !== 2) throw new SpecInputError(`expected two specs, got ${parsed.positionals.length}; ${USAGE}`);
   const [oldArg, newArg] = parsed.positionals;
-  const report = diffArgs(oldArg, newArg, { old: parsed.values['old-label'], new: parsed.values['new-label'] });
+  const report = diffArgs(oldArg, newArg, { old: parsed.values['old-label'], new: parsed.values['new-label'] }, { ...DEFAULT_DIRS, cwd: userCwd('spec:diff') });
   process.stdout.write(parsed.values.json ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report));
   return report.changeCount === 0 ? 0 : 1;
 }

@@ -299,6 +299,32 @@ describe('synthetic specs: edge cases', () => {
     expect(op(items, 'GET', '/x/{id}')).toEqual([{ scope: 'parameter', name: 'f', in: 'query', path: '[]', kind: 'type-changed', from: 'string', to: 'integer' }]);
   });
 
+  test('operations: matched across renamed path templates; operationId and deprecation changes; added/removed', () => {
+    const doc = (path: string, param: string, extra: Record<string, unknown>, more: Record<string, unknown> = {}) =>
+      swagger({}, { [path]: { get: { parameters: [{ name: param, in: 'path', type: 'string', required: true }], responses: { 200: { description: 'ok' } }, ...extra } }, ...more });
+    const r = diff(
+      doc('/things/{id}', 'id', { operationId: 'ThingGet' }, { '/old': { delete: { responses: {} } } }),
+      doc('/things/{name}', 'name', { operationId: 'ThingInspect', deprecated: true }, { '/new': { post: { summary: ' Make \n a thing ', responses: {} } } }),
+    );
+    expect(r.operations.added).toEqual([{ method: 'POST', path: '/new', summary: 'Make a thing' }]);
+    expect(r.operations.removed).toEqual([{ method: 'DELETE', path: '/old' }]);
+    expect(r.operations.changed).toEqual([
+      {
+        method: 'GET',
+        path: '/things/{name}',
+        operationId: 'ThingInspect',
+        changes: [
+          { scope: 'operation', path: '', kind: 'path-changed', from: '/things/{id}', to: '/things/{name}' },
+          { scope: 'operation', path: '', kind: 'operation-id-changed', from: 'ThingGet', to: 'ThingInspect' },
+          { scope: 'operation', path: '', kind: 'now-deprecated' },
+          { scope: 'parameter', name: 'id', in: 'path', path: '', kind: 'removed', type: 'string' },
+          { scope: 'parameter', name: 'name', in: 'path', path: '', kind: 'added', type: 'string', required: true },
+        ],
+      },
+    ]);
+    expect(renderMarkdown(r)).toContain('### `GET /things/{name}`\n\n- Path template changed: `/things/{id}` → `/things/{name}`\n- operationId changed: `ThingGet` → `ThingInspect`\n- Operation is now deprecated\n');
+  });
+
   test('request and response bodies: inline schemas under the operation, named ones under the model', () => {
     const doc = (bodyProps: Record<string, unknown>, modelProps: Record<string, unknown>, codes: Record<string, unknown>) =>
       swagger({ Out: { type: 'object', properties: modelProps } }, {

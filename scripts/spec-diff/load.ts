@@ -58,12 +58,23 @@ export interface SpecDirs {
   openapiDir: string;
   /** Searched second (the shared spec store). */
   sharedDir: string;
+  /** File paths are relative to this (default: the process's cwd). */
+  cwd?: string;
+}
+
+/**
+ * The directory the user typed relative paths in. `npm run` starts scripts in the package root, so for our
+ * own npm scripts that is INIT_CWD (where npm was run), not process.cwd().
+ */
+export function userCwd(script: string): string {
+  const env = process.env;
+  return env.npm_lifecycle_event === script && env.INIT_CWD ? env.INIT_CWD : process.cwd();
 }
 
 /** `1.54` / `v1.54` → the spec file for that API version; anything else is a file path (relative to cwd). */
 export function resolveSpecArg(arg: string, dirs: SpecDirs): string {
   const m = VERSION_ARG.exec(arg);
-  if (!m) return resolve(arg);
+  if (!m) return resolve(dirs.cwd ?? process.cwd(), arg);
   const name = `docker-engine-v${m[1]}.yaml`;
   const candidates = [join(dirs.openapiDir, name), join(dirs.sharedDir, name)];
   const found = candidates.find((c) => existsSync(c));
