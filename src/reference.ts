@@ -237,3 +237,17 @@ export function validateRepository(repository: string): string {
   if (problem) fail(problem);
   return repository;
 }
+
+/**
+ * The short form the docker CLI shows (`docker.io/library/busybox:latest` → `busybox:latest`,
+ * `docker.io/team/app` → `team/app`); other names unchanged. Engines differ here (Podman reports fully
+ * qualified names where dockerd reports short ones), so results are put in this form.
+ */
+export function familiarName(name: string): string {
+  for (const domain of [DEFAULT_DOMAIN, LEGACY_DEFAULT_DOMAIN]) {
+    if (!name.startsWith(`${domain}/`)) continue;
+    const rest = name.slice(domain.length + 1);
+    return rest.startsWith(OFFICIAL_REPO_PREFIX) && !rest.slice(OFFICIAL_REPO_PREFIX.length).includes('/') ? rest.slice(OFFICIAL_REPO_PREFIX.length) : rest;
+  }
+  return name;
+}

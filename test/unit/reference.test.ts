@@ -1,5 +1,6 @@
 import { DockerInputError } from '../../src/errors';
 import {
+  familiarName,
   formatReference,
   normalizeReference,
   parseReference,
@@ -164,5 +165,19 @@ describe('validateTag / validateRepository', () => {
   });
   it('a registry port is not a tag', () => {
     expect(validateRepository('127.0.0.1:5000/foo')).toBe('127.0.0.1:5000/foo');
+  });
+});
+
+describe('familiarName', () => {
+  it.each([
+    ['docker.io/library/busybox:latest', 'busybox:latest'],
+    ['docker.io/team/app:1', 'team/app:1'],
+    ['index.docker.io/library/busybox', 'busybox'],
+    ['docker.io/library/team/x', 'library/team/x'],
+    ['localhost/bb:1', 'localhost/bb:1'],
+    ['127.0.0.1:5000/foo:bar', '127.0.0.1:5000/foo:bar'],
+    ['busybox:1', 'busybox:1'],
+  ])('%s → %s', (input, expected) => {
+    expect(familiarName(input)).toBe(expected);
   });
 });
