@@ -1,0 +1,57 @@
+/**
+ * Reading what `docker save` produced: the files of every layer of the images in the archive, so a test can
+ * prove what went into an image (and what did not) from the real tar bytes.
+ */
+import type { Readable } from 'node:stream';
+import * as tarStream from 'tar-stream';
+
+/** Files above this size are listed with `content: undefined` (the tests only read small marker files). */
+const MAX_CONTENT = 64 * 1024;
+
+export interface LayerFile {
+  type: tarStream.Header['type'];
+  content?: string;
+}
+
+async function readAll(stream: AsyncIterable<unknown>, keep: boolean): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const item of stream) {
+    const chunk = item as Buffer;
+    size += chunk.length;
+    if (keep && size <= MAX_CONTENT) chunks.push(chunk);
+  }
+  return keep && size <= MAX_CONTENT ? Buffer.concat(chunks) : undefined;
+}
+
+/**
+ * Every path found in any layer of a saved archive (union of the layers; the tests' images never delete files),
+ * without a leading `./` or `/`, with the text of small regular files. Also returns the outer archive's own
+ * entry names (manifest.json, …).
+ */
+export async function savedImageFiles(archive: Readable): Promise<{ files: Map<string, LayerFile>; entries: string[] }> {
+  const files = new Map<string, LayerFile>();
+  const entries: string[] = [];
+  const outer = tarStream.extract();
+  archive.on('error', (err) => outer.destroy(err));
+  // tar-stream's extract is a streamx Writable, which Node's pipe() drives like its own.
+  archive.pipe(outer as unknown as NodeJS.WritableStream);
+  for await (const entry of outer) {
+    entries.push(entry.header.name);
+    if (!entry.header.name.endsWith('layer.tar')) {
+      await readAll(entry, false);
+      continue;
+    }
+    const inner = tarStream.extract();
+    entry.pipe(inner);
+    for await (const file of inner) {
+      const name = file.header.name.replace(/^\.?\//, '').replace(/\/$/, '');
+      const content = await readAll(file, file.header.type === 'file');
+      if (name === '' || name === '.') continue;
+      files.set(name, { type: file.header.type, content: content?.toString('utf8') });
+    }
+  }
+  // An archive in another layout (OCI `blobs/`) would list no files at all: fail loudly instead.
+  if (!entries.some((e) => e.endsWith('layer.tar'))) throw new Error(`no layer.tar in the saved archive: ${entries.join(', ')}`);
+  return { files, entries };
+}
