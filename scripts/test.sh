@@ -44,6 +44,9 @@ step='engine start'
 bash "$ENGINE" start --podman
 eval "$(bash "$ENGINE" env)"
 
+step='spec diff'
+bash scripts/spec-ci.sh
+
 step='generate:check'
 npm run --silent generate:check
 
