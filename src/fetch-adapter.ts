@@ -88,8 +88,13 @@ export class LiteResponse {
   get nodeBody(): UndiciBody {
     return this.data.body;
   }
+  /**
+   * A web stream over the Node body, made on first access and pulling only when read (highWaterMark 0):
+   * openapi-fetch touches `body` for `parseAs: 'stream'`, and this client's own code then reads `nodeBody`;
+   * an eager conversion (Readable.toWeb) would have moved chunks into a queue nobody reads.
+   */
   get body(): ReadableStream<Uint8Array> {
-    this.webBody ??= Readable.toWeb(this.data.body) as unknown as ReadableStream<Uint8Array>;
+    this.webBody ??= lazyWebStream(this.data.body, this.mapError);
     return this.webBody;
   }
   get bodyUsed(): boolean {
@@ -126,5 +131,27 @@ export function isStreamBody(body: unknown): boolean {
   return (
     body instanceof Readable ||
     (typeof body === 'object' && body !== null && (Symbol.asyncIterator in body || typeof (body as ReadableStream).getReader === 'function'))
+  );
+}
+
+function lazyWebStream(body: UndiciBody, mapError: (err: unknown) => Error): ReadableStream<Uint8Array> {
+  let it: AsyncIterator<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        it ??= (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+        try {
+          const { done, value } = await it.next();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (err) {
+          controller.error(mapError(err));
+        }
+      },
+      cancel(reason) {
+        body.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    { highWaterMark: 0 },
   );
 }

@@ -213,10 +213,10 @@ export async function saveImages(docker: DockerClient, nameOrNames: string | str
   const platform = platformList(opts.platform, 'images.save: platform');
   const res =
     typeof nameOrNames === 'string'
-      ? await openStream(docker, 'GET', (init: StreamInit) =>
+      ? await openStream('GET', (init: StreamInit) =>
           docker.api.GET('/images/{name}/get', { params: { path: { name: nameOrNames }, query: { platform } }, signal, ...init }),
         )
-      : await openStream(docker, 'GET', (init: StreamInit) =>
+      : await openStream('GET', (init: StreamInit) =>
           docker.api.GET('/images/get', { params: { query: { names, platform } }, signal, ...init }),
         );
   // readBody maps mid-stream failures to typed errors; objectMode false keeps it a byte stream.
@@ -267,12 +267,12 @@ async function upload(
   docker: DockerClient,
   tar: TarBody,
   signal: AbortSignal | undefined,
-  call: (init: StreamInit & { body: Readable; headers: Record<string, string> }) => ReturnType<Parameters<typeof openStream>[2]>,
+  call: (init: StreamInit & { body: Readable; headers: Record<string, string> }) => ReturnType<Parameters<typeof openStream>[1]>,
 ): Promise<AsyncIterable<Uint8Array>> {
   const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
   if (tar.length !== undefined) headers['Content-Length'] = String(tar.length);
   try {
-    const res = await openStream(docker, 'POST', (init) => call({ ...init, body: tar.body, headers }));
+    const res = await openStream('POST', (init) => call({ ...init, body: tar.body, headers }));
     return progressBody(docker, res, signal);
   } catch (err) {
     if (!tar.body.destroyed) tar.body.destroy();
@@ -286,7 +286,7 @@ async function openPull(docker: DockerClient, ref: string, opts: PullOptions): P
   const { signal, auth, platform } = opts;
   const { repository, tag } = repositoryAndTag('images.pull', ref, opts.tag);
   const header = auth === undefined ? undefined : { 'X-Registry-Auth': encodeRegistryAuth(auth) };
-  const res = await openStream(docker, 'POST', (init) =>
+  const res = await openStream('POST', (init) =>
     docker.api.POST('/images/create', { params: { query: { fromImage: repository, tag, platform }, header }, signal, ...init }),
   );
   return progressBody(docker, res, signal);
@@ -302,7 +302,7 @@ async function openPush(docker: DockerClient, ref: string, opts: PushOptions): P
   const platform = platformList(opts.platform, 'images.push: platform')?.[0];
   // The daemon refuses a push without the header (even for a registry that needs no login): send `{}` then.
   const header = { 'X-Registry-Auth': encodeRegistryAuth(auth ?? {}) };
-  const res = await openStream(docker, 'POST', (init) =>
+  const res = await openStream('POST', (init) =>
     docker.api.POST('/images/{name}/push', { params: { path: { name: repository }, query: { tag, platform }, header }, signal, ...init }),
   );
   return progressBody(docker, res, signal);
