@@ -1,28 +1,93 @@
 /**
  * npm run demo — a tour of docker-engine-client against a real engine (DOCKER_HOST, the default socket, or a
- * private engine scripts/demo.sh starts). Step one: who is there, and what do they speak.
+ * private engine scripts/demo.sh starts): who is there, then an image's whole life: build with live progress,
+ * tag, list, inspect, history, save to a tar, remove, load it back, clean up. Nothing is pulled from a network.
  */
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DockerClient, DockerError, MAX_API_VERSION } from '../src/index.js';
+
+const CONTEXT = join(__dirname, 'demo-context');
+const REPO = `dec-demo-${process.pid}`;
+const live = process.stdout.isTTY;
+
+/** One status line that rewrites itself on a terminal, and prints plain lines elsewhere (CI logs). */
+function status(text: string, final = false): void {
+  if (live) process.stdout.write(`\r\x1b[2K${text}${final ? '\n' : ''}`);
+  else if (final) console.log(text);
+}
+
+const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 
 async function main(): Promise<void> {
   const docker = DockerClient.fromEnv();
+  const tmp = mkdtempSync(join(tmpdir(), 'dec-demo-'));
   try {
     const ping = await docker.ping();
     const negotiated = await docker.negotiate();
     const version = await docker.version();
-    console.log(`engine   ${version.Version} (${version.Os}/${version.Arch}), API v${ping.apiVersion}`);
-    console.log(`client   speaks up to v${MAX_API_VERSION}; negotiated v${negotiated}`);
+    console.log(`engine    ${version.Version} (${version.Os}/${version.Arch}), API v${ping.apiVersion}`);
+    console.log(`client    speaks up to v${MAX_API_VERSION}; negotiated v${negotiated}`);
+    console.log(`images    ${(await docker.images.list()).length} on the engine`);
 
-    const { data: images = [] } = await docker.api.GET('/images/json');
-    console.log(`images   ${images.length}`);
-    for (const img of images) console.log(`  ${img.Id.slice(7, 19)}  ${(img.RepoTags ?? ['<none>']).join(', ')}  ${(img.Size / 1e6).toFixed(1)} MB`);
-
-    const first = images.find((i) => i.RepoTags?.length)?.RepoTags?.[0];
-    if (first) {
-      const { data } = await docker.api.GET('/images/{name}/json', { params: { path: { name: first } } });
-      console.log(`inspect  ${first}: ${data?.Architecture}/${data?.Os}, ${data?.RootFS?.Layers?.length ?? 0} layer(s), cmd ${JSON.stringify(data?.Config?.Cmd ?? [])}`);
+    // Build: the operation is async-iterable (live output) and awaitable (the result).
+    console.log(`\nbuild     ${CONTEXT} → ${REPO}:1`);
+    const build = docker.images.build(CONTEXT, {
+      t: `${REPO}:1`,
+      buildargs: { GREETING: 'hello from the demo' },
+      labels: { 'dec.demo.run': String(process.pid) },
+      networkmode: 'none',
+      forcerm: true,
+    });
+    for await (const ev of build) {
+      const line = (ev.stream ?? ev.status ?? '').trimEnd();
+      if (line) console.log(`  │ ${line}`);
     }
+    const built = await build;
+    console.log(`built     ${built.id} tagged ${built.tags.join(', ')}`);
+
+    await docker.images.tag(`${REPO}:1`, { repo: REPO, tag: 'latest' });
+    const listed = await docker.images.list({ filters: { reference: [REPO] } });
+    console.log(`list      reference=${REPO}: ${listed.map((i) => i.RepoTags?.join(' ')).join('; ')}`);
+
+    const info = await docker.images.inspect(REPO);
+    console.log(`inspect   ${info.Os}/${info.Architecture}, ${mb(info.Size ?? 0)}, env ${JSON.stringify(info.Config?.Env)}`);
+    console.log(`          labels ${JSON.stringify(info.Config?.Labels)}`);
+    const history = await docker.images.history(REPO);
+    console.log(`history   ${history.length} steps, newest: ${history[0]?.CreatedBy}`);
+
+    // Save: a Node readable tar with backpressure, here counted on its way to a file.
+    const tarPath = join(tmp, `${REPO}.tar`);
+    let saved = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        saved += chunk.length;
+        status(`save      ${mb(saved)}`);
+        done(null, chunk);
+      },
+    });
+    await pipeline(await docker.images.save([`${REPO}:1`, `${REPO}:latest`]), counter, createWriteStream(tarPath));
+    status(`save      ${tarPath} (${mb(statSync(tarPath).size)})`, true);
+
+    const removed = await docker.images.remove(`${REPO}:1`);
+    await docker.images.remove(REPO);
+    console.log(`remove    ${removed.length + 1} entries (untagged/deleted)`);
+
+    const load = docker.images.load(tarPath);
+    for await (const ev of load) status(`load      ${(ev.stream ?? ev.status ?? '').trim()}`);
+    const loaded = await load;
+    status(`load      ${loaded.names.join(', ')}`, true);
+    const back = await docker.images.inspect(REPO);
+    console.log(`same id   ${back.Id === built.id ? 'yes' : `NO: ${back.Id} vs ${built.id}`} (${back.Id})`);
+    if (back.Id !== built.id) process.exitCode = 1;
   } finally {
+    // Clean up whatever exists of the demo's images, even after a failure half way.
+    for (const ref of [`${REPO}:1`, `${REPO}:latest`]) await docker.images.remove(ref, { force: true }).catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+    console.log('cleanup   demo images and temp files removed');
     await docker.close();
   }
 }
