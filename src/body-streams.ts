@@ -36,23 +36,25 @@ export function fromBytes(bytes: Uint8Array): Readable {
   });
 }
 
-/**
- * A web ReadableStream read through its reader, so destroying the body cancels the stream (its source's
- * `cancel` runs) even while a read is pending.
- */
-export function fromWebStream(stream: ReadableStream<Uint8Array>): Readable {
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+/** A pull-based source: `open` is called on the first read; `stop` when the body is destroyed before the end. */
+interface PullSource {
+  open(): () => Promise<IteratorResult<unknown>>;
+  stop(err: Error | null, opened: boolean): void;
+}
+
+/** One source pull per `read()`; a non-byte chunk or a source failure destroys the body. */
+function pullReadable(source: PullSource): Readable {
+  let next: (() => Promise<IteratorResult<unknown>>) | undefined;
   let finished = false;
   return new Readable({
     read() {
       try {
-        reader ??= stream.getReader();
+        next ??= source.open();
       } catch (err) {
-        // Already locked by another reader, or errored.
-        this.destroy(new DockerInputError(`cannot read the tar source ReadableStream: ${(err as Error).message}`, { cause: err }));
+        this.destroy(err as Error);
         return;
       }
-      reader.read().then(
+      next().then(
         ({ done, value }) => {
           if (this.destroyed) return;
           if (done) {
@@ -71,13 +73,35 @@ export function fromWebStream(stream: ReadableStream<Uint8Array>): Readable {
       );
     },
     destroy(err, callback) {
-      if (reader && !finished) {
-        // cancel() settles a pending read() with done:true; the reason reaches the source's cancel().
-        reader.cancel(err ?? undefined).catch(() => {});
-      } else if (!reader && !finished) {
-        stream.cancel(err ?? undefined).catch(() => {});
+      if (!finished) {
+        finished = true;
+        source.stop(err, next !== undefined);
       }
       callback(err);
+    },
+  });
+}
+
+/**
+ * A web ReadableStream read through its reader, so destroying the body cancels the stream (its source's
+ * `cancel` runs) even while a read is pending.
+ */
+export function fromWebStream(stream: ReadableStream<Uint8Array>): Readable {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return pullReadable({
+    open() {
+      try {
+        reader = stream.getReader();
+      } catch (err) {
+        // Already locked by another reader, or errored.
+        throw new DockerInputError(`cannot read the tar source ReadableStream: ${(err as Error).message}`, { cause: err });
+      }
+      const r = reader;
+      return () => r.read();
+    },
+    stop(err, opened) {
+      // cancel() settles a pending read() with done:true; the reason reaches the source's cancel().
+      (opened && reader ? reader.cancel(err ?? undefined) : stream.cancel(err ?? undefined)).catch(() => {});
     },
   });
 }
@@ -88,36 +112,16 @@ export function fromWebStream(stream: ReadableStream<Uint8Array>): Readable {
  */
 export function fromAsyncIterable(iterable: AsyncIterable<Uint8Array>): Readable {
   let iterator: AsyncIterator<Uint8Array> | undefined;
-  let finished = false;
-  return new Readable({
-    read() {
-      iterator ??= iterable[Symbol.asyncIterator]();
-      iterator.next().then(
-        ({ done, value }) => {
-          if (this.destroyed) return;
-          if (done) {
-            finished = true;
-            this.push(null);
-          } else if (!(value instanceof Uint8Array)) {
-            this.destroy(badChunk(value));
-          } else {
-            this.push(value);
-          }
-        },
-        (err: unknown) => {
-          finished = true;
-          this.destroy(err as Error);
-        },
-      );
+  return pullReadable({
+    open() {
+      const it = (iterator = iterable[Symbol.asyncIterator]());
+      return () => it.next();
     },
-    destroy(err, callback) {
-      if (iterator && !finished) {
-        finished = true;
-        Promise.resolve()
-          .then(() => iterator?.return?.())
-          .catch(() => {});
-      }
-      callback(err);
+    stop(_err, opened) {
+      if (!opened) return;
+      Promise.resolve()
+        .then(() => iterator?.return?.())
+        .catch(() => {});
     },
   });
 }
