@@ -88,7 +88,9 @@ export class Images {
     const { signal, ...query } = opts;
     validateRepository(query.repo);
     if (query.tag !== undefined) validateTag(query.tag);
-    await unwrap('POST', this.docker.api.POST('/images/{name}/tag', { params: { path: { name }, query }, signal }));
+    // 201 has no content in the spec; read it as text, since Podman sends a lone newline (Content-Length 1) that
+    // openapi-fetch's default JSON parsing would reject.
+    await unwrap('POST', this.docker.api.POST('/images/{name}/tag', { params: { path: { name }, query }, parseAs: 'text', signal }));
   }
 
   /** `DELETE /images/{name}`: untag, and delete when no tag is left (with untagged parents unless `noprune`). */
