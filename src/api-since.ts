@@ -21,6 +21,10 @@ export const PARAM_SINCE = {
   ImageInspect: { manifests: '1.48', platform: '1.49' },
   ImageHistory: { platform: '1.48' },
   ImageDelete: { platforms: '1.50' },
+  ImagePush: { platform: '1.46' },
+  ImageLoad: { platform: '1.48' },
+  ImageGet: { platform: '1.48' },
+  ImageGetAll: { platform: '1.48' },
   // `reserved-space` is not listed: below 1.48 the same setting is called `keep-storage` (see builder.ts).
   BuildPrune: { 'max-used-space': '1.48', 'min-free-space': '1.48' },
 } as const satisfies { readonly [K in keyof operations]?: { readonly [P in keyof QueryOf<K>]?: string } };

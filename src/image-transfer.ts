@@ -9,6 +9,7 @@
  */
 import { Readable } from 'node:stream';
 import type { components, operations } from '../generated/docker-engine.js';
+import { gateParams, type GatedOperation } from './api-since.js';
 import { encodeRegistryAuth, encodeRegistryConfig, type RegistryAuth, type RegistryConfig } from './auth.js';
 import type { DockerClient } from './client.js';
 import { DockerInputError } from './errors.js';
@@ -34,7 +35,6 @@ import {
   type PushResult,
 } from './stream-reducers.js';
 import { tarBody, type TarBody, type TarSource } from './tar-source.js';
-import { compareVersions } from './versions.js';
 
 type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
 type CreateQuery = Query<'ImageCreate'>;
@@ -176,21 +176,9 @@ function platformList(value: unknown, what: string): string[] | undefined {
   });
 }
 
-/** Engine API versions that introduced parameters this module sends (older engines silently ignore them). */
-const PARAM_SINCE = { pushPlatform: '1.46', loadPlatform: '1.48', savePlatform: '1.48' } as const;
-
-/**
- * Refuse a parameter the negotiated engine API predates: the daemon would ignore it and answer as if it had not
- * been given (e.g. save every platform instead of the one asked for).
- */
-async function requireApi(docker: DockerClient, method: string, param: string, since: string, signal?: AbortSignal): Promise<void> {
-  const version = await docker.negotiate({ signal });
-  if (compareVersions(version, since) < 0) {
-    throw new DockerInputError(
-      `${method}: option ${JSON.stringify(param)} needs Engine API v${since} or newer, but this engine speaks v${version} ` +
-        '(an older engine would silently ignore it)',
-    );
-  }
+/** Refuse `platform` when the negotiated engine predates it (it would be ignored: see api-since.ts). */
+async function gatePlatform(docker: DockerClient, op: GatedOperation, method: string, platform: unknown, signal?: AbortSignal): Promise<void> {
+  if (platform !== undefined) gateParams(op, method, await docker.negotiate({ signal }), { platform });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -209,7 +197,7 @@ export async function saveImages(docker: DockerClient, nameOrNames: string | str
   checkSignal(opts.signal);
   if (!names) throw new DockerInputError('images.save: give an image name or a list of names');
   const { signal } = opts;
-  if (opts.platform !== undefined) await requireApi(docker, 'images.save', 'platform', PARAM_SINCE.savePlatform, signal);
+  await gatePlatform(docker, typeof nameOrNames === 'string' ? 'ImageGet' : 'ImageGetAll', 'images.save', opts.platform, signal);
   const platform = platformList(opts.platform, 'images.save: platform');
   const res =
     typeof nameOrNames === 'string'
@@ -298,7 +286,7 @@ async function openPush(docker: DockerClient, ref: string, opts: PushOptions): P
   const { signal, auth } = opts;
   const { repository, tag, digest } = repositoryAndTag('images.push', ref, opts.tag);
   if (digest) throw new DockerInputError(`images.push: cannot push by digest (${JSON.stringify(ref)}); push a tag`);
-  if (opts.platform !== undefined) await requireApi(docker, 'images.push', 'platform', PARAM_SINCE.pushPlatform, signal);
+  await gatePlatform(docker, 'ImagePush', 'images.push', opts.platform, signal);
   const platform = platformList(opts.platform, 'images.push: platform')?.[0];
   // The daemon refuses a push without the header (even for a registry that needs no login): send `{}` then.
   const header = { 'X-Registry-Auth': encodeRegistryAuth(auth ?? {}) };
@@ -339,7 +327,7 @@ async function openLoad(docker: DockerClient, source: TarSource, opts: LoadOptio
   checkObject(opts, 'images.load options');
   checkSignal(opts.signal);
   const { signal, quiet } = opts;
-  if (opts.platform !== undefined) await requireApi(docker, 'images.load', 'platform', PARAM_SINCE.loadPlatform, signal);
+  await gatePlatform(docker, 'ImageLoad', 'images.load', opts.platform, signal);
   const platform = platformList(opts.platform, 'images.load: platform');
   const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
   return upload(docker, tar, signal, (init) => docker.api.POST('/images/load', { params: { query: { quiet, platform } }, signal, ...init }));
