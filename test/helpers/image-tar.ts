@@ -25,23 +25,37 @@ async function readAll(stream: AsyncIterable<unknown>, keep: boolean): Promise<B
 }
 
 /**
+ * A layer in the outer archive. dockerd writes each layer as `<id>/layer.tar`; Podman writes it as
+ * `<digest>.tar` at the top and makes `<id>/layer.tar` a symlink to it. Links carry no data and are skipped.
+ */
+function isLayer(header: tarStream.Header): boolean {
+  return header.type === 'file' && (header.name.endsWith('layer.tar') || /^[0-9a-f]{64}\.tar$/.test(header.name));
+}
+
+/**
  * Every path found in any layer of a saved archive (union of the layers; the tests' images never delete files),
  * without a leading `./` or `/`, with the text of small regular files. Also returns the outer archive's own
- * entry names (manifest.json, …).
+ * entry names (manifest.json, …) and its symlinks (entry name → link target).
  */
-export async function savedImageFiles(archive: Readable): Promise<{ files: Map<string, LayerFile>; entries: string[] }> {
+export async function savedImageFiles(
+  archive: Readable,
+): Promise<{ files: Map<string, LayerFile>; entries: string[]; links: Map<string, string> }> {
   const files = new Map<string, LayerFile>();
   const entries: string[] = [];
+  const links = new Map<string, string>();
+  let layers = 0;
   const outer = tarStream.extract();
   archive.on('error', (err) => outer.destroy(err));
   // tar-stream's extract is a streamx Writable, which Node's pipe() drives like its own.
   archive.pipe(outer as unknown as NodeJS.WritableStream);
   for await (const entry of outer) {
     entries.push(entry.header.name);
-    if (!entry.header.name.endsWith('layer.tar')) {
+    if (entry.header.type === 'symlink') links.set(entry.header.name, entry.header.linkname ?? '');
+    if (!isLayer(entry.header)) {
       await readAll(entry, false);
       continue;
     }
+    layers++;
     const inner = tarStream.extract();
     entry.pipe(inner);
     for await (const file of inner) {
@@ -52,6 +66,6 @@ export async function savedImageFiles(archive: Readable): Promise<{ files: Map<s
     }
   }
   // An archive in another layout (OCI `blobs/`) would list no files at all: fail loudly instead.
-  if (!entries.some((e) => e.endsWith('layer.tar'))) throw new Error(`no layer.tar in the saved archive: ${entries.join(', ')}`);
-  return { files, entries };
+  if (layers === 0) throw new Error(`no layer tar in the saved archive: ${entries.join(', ')}`);
+  return { files, entries, links };
 }
