@@ -88,12 +88,7 @@ describe('encodeRegistryAuth', () => {
     ['an object username', { username: { a: 1 } }, /auth\.username must be a string, got object/],
     ['a misspelt field', { user: 'u', password: 'p' }, /unknown field "user" \(allowed: username, password, serveraddress, identitytoken\)/],
   ])('rejects %s with a DockerInputError', (_what, input, message) => {
-    let thrown: unknown;
-    try {
-      encodeRegistryAuth(input as never);
-    } catch (e) {
-      thrown = e;
-    }
+    const thrown = thrownBy(() => encodeRegistryAuth(input as never));
     expect(thrown).toBeInstanceOf(DockerInputError);
     expect((thrown as Error).message).toMatch(message);
   });
@@ -106,12 +101,7 @@ describe('encodeRegistryAuth', () => {
       { username: 'u', password: secret, serveraddress: 5000 },
     ];
     for (const input of inputs) {
-      let thrown: unknown;
-      try {
-        encodeRegistryAuth(input as never);
-      } catch (e) {
-        thrown = e;
-      }
+      const thrown = thrownBy(() => encodeRegistryAuth(input as never));
       expect(thrown).toBeInstanceOf(DockerInputError);
       const err = thrown as Error & Record<string, unknown>;
       expect(err.message).not.toContain(secret);
@@ -149,3 +139,13 @@ describe('encodeRegistryConfig', () => {
     expect(() => encodeRegistryConfig([] as never)).toThrow(DockerInputError);
   });
 });
+
+/** What `fn` throws (undefined when it returns). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
