@@ -3,8 +3,13 @@
  * negotiation, and mapping of every transport failure into the typed errors of errors.ts.
  */
 import { Readable } from 'node:stream';
-import { Pool, errors as undiciErrors } from 'undici';
 import type { Dispatcher } from 'undici';
+// Only the parts of undici this client uses: its index loads everything undici offers (fetch, WebSocket, mock
+// agents, caches, cookies), which costs about 45 ms and 9 MB per process. The modules are the very ones the
+// index re-exports (test/unit/undici-parts.test.ts checks that); undici-parts.d.ts gives them undici's own types.
+import Pool from 'undici/lib/dispatcher/pool.js';
+import dispatchRequest from 'undici/lib/api/api-request.js';
+import undiciErrors from 'undici/lib/core/errors.js';
 import { DockerAbortError, DockerConnectionError, DockerError, DockerTimeoutError, DockerVersionError } from './errors.js';
 import { LiteRequest, LiteResponse } from './fetch-adapter.js';
 import type { Endpoint, TlsOptions } from './host.js';
@@ -115,7 +120,8 @@ export class Transport {
     if (body instanceof Blob) body = Readable.fromWeb(body.stream() as import('node:stream/web').ReadableStream);
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
     try {
-      const data = await this.pool.request({
+      // `pool.request()` is this same function, attached to Dispatcher.prototype only by undici's index.
+      const data = await dispatchRequest.call(this.pool, {
         method: req.method as Dispatcher.HttpMethod,
         path,
         headers,
