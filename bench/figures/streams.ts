@@ -1,0 +1,289 @@
+/**
+ * Figure 3: streamed transfers of a random-data image of BENCH_STREAM_MIB MiB (1 GiB by default) — save (to a
+ * file and to a sink), load, import, build — by this client, dockerode, @docker/node-sdk and curl. Every run is a
+ * process of its own under /usr/bin/time, so the peak RSS reported is that contender's alone.
+ */
+import { spawn } from 'node:child_process';
+import { randomFill } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import type { StreamOp, StreamParams, StreamResult } from '../stream-worker.js';
+import { config } from '../lib/config.js';
+import type { EngineAdmin } from '../lib/engine.js';
+import { rotate, summarize, type Summary } from '../lib/stats.js';
+
+export const STREAM_OPS: StreamOp[] = ['save-sink', 'save-file', 'load', 'import', 'build'];
+export const STREAM_CONTENDERS = ['ours', 'ours-1m', 'undici', 'curl', 'dockerode', 'node-sdk'] as const;
+export type StreamContender = (typeof STREAM_CONTENDERS)[number];
+
+/**
+ * Two reference runs beside the clients, each for one operation only: this client writing the file through a
+ * 1 MiB write buffer instead of fs.createWriteStream's default 16 KiB, and undici's `Pool.request()` body read
+ * into the sink (what any Node client on undici can reach at best).
+ */
+const ONLY_FOR: Partial<Record<StreamContender, StreamOp>> = { 'ours-1m': 'save-file', undici: 'save-sink' };
+
+export function contendersFor(op: StreamOp): StreamContender[] {
+  return STREAM_CONTENDERS.filter((c) => (ONLY_FOR[c] ?? op) === op);
+}
+
+export const STREAM_LABELS: Record<StreamOp, string> = {
+  'save-sink': 'save → sink',
+  'save-file': 'save → file',
+  load: 'load (tar file)',
+  import: 'import (tar file)',
+  build: 'build (directory context)',
+};
+
+export interface StreamCell {
+  /** MiB/s per round. */
+  mibps?: Summary;
+  /** Peak RSS in MB (10^6 bytes) per round. */
+  rssMB?: Summary;
+  /** CPU seconds (user + system) of the contender's process per round. */
+  cpuS?: Summary;
+  unavailable?: string;
+  error?: string;
+}
+
+export interface StreamFigures {
+  payloadMiB: Record<StreamOp, number>;
+  cells: Record<StreamOp, Partial<Record<StreamContender, StreamCell>>>;
+  notes: string[];
+}
+
+const fillRandom = promisify(randomFill);
+const MiB = 1 << 20;
+
+/** `size` bytes of random data written through a 1 MiB buffer: never more than a few MiB in memory. */
+async function writeRandomFile(file: string, size: number): Promise<void> {
+  async function* chunks() {
+    for (let left = size; left > 0; left -= MiB) yield await fillRandom(Buffer.allocUnsafe(Math.min(MiB, left)));
+  }
+  await pipeline(Readable.from(chunks()), createWriteStream(file));
+}
+
+interface RunOutput {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string, args: string[]): Promise<RunOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Run under /usr/bin/time; answers the command's output, its peak RSS in KiB and its CPU seconds. */
+async function timed(cmd: string, args: string[], rssFile: string): Promise<RunOutput & { rssKiB: number; cpuS: number }> {
+  const out = await run('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]);
+  const [rssKiB, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  return { ...out, rssKiB, cpuS: user + sys };
+}
+
+interface Ctx {
+  admin: EngineAdmin;
+  socketPath: string;
+  apiVersion: string;
+  buildDir: string;
+  dir: string;
+  ctxDir: string;
+  ctxFiles: string[];
+  srcTar: string;
+  savedTar: string;
+  bigImage: string;
+}
+
+/** One run of one contender: { ms, bytes? } or why it could not run. */
+async function runOnce(ctx: Ctx, op: StreamOp, who: StreamContender, round: number): Promise<StreamResult & { rssKiB?: number; cpuS?: number }> {
+  const rssFile = path.join(ctx.dir, 'rss.txt');
+  const tag = op === 'import' ? `bench-big-import:${who}-${round}` : op === 'build' ? `bench-big-build:${who}-${round}` : ctx.bigImage;
+  const outFile = path.join(ctx.dir, `save-${who}.tar`);
+  if (who !== 'curl') {
+    const params: StreamParams = {
+      socketPath: ctx.socketPath,
+      image: tag,
+      file: op === 'save-file' ? outFile : op === 'load' ? ctx.savedTar : op === 'import' ? ctx.srcTar : undefined,
+      dir: ctx.ctxDir,
+      files: ctx.ctxFiles,
+    };
+    const out = await timed(process.execPath, [path.join(ctx.buildDir, 'stream-worker.js'), op, who, JSON.stringify(params)], rssFile);
+    if (out.code !== 0) throw new Error(`${who} ${op} failed (exit ${out.code}): ${out.stderr.trim().slice(-2000)}`);
+    return { ...(JSON.parse(out.stdout.trim().split('\n').pop()!) as StreamResult), rssKiB: out.rssKiB, cpuS: out.cpuS };
+  }
+  const base = `http://localhost/v${ctx.apiVersion}`;
+  const common = ['-sS', '--fail', '--unix-socket', ctx.socketPath, '-w', '%{time_total} %{size_download}'];
+  const answer = path.join(ctx.dir, 'curl-answer.txt');
+  const upload = ['-X', 'POST', '-H', 'Content-Type: application/x-tar', '-H', 'Expect:', '-o', answer];
+  let out;
+  if (op === 'save-file' || op === 'save-sink') {
+    const url = `${base}/images/${encodeURIComponent(ctx.bigImage)}/get`;
+    out = await timed('curl', [...common, '-o', op === 'save-file' ? outFile : '/dev/null', url], rssFile);
+  } else if (op === 'load') {
+    out = await timed('curl', [...common, ...upload, '-T', ctx.savedTar, `${base}/images/load`], rssFile);
+  } else if (op === 'import') {
+    const [repo, t] = tag.split(':');
+    const q = new URLSearchParams({ fromSrc: '-', repo, tag: t });
+    out = await timed('curl', [...common, ...upload, '-T', ctx.srcTar, `${base}/images/create?${q}`], rssFile);
+  } else {
+    // Packing the directory is part of the job, as it is for the Node clients: GNU tar into curl's stdin.
+    const q = new URLSearchParams({ t: tag, nocache: '1' });
+    const script = 'set -o pipefail; dir=$1; url=$2; shift 2; tar -C "$dir" -cf - "${CTX_FILES[@]}" | curl "$@" -T - "$url"';
+    const files = ctx.ctxFiles.map((f) => `'${f}'`).join(' ');
+    out = await timed('bash', ['-c', `CTX_FILES=(${files}); ${script}`, 'bash', ctx.ctxDir, `${base}/build?${q}`, ...common, ...upload], rssFile);
+  }
+  if (out.code !== 0) throw new Error(`curl ${op} failed (exit ${out.code}): ${out.stderr.trim().slice(-2000)}`);
+  if (op === 'load' || op === 'import' || op === 'build') {
+    const text = readFileSync(answer, 'utf8');
+    if (text.includes('"error"')) throw new Error(`curl ${op}: daemon reported ${text.slice(-500)}`);
+  }
+  const [secs, down] = out.stdout.trim().split(' ').map(Number);
+  return { ms: secs * 1000, bytes: op.startsWith('save') ? down : undefined, rssKiB: out.rssKiB, cpuS: out.cpuS };
+}
+
+function checkDisk(dir: string, needBytes: number, what: string): void {
+  const st = statfsSync(dir);
+  const free = st.bavail * st.bsize;
+  if (free < needBytes) {
+    throw new Error(`${what}: ${(free / 2 ** 30).toFixed(1)} GiB free in ${dir}, need ${(needBytes / 2 ** 30).toFixed(1)} GiB (set BENCH_STREAM_MIB lower)`);
+  }
+}
+
+export async function runStreamFigures(opts: {
+  admin: EngineAdmin;
+  socketPath: string;
+  apiVersion: string;
+  buildDir: string;
+  dockerRootDir?: string;
+  log: (line: string) => void;
+}): Promise<StreamFigures> {
+  const size = config.streamMiB * MiB;
+  const dir = config.tmpDir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  // Scratch: random file, its tar, one saved tar at a time (+ the kept one); engine: the layer plus load/import
+  // and build copies while they are unpacked.
+  checkDisk(dir, 4 * size + 2 ** 30, 'scratch space');
+  if (opts.dockerRootDir) {
+    try {
+      checkDisk(opts.dockerRootDir, 4 * size + 2 ** 30, 'engine storage');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  const ctxDir = path.join(dir, 'ctx');
+  mkdirSync(ctxDir);
+  const ctx: Ctx = {
+    admin: opts.admin,
+    socketPath: opts.socketPath,
+    apiVersion: opts.apiVersion,
+    buildDir: opts.buildDir,
+    dir,
+    ctxDir,
+    ctxFiles: ['Dockerfile', 'random.bin'],
+    srcTar: path.join(dir, 'src.tar'),
+    savedTar: path.join(dir, 'saved.tar'),
+    bigImage: 'bench-big:latest',
+  };
+  const result: StreamFigures = { payloadMiB: {} as Record<StreamOp, number>, cells: {} as StreamFigures['cells'], notes: [] };
+  const made: string[] = [ctx.bigImage];
+  try {
+    opts.log(`figure 3: writing ${config.streamMiB} MiB of random data`);
+    // A build that needs no base image and runs no container: the context upload and unpacking is the work.
+    writeFileSync(path.join(ctxDir, 'Dockerfile'), 'FROM scratch\nLABEL bench.build=1\n');
+    await writeRandomFile(path.join(ctxDir, 'random.bin'), size);
+    const tarOut = await run('tar', ['-C', ctxDir, '-cf', ctx.srcTar, 'random.bin']);
+    if (tarOut.code !== 0) throw new Error(`tar failed: ${tarOut.stderr}`);
+
+    // Set-up, not measured: the big image, imported once with curl, and one saved tar for the load figure.
+    opts.log('figure 3: importing the big image (set-up)');
+    const setupTag = 'bench-big-import:curl--1';
+    made.push(setupTag);
+    await runOnce(ctx, 'import', 'curl', -1);
+    const tagged = await opts.admin.json('POST', `/images/${encodeURIComponent(setupTag)}/tag?repo=bench-big&tag=latest`);
+    if (tagged.status !== 201) throw new Error(`set-up: tagging the imported image failed: HTTP ${tagged.status}`);
+    await opts.admin.removeImages([setupTag]);
+    await runOnce(ctx, 'save-file', 'curl', -1);
+    await rename(path.join(dir, 'save-curl.tar'), ctx.savedTar);
+    const savedSize = statSync(ctx.savedTar).size;
+
+    result.payloadMiB = {
+      'save-sink': savedSize / MiB,
+      'save-file': savedSize / MiB,
+      load: savedSize / MiB,
+      import: statSync(ctx.srcTar).size / MiB,
+      build: (size + statSync(path.join(ctxDir, 'Dockerfile')).size) / MiB,
+    };
+
+    // What a Node process weighs before it streams anything: the floor under every Node contender's peak RSS.
+    const idle = async (label: string, code: string) => {
+      const out = await timed(process.execPath, ['-e', code], path.join(dir, 'rss.txt'));
+      return `${label} ${((out.rssKiB * 1024) / 1e6).toFixed(0)} MB`;
+    };
+    result.notes.push(
+      `Peak RSS of Node processes that stream nothing: ${await idle('bare `node -e ""`', '')}; ` +
+        `${await idle('with this client loaded', `require(${JSON.stringify(process.env.BENCH_CLIENT_DIR)})`)}; ` +
+        `${await idle('with undici loaded', `require(require.resolve('undici', { paths: [${JSON.stringify(process.env.BENCH_CLIENT_DIR)}] }))`)}.`,
+    );
+
+    for (const op of STREAM_OPS) {
+      const cells: Partial<Record<StreamContender, StreamCell>> = (result.cells[op] = {});
+      const samples = new Map<StreamContender, { mibps: number[]; rss: number[]; cpu: number[] }>();
+      let active: StreamContender[] = contendersFor(op);
+      for (let r = 0; r < config.streamRounds; r++) {
+        for (const who of rotate(active, r)) {
+          let out;
+          try {
+            out = await runOnce(ctx, op, who, r);
+          } catch (err) {
+            cells[who] = { error: String((err as Error).message).split('\n')[0].slice(0, 300) };
+            opts.log(`figure 3 ${op} ${who}: ${(err as Error).message}`);
+            active = active.filter((a) => a !== who);
+            continue;
+          } finally {
+            if (op === 'import' || op === 'build') await opts.admin.removeImages([`bench-big-${op}:${who}-${r}`]);
+            if (op === 'save-file') rmSync(path.join(dir, `save-${who}.tar`), { force: true });
+          }
+          if (out.unavailable) {
+            cells[who] = { unavailable: out.unavailable };
+            active = active.filter((a) => a !== who);
+            continue;
+          }
+          if (op.startsWith('save') && out.bytes !== savedSize) {
+            cells[who] = { error: `received ${out.bytes} bytes, the image's tar has ${savedSize}` };
+            active = active.filter((a) => a !== who);
+            continue;
+          }
+          const s = samples.get(who) ?? { mibps: [], rss: [], cpu: [] };
+          s.mibps.push(result.payloadMiB[op] / (out.ms! / 1000));
+          s.rss.push((out.rssKiB! * 1024) / 1e6);
+          s.cpu.push(out.cpuS!);
+          samples.set(who, s);
+        }
+      }
+      for (const [who, s] of samples) {
+        if (!cells[who]) cells[who] = { mibps: summarize(s.mibps), rssMB: summarize(s.rss), cpuS: summarize(s.cpu) };
+      }
+      opts.log(
+        `figure 3 ${op}: ${Object.entries(cells)
+          .map(([w, c]) => `${w} ${c.mibps ? `${c.mibps.median.toFixed(0)} MiB/s ${c.rssMB!.max.toFixed(0)} MB` : (c.unavailable ?? c.error)}`)
+          .join(', ')}`,
+      );
+    }
+  } finally {
+    await opts.admin.removeImages(made);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return result;
+}

@@ -1,0 +1,48 @@
+/**
+ * Benchmark knobs, all from the environment so a re-run needs no edits. BENCH_QUICK=1 is a smoke run: small
+ * sizes and few iterations, written to bench/tmp/ instead of bench/RESULTS.md.
+ */
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const QUICK = process.env.BENCH_QUICK === '1';
+
+function int(name: string, full: number, quick: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return QUICK ? quick : full;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export const config = {
+  /** Sequential calls per contender and operation (figure 1), split into interleaved rounds. */
+  calls: int('BENCH_CALLS', 1000, 200),
+  callRounds: int('BENCH_CALL_ROUNDS', 10, 4),
+  warmup: int('BENCH_WARMUP', 200, 50),
+  /** Figure 2: calls per round, how many in flight, rounds. */
+  concTotal: int('BENCH_CONC_TOTAL', 2000, 400),
+  concInflight: int('BENCH_CONC_INFLIGHT', 100, 100),
+  concRounds: int('BENCH_CONC_ROUNDS', 5, 2),
+  /** Distinct images in the engine, so images.list returns a realistic array. */
+  listImages: int('BENCH_LIST_IMAGES', 10, 10),
+  /** Figure 3: size of the random image / build context in MiB, and rounds per contender. */
+  streamMiB: int('BENCH_STREAM_MIB', 1024, 64),
+  streamRounds: int('BENCH_STREAM_ROUNDS', 2, 1),
+  /** Figure 4: hyperfine runs per command. */
+  importRuns: int('BENCH_IMPORT_RUNS', 40, 10),
+  /** Which figures to run: any of calls, concurrent, streams, import. */
+  figures: new Set((process.env.BENCH_FIGURES ?? 'calls,concurrent,streams,import').split(',').map((s) => s.trim())),
+  /** Scratch space for the GiB files (same disk as the engine is fine; checked for free space first). */
+  tmpDir: process.env.BENCH_TMPDIR ?? path.join(ROOT, 'bench', 'tmp', 'data'),
+  out: process.env.BENCH_OUT ?? path.join(ROOT, 'bench', QUICK ? 'tmp/RESULTS-quick.md' : 'RESULTS.md'),
+};
+
+/** The engine's unix socket, from DOCKER_HOST (the bench compares clients on one local socket). */
+export function socketPath(): string {
+  const host = process.env.DOCKER_HOST;
+  if (!host || !host.startsWith('unix://')) {
+    throw new Error(`DOCKER_HOST must be a unix:// address (got ${JSON.stringify(host)}); run \`npm run bench\``);
+  }
+  return host.slice('unix://'.length);
+}

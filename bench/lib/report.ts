@@ -1,0 +1,195 @@
+/** bench/RESULTS.md: the figures as Markdown tables with ratios, the targets checked, and how to re-run. */
+import type { CallFigures } from '../figures/calls.js';
+import type { ImportFigures } from '../figures/import-cost.js';
+import { contendersFor, STREAM_LABELS, STREAM_OPS, type StreamContender, type StreamFigures } from '../figures/streams.js';
+import { CALL_CONTENDERS, CALL_LABELS, type CallOp } from './call-contenders.js';
+import type { Machine } from './machine.js';
+import { fmt, ratio, type Summary } from './stats.js';
+
+export interface Results {
+  machine: Machine;
+  loadAfter: Record<string, string>;
+  /** Versions of the client and its key dependencies in the measured install. */
+  versions: Record<string, string>;
+  settings: Record<string, string | number>;
+  calls?: CallFigures;
+  streams?: StreamFigures;
+  importCost?: ImportFigures;
+  notes: string[];
+}
+
+const STREAM_NAMES: Record<StreamContender, string> = {
+  ours: 'this client',
+  'ours-1m': 'this client, 1 MiB write buffer',
+  undici: 'undici `Pool.request()`',
+  curl: '`curl --unix-socket`',
+  dockerode: 'dockerode',
+  'node-sdk': '@docker/node-sdk',
+};
+
+const isSummary = (x: unknown): x is Summary => typeof x === 'object' && x !== null && 'median' in x;
+const spread = (s: Summary, digits = fmt) => `${digits(s.p25)}–${digits(s.p75)}`;
+
+interface Target {
+  what: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+function callTable(c: CallFigures, out: string[], targets: Target[]): void {
+  out.push('## 1. Sequential per-call latency', '');
+  out.push(
+    'Latency: median µs per call over all calls, with the interquartile range; ratios compare medians. ' +
+      'Client CPU: user + system CPU µs the contender\'s process spent per call (median over rounds) — unlike latency ' +
+      'it hardly depends on what else the machine does.',
+    '',
+  );
+  const med = (name: string, op: CallOp) => {
+    const v = c.sequential[name]?.[op];
+    return isSummary(v) ? v.median : undefined;
+  };
+  const cpu = (name: string, op: CallOp) => c.sequentialCpu?.[name]?.[op]?.median;
+  for (const op of ['list', 'inspect'] as const) {
+    out.push(`### images.${op}`, '');
+    out.push('| contender | µs | IQR | × floor | × dockerode | client CPU µs | CPU × floor |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|');
+    for (const name of CALL_CONTENDERS) {
+      const v = c.sequential[name]?.[op];
+      if (!isSummary(v)) {
+        out.push(`| ${CALL_LABELS[name]} | ${v ?? 'not measured'} | | | | | |`);
+        continue;
+      }
+      out.push(
+        `| ${CALL_LABELS[name]} | ${fmt(v.median)} | ${spread(v)} | ${ratio(v.median, med('floor', op))} | ${ratio(v.median, med('dockerode', op))} | ${fmt(cpu(name, op) ?? NaN)} | ${ratio(cpu(name, op), cpu('floor', op))} |`,
+      );
+    }
+    out.push('');
+  }
+  for (const who of ['high', 'raw'] as const) {
+    for (const op of ['list', 'inspect'] as const) {
+      const m = med(who, op);
+      const floor = med('floor', op);
+      const dockerode = med('dockerode', op);
+      if (m === undefined || floor === undefined || dockerode === undefined) {
+        targets.push({ what: `${CALL_LABELS[who]} ${op}: ≤ 1.10× floor, ≤ dockerode`, measured: String(c.sequential[who]?.[op] ?? 'not measured'), met: undefined });
+        continue;
+      }
+      targets.push({
+        what: `${CALL_LABELS[who]} ${op}: ≤ 1.10× floor, ≤ dockerode`,
+        measured: `${fmt(m)} µs = ${ratio(m, floor)} floor, ${ratio(m, dockerode)} dockerode`,
+        met: m <= 1.1 * floor && m <= dockerode,
+      });
+    }
+  }
+
+  out.push('## 2. Concurrent throughput (images.inspect)', '');
+  out.push('Calls per second with the configured number in flight; median over rounds, and min–max of the rounds.', '');
+  out.push('| contender | calls/s | min–max | × floor | × dockerode | client CPU µs/call |');
+  out.push('|---|---:|---:|---:|---:|---:|');
+  const rate = (name: string) => {
+    const v = c.concurrent[name];
+    return isSummary(v) ? v.median : undefined;
+  };
+  for (const name of CALL_CONTENDERS) {
+    const v = c.concurrent[name];
+    if (!isSummary(v)) out.push(`| ${CALL_LABELS[name]} | ${v ?? 'not measured'} | | | | |`);
+    else
+      out.push(
+        `| ${CALL_LABELS[name]} | ${fmt(v.median)} | ${fmt(v.min)}–${fmt(v.max)} | ${ratio(v.median, rate('floor'))} | ${ratio(v.median, rate('dockerode'))} | ${fmt(c.concurrentCpu?.[name]?.median ?? NaN)} |`,
+      );
+  }
+  out.push('');
+  for (const who of ['high', 'raw'] as const) {
+    const m = rate(who);
+    const d = rate('dockerode');
+    targets.push({
+      what: `${CALL_LABELS[who]} concurrent inspect ≥ dockerode`,
+      measured: m !== undefined && d !== undefined ? `${fmt(m)}/s = ${ratio(m, d)} dockerode` : String(c.concurrent[who] ?? 'not measured'),
+      met: m !== undefined && d !== undefined ? m >= d : undefined,
+    });
+  }
+}
+
+function streamTable(s: StreamFigures, out: string[], targets: Target[]): void {
+  out.push('## 3. Streams', '');
+  out.push(
+    'Throughput = payload MiB ÷ time from the request to the end of the daemon\'s answer (median of rounds, with min–max). ' +
+      'Peak RSS = maximum resident set of the contender\'s own process over its rounds (`/usr/bin/time`), in MB. ' +
+      'CPU = user + system seconds of that process (median of rounds; for Node contenders it includes starting node and loading the library).',
+    '',
+  );
+  out.push('| operation | payload MiB | contender | MiB/s | min–max | × curl | × dockerode | peak RSS MB | CPU s |');
+  out.push('|---|---:|---|---:|---:|---:|---:|---:|---:|');
+  for (const op of STREAM_OPS) {
+    const cells = s.cells[op] ?? {};
+    const m = (who: StreamContender) => cells[who]?.mibps?.median;
+    for (const who of contendersFor(op)) {
+      const c = cells[who];
+      const head = `| ${STREAM_LABELS[op]} | ${fmt(s.payloadMiB[op])} | ${STREAM_NAMES[who]}`;
+      if (!c?.mibps) out.push(`${head} | ${c?.unavailable ?? (c?.error ? `failed: ${c.error}` : 'not measured')} | | | | | |`);
+      else
+        out.push(
+          `${head} | ${fmt(c.mibps.median)} | ${fmt(c.mibps.min)}–${fmt(c.mibps.max)} | ${ratio(m(who), m('curl'))} | ${ratio(m(who), m('dockerode'))} | ${fmt(c.rssMB!.max)} | ${fmt(c.cpuS?.median ?? NaN)} |`,
+        );
+    }
+    const ours = cells.ours;
+    const curl = m('curl');
+    targets.push({
+      what: `${STREAM_LABELS[op]}: ≥ 0.90× curl, peak RSS ≤ 80 MB`,
+      measured: ours?.mibps
+        ? `${fmt(ours.mibps.median)} MiB/s = ${ratio(ours.mibps.median, curl)} curl, ${fmt(ours.rssMB!.max)} MB`
+        : (ours?.unavailable ?? ours?.error ?? 'not measured'),
+      met: ours?.mibps && curl !== undefined ? ours.mibps.median >= 0.9 * curl && ours.rssMB!.max <= 80 : undefined,
+    });
+  }
+  out.push('');
+  for (const n of s.notes) out.push(`- ${n}`);
+  if (s.notes.length) out.push('');
+}
+
+function importTable(f: ImportFigures, out: string[], targets: Target[]): void {
+  out.push('## 4. Import cost', '');
+  out.push(`Process wall time (${f.tool}); "over bare node" subtracts the median of the matching bare \`node\` run.`, '');
+  out.push('| command | median ms | IQR | over bare node |');
+  out.push('|---|---:|---:|---:|');
+  for (const t of f.timings) out.push(`| \`${t.label}\` | ${fmt(t.ms.median)} | ${spread(t.ms)} | ${t.overMs === undefined ? '' : `${fmt(t.overMs)} ms`} |`);
+  out.push('');
+  out.push(`- packed tarball: ${(f.tarballBytes / 1e3).toFixed(0)} kB; installed: ${(f.installedBytes / 1e6).toFixed(2)} MB in node_modules, of which the package itself ${(f.ownBytes / 1e6).toFixed(2)} MB`);
+  out.push(`- direct runtime dependencies (${f.directDeps.length}): ${f.directDeps.join(', ')}`);
+  out.push(`- runtime dependency tree (\`npm ls --omit=dev --all --parseable\`, without the package itself): ${f.treePackages.length} packages: ${f.treePackages.join(', ')}`);
+  out.push('');
+  for (const t of f.timings.filter((t) => t.label.startsWith('require(\'docker-engine') || t.label.startsWith('import('))) {
+    targets.push({ what: `${t.label} ≤ 40 ms over bare node`, measured: `${fmt(t.overMs!)} ms`, met: t.overMs! <= 40 });
+  }
+  targets.push({ what: 'runtime dependencies ≤ 5 packages (direct)', measured: String(f.directDeps.length), met: f.directDeps.length <= 5 });
+  targets.push({ what: 'runtime dependencies ≤ 5 packages (whole installed tree)', measured: String(f.treePackages.length), met: f.treePackages.length <= 5 });
+}
+
+export function renderReport(r: Results): string {
+  const m = r.machine;
+  const out: string[] = [];
+  const targets: Target[] = [];
+  out.push('# Benchmarks: docker-engine-client side by side', '');
+  out.push(`Measured ${m.date} with \`npm run bench\` (re-run: \`npm run bench\`; smoke run: \`BENCH_QUICK=1 npm run bench\`; knobs in bench/lib/config.ts).`, '');
+  out.push('## Machine', '');
+  out.push(`- CPU: ${m.cpu}, ${m.cores} cores; RAM ${m.memGiB} GiB; ${m.kernel}`);
+  out.push(`- Node ${m.node}; engine ${m.engine}, storage driver ${m.storageDriver}; ${m.curl}`);
+  out.push(`- Measured install (\`npm pack\` + \`npm install --omit=dev\`): ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  out.push(`- Load average (1/5/15 min) at start: ${m.loadAvg}; ${Object.entries(r.loadAfter).map(([k, v]) => `after ${k}: ${v}`).join('; ')}`);
+  out.push(`- Settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  out.push('');
+  for (const n of r.notes) out.push(`> ${n}`, '>');
+  if (r.notes.length) out.pop();
+  out.push('');
+  const body: string[] = [];
+  if (r.calls) callTable(r.calls, body, targets);
+  if (r.streams) streamTable(r.streams, body, targets);
+  if (r.importCost) importTable(r.importCost, body, targets);
+  out.push('## Targets', '');
+  out.push('| target | measured | met |');
+  out.push('|---|---|---|');
+  for (const t of targets) out.push(`| ${t.what} | ${t.measured} | ${t.met === undefined ? 'not measured' : t.met ? 'yes' : '**no**'} |`);
+  out.push('');
+  out.push(...body);
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;
+}

@@ -1,0 +1,186 @@
+/**
+ * One streamed operation by one Node contender, in a process of its own so its peak RSS is its own
+ * (run.ts wraps it in /usr/bin/time). Prints one JSON line: { bytes, ms } — ms from the first request byte to
+ * the daemon's last answer byte — or { unavailable } when the contender has no such operation (yet).
+ *
+ *   node stream-worker.js <op> <contender> '<json params>'
+ */
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type Dockerode from 'dockerode';
+import type * as Undici from 'undici';
+import { isNotImplemented, loadClient, optionalMethod, requireFromClient } from './lib/client.js';
+
+export type StreamOp = 'save-file' | 'save-sink' | 'load' | 'import' | 'build';
+export type NodeStreamContender = 'ours' | 'ours-1m' | 'undici' | 'dockerode' | 'node-sdk';
+
+export interface StreamParams {
+  socketPath: string;
+  /** save: the image; import/build: the tag to create. */
+  image: string;
+  /** save-file: where to write; load/import: the tar to send. */
+  file?: string;
+  /** build: the context directory and the files in it. */
+  dir?: string;
+  files?: string[];
+}
+
+export interface StreamResult {
+  bytes?: number;
+  ms?: number;
+  unavailable?: string;
+}
+
+/** Counts and drops bytes; as fast a consumer as a Node Writable can be. */
+function sink(): { stream: Writable; bytes: () => number } {
+  let n = 0;
+  const stream = new Writable({
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _enc, cb) {
+      n += chunk.length;
+      cb();
+    },
+  });
+  return { stream, bytes: () => n };
+}
+
+/** Counts bytes on their way to the file. */
+function counted(): { through: (src: AsyncIterable<Buffer>) => AsyncGenerator<Buffer>; bytes: () => number } {
+  let n = 0;
+  return {
+    async *through(src) {
+      for await (const chunk of src) {
+        n += chunk.length;
+        yield chunk;
+      }
+    },
+    bytes: () => n,
+  };
+}
+
+/** Progress answers (load, import, build) report failure as an {"error"} line in a 200 body. */
+function failIfErrorLine(messages: unknown[]): void {
+  const bad = messages.find((m) => (m as { error?: unknown; errorDetail?: unknown })?.error ?? (m as { errorDetail?: unknown })?.errorDetail);
+  if (bad) throw new Error(`daemon reported: ${JSON.stringify(bad)}`);
+}
+
+async function ours(op: StreamOp, p: StreamParams, writeBuffer?: number): Promise<StreamResult> {
+  const { DockerClient } = loadClient();
+  const docker = new DockerClient({ socketPath: p.socketPath });
+  await docker.negotiate();
+  const name = op.startsWith('save') ? 'save' : op;
+  const fn = optionalMethod(docker.images, name);
+  if (!fn) return { unavailable: `docker.images.${name} not yet available` };
+  const t0 = performance.now();
+  try {
+    if (op === 'save-file' || op === 'save-sink') {
+      const tar = (await fn(p.image)) as Readable;
+      if (op === 'save-sink') {
+        const s = sink();
+        await pipeline(tar, s.stream);
+        return { bytes: s.bytes(), ms: performance.now() - t0 };
+      }
+      const c = counted();
+      await pipeline(tar, c.through, createWriteStream(p.file!, writeBuffer ? { highWaterMark: writeBuffer } : {}));
+      return { bytes: c.bytes(), ms: performance.now() - t0 };
+    }
+    const [repo, tag] = p.image.split(':');
+    if (op === 'load') await fn(p.file!);
+    else if (op === 'import') await fn(p.file!, { repo, tag });
+    else await fn(p.dir!, { t: p.image, nocache: true });
+    return { ms: performance.now() - t0 };
+  } catch (err) {
+    if (isNotImplemented(err)) return { unavailable: `docker.images.${name} not yet available` };
+    throw err;
+  } finally {
+    await docker.close();
+  }
+}
+
+async function dockerode(op: StreamOp, p: StreamParams): Promise<StreamResult> {
+  const DockerodeCtor = require('dockerode') as typeof Dockerode;
+  const docker = new DockerodeCtor({ socketPath: p.socketPath });
+  const progress = (stream: NodeJS.ReadableStream) =>
+    new Promise<unknown[]>((resolve, reject) => docker.modem.followProgress(stream, (err, out) => (err ? reject(err) : resolve(out))));
+  const t0 = performance.now();
+  if (op === 'save-file' || op === 'save-sink') {
+    const tar = await docker.getImage(p.image).get();
+    if (op === 'save-sink') {
+      const s = sink();
+      await pipeline(tar, s.stream);
+      return { bytes: s.bytes(), ms: performance.now() - t0 };
+    }
+    const c = counted();
+    await pipeline(tar as unknown as AsyncIterable<Buffer>, c.through, createWriteStream(p.file!));
+    return { bytes: c.bytes(), ms: performance.now() - t0 };
+  }
+  const [repo, tag] = p.image.split(':');
+  const res =
+    op === 'load'
+      ? await docker.loadImage(p.file!)
+      : op === 'import'
+        ? await docker.importImage(p.file!, { repo, tag })
+        : await docker.buildImage({ context: p.dir!, src: p.files! }, { t: p.image, nocache: true });
+  failIfErrorLine(await progress(res));
+  return { ms: performance.now() - t0 };
+}
+
+/** undici's own `Pool.request()` (the same undici the client installs), body read into the sink. */
+async function undiciFloor(op: StreamOp, p: StreamParams): Promise<StreamResult> {
+  if (op !== 'save-sink') return { unavailable: 'reference for save → sink only' };
+  const { Pool } = requireFromClient<typeof Undici>('undici');
+  const pool = new Pool('http://localhost', { connect: { socketPath: p.socketPath } });
+  const version = process.env.BENCH_API_VERSION ?? '1.41';
+  const t0 = performance.now();
+  try {
+    const { statusCode, body } = await pool.request({ method: 'GET', path: `/v${version}/images/${encodeURIComponent(p.image)}/get` });
+    if (statusCode !== 200) throw new Error(`save: HTTP ${statusCode}`);
+    const s = sink();
+    await pipeline(body, s.stream);
+    return { bytes: s.bytes(), ms: performance.now() - t0 };
+  } finally {
+    await pool.close();
+  }
+}
+
+async function nodeSdk(op: StreamOp, p: StreamParams): Promise<StreamResult> {
+  if (op === 'import') return { unavailable: 'imageCreate sends no request body (no import from a tar)' };
+  if (op === 'load') return { unavailable: "imageLoad resolves on the response headers without reading the daemon's answer" };
+  if (op === 'build') return { unavailable: 'imageBuild takes a ready tar web stream and defaults to BuildKit (version=2)' };
+  const { DockerClient } = require('@docker/node-sdk') as typeof import('@docker/node-sdk');
+  const docker = await DockerClient.fromDockerHost(`unix:${p.socketPath}`);
+  const t0 = performance.now();
+  try {
+    if (op === 'save-sink') {
+      const s = sink();
+      await docker.imageGet(p.image, Writable.toWeb(s.stream));
+      return { bytes: s.bytes(), ms: performance.now() - t0 };
+    }
+    const file = createWriteStream(p.file!);
+    await docker.imageGet(p.image, Writable.toWeb(file));
+    return { bytes: (await stat(p.file!)).size, ms: performance.now() - t0 };
+  } finally {
+    await docker.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const [op, contender, json] = process.argv.slice(2) as [StreamOp, NodeStreamContender, string];
+  const params = JSON.parse(json) as StreamParams;
+  const runs: Record<NodeStreamContender, () => Promise<StreamResult>> = {
+    ours: () => ours(op, params),
+    'ours-1m': () => ours(op, params, 1 << 20),
+    undici: () => undiciFloor(op, params),
+    dockerode: () => dockerode(op, params),
+    'node-sdk': () => nodeSdk(op, params),
+  };
+  const result = await runs[contender]();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`${err?.stack ?? String(err)}\n`);
+  process.exit(1);
+});
