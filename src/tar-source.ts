@@ -8,7 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fromAsyncIterable, fromBytes, fromEventStream, fromWebStream, type EventReadable } from './body-streams.js';
-import { packBuildContext, type BuildContextOptions } from './build-context.js';
+import type { BuildContextOptions } from './build-context.js';
 import { DockerInputError } from './errors.js';
 
 /**
@@ -72,6 +72,9 @@ async function fromPath(source: string, opts: TarBodyOptions): Promise<TarBody> 
     throw new DockerInputError(`tar source ${abs} ${why}`, { cause: err });
   }
   if (st.isDirectory()) {
+    // Loaded on the first directory pack: tar-fs, tar-stream and the dockerignore matcher are most of the
+    // package's import cost and dependency tree, and only directory contexts need them.
+    const { packBuildContext } = await import('./build-context.js');
     const { body, dockerfile } = await packBuildContext(abs, opts);
     return { body, kind: 'directory', dockerfile };
   }
@@ -85,7 +88,8 @@ async function fromPath(source: string, opts: TarBodyOptions): Promise<TarBody> 
   } catch (err) {
     throw new DockerInputError(`tar source ${abs} cannot be opened (${(err as Error).message})`, { cause: err });
   }
-  const body = handle.createReadStream({ autoClose: true });
+  // 1 MiB reads: with the default 64 KiB, uploading a tar file costs twice the CPU and runs ~25% slower (bench/).
+  const body = handle.createReadStream({ autoClose: true, highWaterMark: 1 << 20 });
   return { body, kind: 'file', length: st.size, dockerfile: opts.dockerfile };
 }
 

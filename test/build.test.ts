@@ -15,4 +15,8 @@ test('npm run build produces loadable CJS and ESM entry points with .d.ts', () =
     execFileSync(process.execPath, [...(esm ? ['--input-type=module'] : []), '-e', code], { cwd: ROOT, encoding: 'utf8' }).trim();
   expect(probe("const m = require('docker-engine-client'); console.log(typeof m.DockerClient, m.MAX_API_VERSION)", false)).toBe('function 1.55');
   expect(probe("const m = await import('docker-engine-client'); console.log(typeof m.DockerClient, m.MAX_API_VERSION)", true)).toBe('function 1.55');
+  // Directory packing is loaded on first use (dynamic import): it must resolve in both builds.
+  const pack = "const t = await m.tarBody('examples/demo-context'); let n = 0; for await (const c of t.body) n += c.length; console.log(t.kind, n > 1024);";
+  expect(probe(`(async () => { const m = require('docker-engine-client'); ${pack} })()`, false)).toBe('directory true');
+  expect(probe(`const m = await import('docker-engine-client'); ${pack}`, true)).toBe('directory true');
 });
