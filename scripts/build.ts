@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
+import { buildSync, type BuildOptions } from 'esbuild';
 
 const ROOT = resolve(__dirname, '..');
 const tsc = join(ROOT, 'node_modules', '.bin', 'tsc');
@@ -21,7 +21,7 @@ execFileSync(tsc, [...declarations, '--module', 'NodeNext', '--moduleResolution'
 execFileSync(tsc, [...declarations, '--module', 'ES2022', '--moduleResolution', 'Bundler', '--outDir', 'dist/esm'], { cwd: ROOT, stdio: 'inherit' });
 writeFileSync(join(ROOT, 'dist/esm/package.json'), '{ "type": "module" }\n');
 
-const common = {
+const common: BuildOptions = {
   absWorkingDir: ROOT,
   entryPoints: ['src/index.ts'],
   bundle: true,
@@ -30,7 +30,7 @@ const common = {
   packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
-} as const;
+};
 buildSync({ ...common, format: 'cjs', outfile: 'dist/cjs/src/index.js' });
 buildSync({ ...common, format: 'esm', outdir: 'dist/esm/src', splitting: true, chunkNames: 'chunk-[hash]' });
 

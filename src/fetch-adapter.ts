@@ -69,9 +69,6 @@ export class LiteResponse {
   readonly ok: boolean;
   readonly headers: LiteHeaders;
   readonly url: string;
-  readonly statusText = '';
-  readonly redirected = false;
-  readonly type = 'basic';
   private webBody: ReadableStream<Uint8Array> | undefined;
   constructor(
     private readonly data: Dispatcher.ResponseData,
@@ -83,6 +80,16 @@ export class LiteResponse {
     this.ok = data.statusCode >= 200 && data.statusCode < 300;
     this.headers = new LiteHeaders(data.headers);
     this.url = url;
+  }
+  // Constant parts of Response as prototype getters: per-instance fields cost on every call (hot path).
+  get statusText(): string {
+    return '';
+  }
+  get redirected(): boolean {
+    return false;
+  }
+  get type(): 'basic' {
+    return 'basic';
   }
   /** undici's Node readable body: the fast path for this client's own stream handling. */
   get nodeBody(): UndiciBody {
@@ -101,23 +108,23 @@ export class LiteResponse {
     return this.data.body.bodyUsed;
   }
   text(): Promise<string> {
-    return this.data.body.text().catch(this.rethrow);
+    return this.data.body.text().catch((err: unknown) => this.fail(err));
   }
   json(): Promise<unknown> {
-    return this.data.body.json().catch(this.rethrow);
+    return this.data.body.json().catch((err: unknown) => this.fail(err));
   }
   arrayBuffer(): Promise<ArrayBuffer> {
-    return this.data.body.arrayBuffer().catch(this.rethrow);
+    return this.data.body.arrayBuffer().catch((err: unknown) => this.fail(err));
   }
   async bytes(): Promise<Uint8Array> {
     return new Uint8Array(await this.arrayBuffer());
   }
   blob(): Promise<Blob> {
-    return this.data.body.blob().catch(this.rethrow);
+    return this.data.body.blob().catch((err: unknown) => this.fail(err));
   }
-  private readonly rethrow = (err: unknown): never => {
+  private fail(err: unknown): never {
     throw this.mapError(err);
-  };
+  }
   formData(): Promise<never> {
     return Promise.reject(new TypeError('formData() is not supported by the Docker Engine API client'));
   }
