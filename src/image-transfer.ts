@@ -189,7 +189,8 @@ async function gatePlatform(docker: DockerClient, op: GatedOperation, method: st
  * `docker save` format. Resolves once the engine has answered 200, with a Node Readable that pulls from the
  * connection only as fast as it is read; an HTTP error (e.g. an unknown image) rejects instead, so error text is
  * never handed out as tar. A failure while streaming (abort, connection loss, timeout) destroys the stream with
- * the typed error. Destroying the stream aborts the download.
+ * the typed error. Destroying the stream aborts the download. To write it to a file, give the file stream a
+ * 1 MiB `highWaterMark`: with the default 16 KiB each chunk waits for its own write (bench/README.md).
  */
 export async function saveImages(docker: DockerClient, nameOrNames: string | string[], opts: SaveOptions = {}): Promise<Readable> {
   checkObject(opts, 'images.save options');
