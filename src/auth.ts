@@ -12,6 +12,7 @@
  */
 import type { components } from '../generated/docker-engine.js';
 import { DockerInputError } from './errors.js';
+import { kindOf } from './kind-of.js';
 
 type Schemas = components['schemas'];
 
@@ -42,12 +43,6 @@ function goUrlBase64(json: string): string {
   return Buffer.from(json, 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
@@ -57,7 +52,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Validates one credentials object and copies only the known fields. `where` names it in errors. */
 function checkedAuth(auth: unknown, where: string): Partial<Record<Field, string>> {
   if (!isPlainObject(auth)) {
-    throw new DockerInputError(`${where} must be a plain object, got ${describe(auth)}`);
+    throw new DockerInputError(`${where} must be a plain object, got ${kindOf(auth)}`);
   }
   for (const key of Object.keys(auth)) {
     if (!(FIELDS as readonly string[]).includes(key)) {
@@ -70,7 +65,7 @@ function checkedAuth(auth: unknown, where: string): Partial<Record<Field, string
     const value = auth[field];
     if (value === undefined) continue;
     if (typeof value !== 'string') {
-      throw new DockerInputError(`${where}.${field} must be a string, got ${describe(value)}`);
+      throw new DockerInputError(`${where}.${field} must be a string, got ${kindOf(value)}`);
     }
     out[field] = value;
   }
@@ -90,7 +85,7 @@ export function encodeIdentityToken(identitytoken: string, serveraddress?: strin
 /** `X-Registry-Config` header value (build): registry address → credentials. */
 export function encodeRegistryConfig(config: RegistryConfig): string {
   if (!isPlainObject(config)) {
-    throw new DockerInputError(`registryConfig must be a plain object (registry → auth config), got ${describe(config)}`);
+    throw new DockerInputError(`registryConfig must be a plain object (registry → auth config), got ${kindOf(config)}`);
   }
   const out: Record<string, Partial<Record<Field, string>>> = {};
   for (const [registry, auth] of Object.entries(config)) {

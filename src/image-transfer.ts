@@ -13,6 +13,7 @@ import { gateParams, type GatedOperation } from './api-since.js';
 import { encodeRegistryAuth, encodeRegistryConfig, type RegistryAuth, type RegistryConfig } from './auth.js';
 import type { DockerClient } from './client.js';
 import { DockerInputError } from './errors.js';
+import { kindOf } from './kind-of.js';
 import type { LiteResponse } from './fetch-adapter.js';
 import { StreamOperation } from './operation.js';
 import { parseReference, parseRepositoryTag, validateTag } from './reference.js';
@@ -126,21 +127,15 @@ export interface BuildOptions extends Omit<BuildQuery, RetypedBuildParams>, Canc
 // ---------------------------------------------------------------------------------------------------------------
 // Input checks shared by the operations.
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
-}
-
 function checkObject(value: unknown, what: string): asserts value is Record<string, unknown> | undefined {
   if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-    throw new DockerInputError(`${what} must be an object, got ${describe(value)}`);
+    throw new DockerInputError(`${what} must be an object, got ${kindOf(value)}`);
   }
 }
 
 function checkSignal(signal: unknown): void {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new DockerInputError(`signal must be an AbortSignal, got ${describe(signal)}`);
+    throw new DockerInputError(`signal must be an AbortSignal, got ${kindOf(signal)}`);
   }
 }
 
@@ -151,7 +146,7 @@ function stringList(value: unknown, what: string, { allowEmptyList = false } = {
   if (!allowEmptyList && list.length === 0) throw new DockerInputError(`${what} must not be an empty list`);
   for (const item of list) {
     if (typeof item !== 'string' || item === '') {
-      throw new DockerInputError(`${what} must be a non-empty string${Array.isArray(value) ? ' in every entry' : ''}, got ${describe(item)}`);
+      throw new DockerInputError(`${what} must be a non-empty string${Array.isArray(value) ? ' in every entry' : ''}, got ${kindOf(item)}`);
     }
   }
   return list as string[];
@@ -162,7 +157,7 @@ function stringMap(value: unknown, what: string): string | undefined {
   if (value === undefined) return undefined;
   checkObject(value, what);
   for (const [k, v] of Object.entries(value ?? {})) {
-    if (typeof v !== 'string') throw new DockerInputError(`${what}[${JSON.stringify(k)}] must be a string, got ${describe(v)}`);
+    if (typeof v !== 'string') throw new DockerInputError(`${what}[${JSON.stringify(k)}] must be a string, got ${kindOf(v)}`);
   }
   return JSON.stringify(value);
 }
@@ -349,7 +344,7 @@ async function openBuild(docker: DockerClient, context: TarSource, opts: BuildOp
   if (cachefrom !== undefined && !Array.isArray(cachefrom)) throw new DockerInputError('images.build: cachefrom must be an array of image names');
   if (outputs !== undefined && !Array.isArray(outputs)) throw new DockerInputError('images.build: outputs must be an array of { Type, Attrs }');
   if (pull !== undefined && typeof pull !== 'boolean' && typeof pull !== 'string') {
-    throw new DockerInputError(`images.build: pull must be a boolean, got ${describe(pull)}`);
+    throw new DockerInputError(`images.build: pull must be a boolean, got ${kindOf(pull)}`);
   }
   const query = {
     ...rest,

@@ -8,6 +8,7 @@
  * (`foo/bar` → `docker.io/foo/bar`).
  */
 import { DockerInputError } from './errors.js';
+import { kindOf } from './kind-of.js';
 
 export interface ImageReference {
   /** Registry host[:port], when the reference names one (`127.0.0.1:5000`, `ghcr.io`, `localhost`). */
@@ -39,10 +40,6 @@ const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha5
 
 function quote(s: string): string {
   return JSON.stringify(s.length > 100 ? `${s.slice(0, 100)}…` : s);
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
 /** Reason a tag is invalid, or undefined when it is valid. */
@@ -135,7 +132,7 @@ function nameProblem(name: string): { problem?: string; domain?: string; path: s
  * (`invalid image reference "Busybox": uppercase letters in repository name …`).
  */
 export function parseReference(reference: string): ImageReference {
-  if (typeof reference !== 'string') throw new DockerInputError(`image reference must be a string, got ${describe(reference)}`);
+  if (typeof reference !== 'string') throw new DockerInputError(`image reference must be a string, got ${kindOf(reference)}`);
   const fail = (problem: string): never => {
     throw new DockerInputError(`invalid image reference ${quote(reference)}: ${problem}`);
   };
@@ -217,7 +214,7 @@ export function parseRepositoryTag(reference: string): RepositoryTag {
 
 /** Validates a tag on its own (the `tag` of POST /images/{name}/tag); returns it. */
 export function validateTag(tag: string): string {
-  if (typeof tag !== 'string') throw new DockerInputError(`tag must be a string, got ${describe(tag)}`);
+  if (typeof tag !== 'string') throw new DockerInputError(`tag must be a string, got ${kindOf(tag)}`);
   const problem = tagProblem(tag);
   if (problem) throw new DockerInputError(problem);
   return tag;
@@ -225,7 +222,7 @@ export function validateTag(tag: string): string {
 
 /** Validates a repository name without tag or digest (the `repo` of POST /images/{name}/tag); returns it. */
 export function validateRepository(repository: string): string {
-  if (typeof repository !== 'string') throw new DockerInputError(`repository name must be a string, got ${describe(repository)}`);
+  if (typeof repository !== 'string') throw new DockerInputError(`repository name must be a string, got ${kindOf(repository)}`);
   const fail = (problem: string): never => {
     throw new DockerInputError(`invalid repository name ${quote(repository)}: ${problem}`);
   };
