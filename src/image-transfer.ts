@@ -14,6 +14,7 @@ import { encodeRegistryAuth, encodeRegistryConfig, type RegistryAuth, type Regis
 import type { DockerClient } from './client.js';
 import { DockerInputError } from './errors.js';
 import { kindOf } from './kind-of.js';
+import { encodePlatforms } from './platform.js';
 import type { LiteResponse } from './fetch-adapter.js';
 import { StreamOperation } from './operation.js';
 import { parseReference, parseRepositoryTag, validateTag } from './reference.js';
@@ -162,15 +163,6 @@ function stringMap(value: unknown, what: string): string | undefined {
   return JSON.stringify(value);
 }
 
-function platformList(value: unknown, what: string): string[] | undefined {
-  if (value === undefined) return undefined;
-  const list = Array.isArray(value) ? value : [value];
-  return list.map((p, i) => {
-    checkObject(p, Array.isArray(value) ? `${what}[${i}]` : what);
-    return JSON.stringify(p);
-  });
-}
-
 /** Refuse `platform` when the negotiated engine predates it (it would be ignored: see api-since.ts). */
 async function gatePlatform(docker: DockerClient, op: GatedOperation, method: string, platform: unknown, signal?: AbortSignal): Promise<void> {
   if (platform !== undefined) gateParams(op, method, await docker.negotiate({ signal }), { platform });
@@ -194,7 +186,7 @@ export async function saveImages(docker: DockerClient, nameOrNames: string | str
   if (!names) throw new DockerInputError('images.save: give an image name or a list of names');
   const { signal } = opts;
   await gatePlatform(docker, typeof nameOrNames === 'string' ? 'ImageGet' : 'ImageGetAll', 'images.save', opts.platform, signal);
-  const platform = platformList(opts.platform, 'images.save: platform');
+  const platform = encodePlatforms(opts.platform, 'images.save: platform');
   const res =
     typeof nameOrNames === 'string'
       ? await openStream('GET', (init: StreamInit) =>
@@ -283,7 +275,7 @@ async function openPush(docker: DockerClient, ref: string, opts: PushOptions): P
   const { repository, tag, digest } = repositoryAndTag('images.push', ref, opts.tag);
   if (digest) throw new DockerInputError(`images.push: cannot push by digest (${JSON.stringify(ref)}); push a tag`);
   await gatePlatform(docker, 'ImagePush', 'images.push', opts.platform, signal);
-  const platform = platformList(opts.platform, 'images.push: platform')?.[0];
+  const platform = encodePlatforms(opts.platform, 'images.push: platform')?.[0];
   // The daemon refuses a push without the header (even for a registry that needs no login): send `{}` then.
   const header = { 'X-Registry-Auth': encodeRegistryAuth(auth ?? {}) };
   const res = await openStream('POST', (init) =>
@@ -324,7 +316,7 @@ async function openLoad(docker: DockerClient, source: TarSource, opts: LoadOptio
   checkSignal(opts.signal);
   const { signal, quiet } = opts;
   await gatePlatform(docker, 'ImageLoad', 'images.load', opts.platform, signal);
-  const platform = platformList(opts.platform, 'images.load: platform');
+  const platform = encodePlatforms(opts.platform, 'images.load: platform');
   const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
   return upload(docker, tar, signal, (init) => docker.api.POST('/images/load', { params: { query: { quiet, platform } }, signal, ...init }));
 }

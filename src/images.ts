@@ -8,6 +8,7 @@
  */
 import type { components, operations } from '../generated/docker-engine.js';
 import { gateParams } from './api-since.js';
+import { encodePlatform, encodePlatforms } from './platform.js';
 import { encodeRegistryAuth, type RegistryAuth } from './auth.js';
 import { unwrap } from './call.js';
 import type { CallOptions, DockerClient } from './client.js';
@@ -69,7 +70,7 @@ export class Images {
   async inspect(name: string, opts: ImageInspectOptions = {}): Promise<ImageInspect> {
     checkName('images.inspect', 'name', name);
     const { signal, platform, ...rest } = opts;
-    const query = gateParams('ImageInspect', 'images.inspect', await this.version(signal), { ...rest, platform: encodePlatform(platform) });
+    const query = gateParams('ImageInspect', 'images.inspect', await this.version(signal), { ...rest, platform: encodePlatform(platform, 'images.inspect: platform') });
     return unwrap('GET', this.docker.api.GET('/images/{name}/json', { params: { path: { name }, query }, signal }));
   }
 
@@ -77,7 +78,7 @@ export class Images {
   async history(name: string, opts: ImageHistoryOptions = {}): Promise<ImageHistoryItem[]> {
     checkName('images.history', 'name', name);
     const { signal, platform, ...rest } = opts;
-    const query = gateParams('ImageHistory', 'images.history', await this.version(signal), { ...rest, platform: encodePlatform(platform) });
+    const query = gateParams('ImageHistory', 'images.history', await this.version(signal), { ...rest, platform: encodePlatform(platform, 'images.history: platform') });
     return unwrap('GET', this.docker.api.GET('/images/{name}/history', { params: { path: { name }, query }, signal }));
   }
 
@@ -103,7 +104,7 @@ export class Images {
     const query = gateParams('ImageDelete', 'images.remove', await this.version(signal), {
       ...rest,
       // Repeated once per platform (overlay fix image-delete-platforms-multi): the daemon reads r.Form["platforms"].
-      platforms: platforms?.length ? platforms.map((p) => encodePlatform(p) as string) : undefined,
+      platforms: platforms?.length ? encodePlatforms(platforms, 'images.remove: platforms') : undefined,
     });
     return unwrap('DELETE', this.docker.api.DELETE('/images/{name}', { params: { path: { name }, query }, signal }));
   }
@@ -170,14 +171,6 @@ function checkName(method: string, what: string, value: unknown): asserts value 
   if (typeof value !== 'string' || value.trim() === '') {
     throw new DockerInputError(`${method}: \`${what}\` must be a non-empty string, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`);
   }
-}
-
-function encodePlatform(platform: Platform | undefined): string | undefined {
-  if (platform === undefined) return undefined;
-  if (platform === null || typeof platform !== 'object' || Array.isArray(platform)) {
-    throw new DockerInputError('platform must be an OCI platform object such as { os: "linux", architecture: "amd64" }');
-  }
-  return JSON.stringify(platform);
 }
 
 /**
