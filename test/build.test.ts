@@ -1,9 +1,11 @@
 /** The published shape: one build gives CommonJS and ESM entry points, both with type declarations. */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
+// The pinned spec's version, whatever it is: a spec bump must not break this test.
+const PINNED = (JSON.parse(readFileSync(join(ROOT, 'openapi', 'pinned.json'), 'utf8')) as { version: string }).version;
 
 test('npm run build produces loadable CJS and ESM entry points with .d.ts', () => {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'pipe' });
@@ -13,8 +15,8 @@ test('npm run build produces loadable CJS and ESM entry points with .d.ts', () =
   }
   const probe = (code: string, esm: boolean) =>
     execFileSync(process.execPath, [...(esm ? ['--input-type=module'] : []), '-e', code], { cwd: ROOT, encoding: 'utf8' }).trim();
-  expect(probe("const m = require('docker-engine-client'); console.log(typeof m.DockerClient, m.MAX_API_VERSION)", false)).toBe('function 1.55');
-  expect(probe("const m = await import('docker-engine-client'); console.log(typeof m.DockerClient, m.MAX_API_VERSION)", true)).toBe('function 1.55');
+  expect(probe("const m = require('docker-engine-client'); console.log(typeof m.DockerClient, m.MAX_API_VERSION)", false)).toBe(`function ${PINNED}`);
+  expect(probe("const m = await import('docker-engine-client'); console.log(typeof m.DockerClient, m.MAX_API_VERSION)", true)).toBe(`function ${PINNED}`);
   // Directory packing is loaded on first use (dynamic import): it must resolve in both builds.
   const pack = "const t = await m.tarBody('examples/demo-context'); let n = 0; for await (const c of t.body) n += c.length; console.log(t.kind, n > 1024);";
   expect(probe(`(async () => { const m = require('docker-engine-client'); ${pack} })()`, false)).toBe('directory true');

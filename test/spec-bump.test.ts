@@ -82,7 +82,7 @@ describe('spec:bump', () => {
     const oa3 = writeSpec(dir, 'oa3.json', { openapi: '3.0.3', info: { title: 't', version: '9.9' }, paths: {} });
     const noVersion = writeSpec(dir, 'nover.json', { swagger: '2.0', info: { title: 't', version: 'latest' }, paths: {} });
     const cases: Array<[string[], RegExp]> = [
-      [['1.42'], /no spec for API version 1\.42/],
+      [['9.99'], /no spec for API version 9\.99/],
       [[join(dir, 'nope.yaml')], /nope\.yaml: no such file$/],
       [[writeSpec(dir, 'junk.yaml', 'just text\n')], /not a Swagger\/OpenAPI document/],
       [[oa3], /generation reads Swagger 2\.0 specs only, this is OpenAPI 3$/],
