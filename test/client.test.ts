@@ -125,8 +125,7 @@ describe('typed errors', () => {
     expect(err.status).toBe(404);
     expect((err.error as { message: string }).message).toMatch(/no such image/i);
 
-    const { unwrap } = await import('../src/call.js');
-    const thrown = await unwrap('GET', docker.api.GET('/images/{name}/json', { params: { path: { name: 'dec-no-such-image:nope' } } })).catch(
+    const thrown = await docker.raw.unwrap(docker.api.GET('/images/{name}/json', { params: { path: { name: 'dec-no-such-image:nope' } } })).catch(
       (e: unknown) => e,
     );
     expect(thrown).toBeInstanceOf(DockerApiError);

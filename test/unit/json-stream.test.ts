@@ -1,5 +1,5 @@
-import { DockerAbortError, DockerProtocolError } from '../../src/errors';
-import { decodeJsonLines } from '../../src/json-stream';
+import { DockerAbortError, DockerProtocolError } from '../../src/core/errors';
+import { decodeJsonLines } from '../../src/streams/json-lines';
 
 /** A body as the daemon sends it for a pull (shape of dockerd 20.10 output), with non-ASCII text in it. */
 const EVENTS = [

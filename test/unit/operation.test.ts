@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
-import { DockerAbortError, DockerApiError, DockerInputError, DockerProtocolError, DockerStreamError } from '../../src/errors';
-import { StreamOperation, streamFailure } from '../../src/operation';
-import { buildReducer, pullReducer, type BuildEvent, type PullEvent } from '../../src/stream-reducers';
+import { DockerAbortError, DockerApiError, DockerInputError, DockerProtocolError, DockerStreamError } from '../../src/core/errors';
+import { StreamOperation } from '../../src/streams/stream-operation';
+import { streamFailure } from '../../src/streams/progress-lines';
+import { buildReducer, pullReducer, type BuildEvent, type PullEvent } from '../../src/images/reducers';
 import { chunks, recorded, recordedEvents, TrackedBody } from './stream-bodies';
 
 /** Runs `fn`, then lets pending rejections surface; fails if any was unhandled. */

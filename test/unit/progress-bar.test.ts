@@ -1,4 +1,4 @@
-import { ProgressTracker, type ProgressSnapshot } from '../../src/progress-bar';
+import { ProgressTracker, type ProgressSnapshot } from '../../src/streams/progress-tracker';
 import { recordedEvents } from './stream-bodies';
 
 function feed(events: object[]): ProgressSnapshot[] {

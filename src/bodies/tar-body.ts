@@ -1,4 +1,6 @@
 /**
+ * bodies/ — request byte sources. Changes when what callers may upload, or how it is packed and streamed, changes.
+ *
  * Tar request bodies for build, import and load. Any accepted source becomes a Node Readable that undici
  * streams as the request body (`fetch(..., { body, duplex: 'half' })` or `dispatcher.request({ body })`),
  * read from the source only as fast as the daemon takes it: nothing is ever collected into one buffer.
@@ -7,9 +9,10 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { fromAsyncIterable, fromBytes, fromEventStream, fromWebStream, type EventReadable } from './body-streams.js';
+import { fromAsyncIterable, fromBytes, fromEventStream, fromWebStream, type EventReadable } from './byte-streams.js';
 import type { BuildContextOptions } from './build-context.js';
-import { DockerInputError } from './errors.js';
+import { DockerInputError } from '../core/errors.js';
+import { kindOf } from '../core/input.js';
 
 /**
  * What build, import and load accept as their tar:
@@ -119,7 +122,7 @@ export async function tarBody(source: TarSource, opts: TarBodyOptions = {}): Pro
     if (isEventReadable(source)) return { body: fromEventStream(source), kind: 'stream', dockerfile };
     if (isAsyncIterable(source)) return { body: fromAsyncIterable(source), kind: 'stream', dockerfile };
   }
-  const what = source === null ? 'null' : typeof source === 'object' ? (source as object).constructor?.name ?? 'object' : typeof source;
+  const what = kindOf(source, 'class');
   throw new DockerInputError(
     `unsupported tar source (${what}): expected a path, a Readable, a ReadableStream, an AsyncIterable<Uint8Array> or bytes`,
   );

@@ -5,7 +5,7 @@
  * partial bytes over). A line that spans many chunks is collected as a list of pieces and joined once, so the
  * cost stays linear in the body size. `\r\n` endings, blank lines and a last line without a newline are fine.
  */
-import { DockerProtocolError } from './errors.js';
+import { DockerProtocolError } from '../core/errors.js';
 
 export interface JsonLinesOptions {
   /**

@@ -18,9 +18,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import * as tarFs from 'tar-fs';
 import * as tarStream from 'tar-stream';
-import { fromEventStream } from './body-streams.js';
+import { fromEventStream } from './byte-streams.js';
 import { createContextFilter } from './context-filter.js';
-import { DockerInputError } from './errors.js';
+import { DockerInputError } from '../core/errors.js';
 
 export interface BuildContextOptions {
   /**

@@ -1,6 +1,6 @@
 /** OCI platform options as the API wants them: each platform object as its JSON text. */
-import { DockerInputError } from './errors.js';
-import { kindOf } from './kind-of.js';
+import { DockerInputError } from '../core/errors.js';
+import { kindOf } from '../core/input.js';
 
 /** One platform object → JSON text (undefined stays undefined); `what` names the option in the error. */
 export function encodePlatform(platform: unknown, what = 'platform'): string | undefined {

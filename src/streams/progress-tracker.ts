@@ -7,7 +7,7 @@
  * counts as fully transferred, so the bar never moves backwards when a pull switches from downloading a layer to
  * extracting it. Layers whose size is unknown add nothing to `current` or `total`.
  */
-import type { components } from '../generated/docker-engine.js';
+import type { components } from '../../generated/docker-engine.js';
 
 type ProgressDetail = components['schemas']['ProgressDetail'];
 

@@ -1,31 +1,11 @@
 /**
- * A fetch-compatible adapter over undici's dispatcher API, for openapi-fetch.
- *
- * openapi-fetch only needs a small part of Request/Response: it builds a Request from (url, init), hands it to
- * `fetch`, then reads status, ok, headers.get() and text()/json()/body. Real WHATWG Request/Response objects
- * cost a web-stream per body and header copies on every call, and undici's fetch follows redirects by buffering
- * upload bodies. This adapter keeps openapi-fetch's typing but sends each call with `dispatcher.request()`:
- * request bodies go out as they were given (string, bytes, Node stream, async iterable — never re-buffered) and
- * response bodies stay undici's Node readable until someone asks for a web stream.
+ * The one response type: what every request to the engine answers, for openapi-fetch and for this client's own
+ * stream handling alike. It is the Response subset openapi-fetch reads (status, ok, headers.get(),
+ * text()/json()/body) over an undici response, without a web stream per body or header copies; and it owns its
+ * body reader, which maps failures while reading (abort, timeout, connection loss) to the typed errors with the
+ * signal captured when the request was sent.
  */
-import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-
-/** What openapi-fetch constructs with `new Request(url, init)`; stores its input, nothing more. */
-export class LiteRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: unknown;
-  readonly signal: AbortSignal | undefined;
-  constructor(url: string, init: { method?: string; headers?: Headers; body?: unknown; signal?: AbortSignal | null } = {}) {
-    this.url = url;
-    this.method = (init.method ?? 'GET').toUpperCase();
-    this.headers = init.headers ?? new Headers();
-    this.body = init.body ?? undefined;
-    this.signal = init.signal ?? undefined;
-  }
-}
 
 /** Read-only Headers view over undici's lower-cased raw header object (no copy). */
 export class LiteHeaders {
@@ -69,9 +49,12 @@ export class LiteResponse {
   readonly ok: boolean;
   readonly headers: LiteHeaders;
   readonly url: string;
+  /** The request's method (for error messages: the response knows what it answers). */
+  readonly method: string;
   private webBody: ReadableStream<Uint8Array> | undefined;
   constructor(
     private readonly data: Dispatcher.ResponseData,
+    method: string,
     url: string,
     /** Maps a failure while reading the body (abort, timeout, reset) to the client's typed errors. */
     private readonly mapError: (err: unknown) => Error = (err) => err as Error,
@@ -80,6 +63,7 @@ export class LiteResponse {
     this.ok = data.statusCode >= 200 && data.statusCode < 300;
     this.headers = new LiteHeaders(data.headers);
     this.url = url;
+    this.method = method;
   }
   // Constant parts of Response as prototype getters: per-instance fields cost on every call (hot path).
   get statusText(): string {
@@ -91,18 +75,32 @@ export class LiteResponse {
   get type(): 'basic' {
     return 'basic';
   }
-  /** undici's Node readable body: the fast path for this client's own stream handling. */
-  get nodeBody(): UndiciBody {
-    return this.data.body;
-  }
   /**
    * A web stream over the Node body, made on first access and pulling only when read (highWaterMark 0):
-   * openapi-fetch touches `body` for `parseAs: 'stream'`, and this client's own code then reads `nodeBody`;
+   * openapi-fetch touches `body` for `parseAs: 'stream'`, and this client's own code then reads `chunks()`;
    * an eager conversion (Readable.toWeb) would have moved chunks into a queue nobody reads.
    */
   get body(): ReadableStream<Uint8Array> {
     this.webBody ??= lazyWebStream(this.data.body, this.mapError);
     return this.webBody;
+  }
+  /**
+   * The body as bytes, for streamed answers (progress lines, tar): failures while reading become typed errors;
+   * stopping early (or a failure) destroys the body, which releases the connection.
+   */
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    const body = this.data.body;
+    try {
+      for await (const chunk of body) yield chunk as Uint8Array;
+    } catch (err) {
+      throw this.mapError(err);
+    } finally {
+      if (!body.readableEnded) body.destroy();
+    }
+  }
+  /** Read and drop the body (an answer nobody reads must still be drained to free its connection). */
+  discard(): Promise<void> {
+    return this.data.body.dump().catch(() => {});
   }
   get bodyUsed(): boolean {
     return this.data.body.bodyUsed;
@@ -131,14 +129,6 @@ export class LiteResponse {
   clone(): never {
     throw new TypeError('Response.clone() is not supported: the body is a stream read once');
   }
-}
-
-/** Is this a request body undici can send as it is (no JSON encoding)? */
-export function isStreamBody(body: unknown): boolean {
-  return (
-    body instanceof Readable ||
-    (typeof body === 'object' && body !== null && (Symbol.asyncIterator in body || typeof (body as ReadableStream).getReader === 'function'))
-  );
 }
 
 function lazyWebStream(body: UndiciBody, mapError: (err: unknown) => Error): ReadableStream<Uint8Array> {

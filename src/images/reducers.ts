@@ -5,12 +5,11 @@
  * longer lists (`error`, `progress`, push's `id` and `aux`, buildkit's string `aux`). Message shapes follow dockerd
  * (classic builder and buildkit) and Podman's Docker-compatible API; where they differ both are accepted.
  */
-import type { components } from '../generated/docker-engine.js';
-import { DockerStreamError } from './errors.js';
-import type { StreamMessage, StreamReducer } from './operation.js';
-import { familiarName } from './reference.js';
-
-type Schemas = components['schemas'];
+import { DockerStreamError } from '../core/errors.js';
+import type { Schemas } from '../core/spec.js';
+import { familiarName } from '../registry/reference.js';
+import type { StreamMessage } from '../streams/progress-lines.js';
+import type { StreamReducer } from '../streams/stream-operation.js';
 
 /** Wire fields not (or no longer) in the spec's message models. */
 export interface LegacyMessageFields extends StreamMessage {

@@ -2,26 +2,18 @@
  * Where the engine is: parsing DOCKER_HOST-style addresses and the DOCKER_* environment into client options.
  * Pure functions (no I/O except reading TLS files named by DOCKER_CERT_PATH).
  */
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DockerInputError } from './errors.js';
+import { DockerInputError } from '../core/errors.js';
+import { readCertDir, type TlsOptions } from './tls.js';
+
+export type { TlsOptions } from './tls.js';
 
 export const DEFAULT_HOST = 'unix:///var/run/docker.sock';
 
 export type Endpoint =
   | { kind: 'unix'; socketPath: string }
   | { kind: 'tcp'; protocol: 'http:' | 'https:'; hostname: string; port: number };
-
-/** TLS material: PEM contents (string or bytes), or a directory holding ca.pem, cert.pem and key.pem. */
-export interface TlsOptions {
-  ca?: string | Buffer;
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  certPath?: string;
-  /** Verify the engine's certificate against `ca` (default true). */
-  verify?: boolean;
-}
 
 /**
  * `unix:///path`, `tcp://host:port`, `http://host:port`, `https://host:port`. `tcp://` means https when TLS is
@@ -85,14 +77,11 @@ export function optionsFromEnv(env: Record<string, string | undefined>): EnvOpti
   return out;
 }
 
-/** Reads ca.pem, cert.pem and key.pem from a directory (the layout `docker --tlsverify` uses). */
-export function readCertDir(dir: string, what = 'tls.certPath'): { ca: Buffer; cert: Buffer; key: Buffer } {
-  const read = (name: string) => {
-    try {
-      return readFileSync(join(dir, name));
-    } catch (err) {
-      throw new DockerInputError(`${what}: cannot read ${join(dir, name)} (${(err as NodeJS.ErrnoException).code ?? err})`);
-    }
-  };
-  return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
+/** The endpoint of a client's `host` / `socketPath` options (at most one of them; default DEFAULT_HOST). */
+export function endpointOf(opts: { host?: string; socketPath?: string; tls?: TlsOptions }): Endpoint {
+  if (opts.host !== undefined && opts.socketPath !== undefined) {
+    throw new DockerInputError('DockerClient: pass either `host` or `socketPath`, not both');
+  }
+  const host = opts.socketPath !== undefined ? `unix://${opts.socketPath}` : (opts.host ?? DEFAULT_HOST);
+  return parseHost(host, { tls: !!opts.tls });
 }

@@ -1,5 +1,9 @@
 /**
- * StreamOperation: what pull, push, build, import and load return. It is both
+ * streams/ — response bytes → typed values. Changes when a wire format (JSON lines, progress messages) or the
+ * iterate-or-await contract changes, never for one endpoint.
+ *
+ * StreamOperation: what pull, push, build, import and load return (and any endpoint that streams events whose
+ * end yields a result). It is both
  *  - an AsyncIterable of the typed progress events the daemon streams, and
  *  - a PromiseLike of the operation's result (image id, digest, …), with `catch` and `finally`.
  *
@@ -13,17 +17,10 @@
  *  - errors of the request or the body (API error, connection loss, abort) propagate unchanged;
  *  - no unhandled rejection arises when only iterating or only awaiting.
  * The events can be consumed once: iterate at most once, and before awaiting (awaiting starts the draining).
+ * How bytes become events is the injected decoder's business (default: the progress lines of progress-lines.ts).
  */
-import type { components } from '../generated/docker-engine.js';
-import { DockerAbortError, DockerInputError, DockerProtocolError, DockerStreamError } from './errors.js';
-import { decodeJsonLines, type JsonLinesOptions } from './json-stream.js';
-
-/** The error fields every progress message may carry. */
-export interface StreamMessage {
-  errorDetail?: components['schemas']['ErrorDetail'];
-  /** Deprecated duplicate of `errorDetail.message`, no longer in the spec but still sent by dockerd and Podman. */
-  error?: string;
-}
+import { DockerAbortError, DockerInputError } from '../core/errors.js';
+import { progressMessages } from './progress-lines.js';
 
 /**
  * Folds the events of one operation into its result. One reducer instance serves one operation.
@@ -42,18 +39,13 @@ export interface StreamReducer<Event, Result> {
 
 export type StreamBody = AsyncIterable<Uint8Array>;
 
-const noop = (): void => {};
+/**
+ * Turns the body into events; throws to fail the operation (e.g. DockerStreamError for an error line).
+ * `operation` names the operation in messages.
+ */
+export type StreamDecoder<Event> = (body: StreamBody, operation: string) => AsyncIterable<Event>;
 
-/** The DockerStreamError for an error line, or undefined when the line is not one. */
-export function streamFailure(operation: string, message: StreamMessage): DockerStreamError | undefined {
-  const { error, errorDetail } = message;
-  if ((error === undefined || error === null) && (errorDetail === undefined || errorDetail === null)) return undefined;
-  const detailText = typeof errorDetail?.message === 'string' && errorDetail.message !== '' ? errorDetail.message : undefined;
-  const errorText = typeof error === 'string' ? error : error !== undefined && error !== null ? JSON.stringify(error) : undefined;
-  const text = detailText ?? (errorText || 'the engine reported an error without a message');
-  const detail = typeof errorDetail === 'object' && errorDetail !== null ? errorDetail : undefined;
-  return new DockerStreamError(operation, text, detail);
-}
+const noop = (): void => {};
 
 /** Releases a body nobody is going to read (Node Readable, web ReadableStream, or any async iterable). */
 function cancelBody(body: StreamBody): void {
@@ -71,7 +63,7 @@ function cancelBody(body: StreamBody): void {
 export class StreamOperation<Event extends object, Result> implements AsyncIterable<Event>, PromiseLike<Result> {
   readonly #body: Promise<StreamBody>;
   readonly #reducer: StreamReducer<Event, Result>;
-  readonly #decodeOptions: JsonLinesOptions;
+  readonly #decode: StreamDecoder<Event>;
   readonly #result: Promise<Result>;
   #resolve!: (result: Result) => void;
   #reject!: (error: unknown) => void;
@@ -81,11 +73,12 @@ export class StreamOperation<Event extends object, Result> implements AsyncItera
    * @param body the response body; the promise rejects with the request's error (API error, connection error,
    *   abort) when there is no body to read.
    * @param reducer folds the events into the result.
+   * @param decode turns the body into events (default: progress messages, one JSON object per line).
    */
-  constructor(body: Promise<StreamBody>, reducer: StreamReducer<Event, Result>, decodeOptions: JsonLinesOptions = {}) {
+  constructor(body: Promise<StreamBody>, reducer: StreamReducer<Event, Result>, decode: StreamDecoder<Event> = progressMessages as StreamDecoder<Event>) {
     this.#body = body;
     this.#reducer = reducer;
-    this.#decodeOptions = decodeOptions;
+    this.#decode = decode;
     // Observed here so that a request error is never an unhandled rejection; it reaches the caller through
     // the iteration or the result.
     body.catch(noop);
@@ -101,19 +94,12 @@ export class StreamOperation<Event extends object, Result> implements AsyncItera
     return 'StreamOperation';
   }
 
-  /** Reads the body: decode, fail on error lines, feed the reducer, yield each event; returns the result. */
+  /** Reads the body: decode, feed the reducer, yield each event; returns the result. */
   async *#events(): AsyncGenerator<Event, Result, undefined> {
     const body = await this.#body;
-    const operation = this.#reducer.operation;
-    for await (const value of decodeJsonLines(body, this.#decodeOptions)) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        const text = JSON.stringify(value);
-        throw new DockerProtocolError(`${operation}: progress line is not a JSON object: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`);
-      }
-      const failure = streamFailure(operation, value as StreamMessage);
-      if (failure) throw failure;
-      this.#reducer.next(value as Event);
-      yield value as Event;
+    for await (const event of this.#decode(body, this.#reducer.operation)) {
+      this.#reducer.next(event);
+      yield event;
     }
     return this.#reducer.finish();
   }

@@ -1,6 +1,10 @@
 /**
+ * transport/ — bytes to and from the engine over undici. Changes when how we connect changes (pool, endpoints,
+ * TLS, the response type, connection upgrades), never for an API operation.
+ *
  * The one connection to the engine: a keep-alive undici Pool (unix socket, tcp or TLS), API version
- * negotiation, and mapping of every transport failure into the typed errors of errors.ts.
+ * negotiation, and every request's failures mapped to the typed errors (failures.ts). Modules that need the
+ * connection itself (a hijacked `Upgrade: tcp` session) get `dispatcher`, `origin` and `versionPrefix()`.
  */
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
@@ -9,12 +13,12 @@ import type { Dispatcher } from 'undici';
 // index re-exports (test/unit/undici-parts.test.ts checks that); undici-parts.d.ts gives them undici's own types.
 import Pool from 'undici/lib/dispatcher/pool.js';
 import dispatchRequest from 'undici/lib/api/api-request.js';
-import undiciErrors from 'undici/lib/core/errors.js';
-import { DockerAbortError, DockerConnectionError, DockerError, DockerTimeoutError, DockerVersionError } from './errors.js';
-import { LiteRequest, LiteResponse } from './fetch-adapter.js';
-import type { Endpoint, TlsOptions } from './host.js';
-import { readCertDir } from './host.js';
-import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from './versions.js';
+import { DockerConnectionError, DockerInputError, DockerVersionError } from '../core/errors.js';
+import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from '../core/versions.js';
+import type { Endpoint } from './endpoint.js';
+import { CONNECT_TIMEOUT_MS, abortError, mapFailure } from './failures.js';
+import { LiteResponse } from './response.js';
+import { tlsConnectOptions, type TlsOptions } from './tls.js';
 
 export interface TransportOptions {
   endpoint: Endpoint;
@@ -26,6 +30,7 @@ export interface TransportOptions {
   userAgent: string;
 }
 
+/** One request as sent: the escape hatch (`docker.raw.request`) and every typed call end up here. */
 export interface RawRequest {
   method: string;
   /** Path without the version prefix, with its query string, e.g. `/images/json?all=true`. */
@@ -39,9 +44,9 @@ export interface RawRequest {
 
 /** The origin openapi-fetch builds URLs on; for unix sockets the host name is never resolved. */
 const UNIX_ORIGIN = 'http://localhost';
-const CONNECT_TIMEOUT_MS = 10_000;
 
 export class Transport {
+  /** `http://localhost` for unix sockets, else `http(s)://host:port`. */
   readonly origin: string;
   /** Socket path or host:port, for error messages. */
   readonly target: string;
@@ -53,7 +58,11 @@ export class Transport {
   private closed = false;
 
   constructor(opts: TransportOptions) {
-    this.timeout = opts.timeout ?? 0;
+    const timeout = opts.timeout;
+    if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) {
+      throw new DockerInputError(`DockerClient: timeout must be a number of milliseconds ≥ 0, got ${String(timeout)}`);
+    }
+    this.timeout = timeout ?? 0;
     this.userAgent = opts.userAgent;
     this.version = opts.apiVersion;
     const ep = opts.endpoint;
@@ -82,6 +91,17 @@ export class Transport {
     return this.version;
   }
 
+  /** The undici dispatcher every request goes through (for a connection upgrade over the same endpoint). */
+  get dispatcher(): Dispatcher {
+    if (this.closed) throw new DockerConnectionError(this.target, 'the client was closed');
+    return this.pool;
+  }
+
+  /** `/vX.Y`, negotiated first when needed: what a request path starts with. */
+  async versionPrefix(signal?: AbortSignal): Promise<string> {
+    return `/v${this.version ?? (await this.negotiate(signal))}`;
+  }
+
   /**
    * Ask the engine which API version it speaks (`GET /_ping`, header Api-Version) and settle on
    * min(engine, MAX_API_VERSION). Runs once; concurrent callers share it; a failed attempt is retried next time.
@@ -104,21 +124,21 @@ export class Transport {
   }
 
   /** Unversioned `GET /_ping`; the body ("OK") is read so the connection goes back to the pool. */
-  async ping(signal?: AbortSignal): Promise<LiteResponse> {
+  private async ping(signal?: AbortSignal): Promise<LiteResponse> {
     const res = await this.request({ method: 'GET', path: '/_ping', signal, unversioned: true });
     await res.text();
     return res;
   }
 
-  /** Send one request; the version prefix is added (after negotiation) unless `unversioned`. */
+  /** Send one request; the version prefix is added (after negotiation) unless `unversioned`. Any status resolves. */
   async request(req: RawRequest): Promise<LiteResponse> {
     if (this.closed) throw new DockerConnectionError(this.target, 'the client was closed');
     if (req.signal?.aborted) throw abortError(req.signal);
-    const prefix = req.unversioned ? '' : `/v${this.version ?? (await this.negotiate(req.signal))}`;
-    const path = prefix + req.path;
+    const path = (req.unversioned ? '' : await this.versionPrefix(req.signal)) + req.path;
     let body = req.body;
     if (body instanceof Blob) body = Readable.fromWeb(body.stream() as import('node:stream/web').ReadableStream);
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
+    const mapError = (err: unknown): Error => this.mapError(err, req.signal);
     try {
       // `pool.request()` is this same function, attached to Dispatcher.prototype only by undici's index.
       const data = await dispatchRequest.call(this.pool, {
@@ -128,59 +148,15 @@ export class Transport {
         body: body as Dispatcher.DispatchOptions['body'],
         signal: req.signal,
       });
-      return new LiteResponse(data, this.origin + path, (err) => this.mapError(err, req.signal));
+      return new LiteResponse(data, req.method, this.origin + path, mapError);
     } catch (err) {
-      throw this.mapError(err, req.signal);
+      throw mapError(err);
     }
   }
 
-  /** openapi-fetch's `fetch`: takes the LiteRequest it built and sends it through the pool. */
-  readonly fetch = async (input: LiteRequest): Promise<LiteResponse> => {
-    const headers: Record<string, string> = {};
-    input.headers.forEach((v, k) => {
-      headers[k] = v;
-    });
-    return this.request({
-      method: input.method,
-      path: input.url.slice(this.origin.length),
-      headers,
-      body: input.body as RawRequest['body'],
-      signal: input.signal,
-    });
-  };
-
-  /** Turn an undici / socket failure into a typed DockerError (idempotent for DockerErrors). */
+  /** A failure of this connection (request, body, upgrade) as a typed DockerError. */
   mapError(err: unknown, signal?: AbortSignal): Error {
-    if (err instanceof DockerError) return err;
-    if (signal?.aborted) return abortError(signal, err);
-    const e = err as { code?: string; name?: string; message?: string };
-    if (e?.name === 'AbortError' || e?.code === 'UND_ERR_ABORTED' || e?.code === 'ABORT_ERR') {
-      return new DockerAbortError(undefined, { cause: err });
-    }
-    if (err instanceof undiciErrors.HeadersTimeoutError) return new DockerTimeoutError(this.timeout, 'waiting for the engine to answer');
-    if (err instanceof undiciErrors.BodyTimeoutError) return new DockerTimeoutError(this.timeout, 'reading the engine response');
-    if (err instanceof undiciErrors.ConnectTimeoutError) {
-      return new DockerConnectionError(this.target, `connect timed out after ${CONNECT_TIMEOUT_MS} ms`, { cause: err });
-    }
-    if (this.closed || err instanceof undiciErrors.ClientDestroyedError || err instanceof undiciErrors.ClientClosedError) {
-      return new DockerConnectionError(this.target, 'the client was closed', { cause: err });
-    }
-    if (err instanceof undiciErrors.UndiciError || (e?.code && /^E[A-Z]+$/.test(e.code)) || /certificate|SSL|TLS/i.test(e?.message ?? '')) {
-      return new DockerConnectionError(this.target, e.code ? `${e.code} ${e.message ?? ''}`.trim() : String(e.message), { cause: err });
-    }
-    return err as Error;
-  }
-
-  /** Iterate a response body, mapping mid-stream failures (abort, timeout, reset) to typed errors. */
-  async *readBody(res: LiteResponse, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-    const body = res.nodeBody;
-    try {
-      for await (const chunk of body) yield chunk as Uint8Array;
-    } catch (err) {
-      throw this.mapError(err, signal);
-    } finally {
-      if (!body.readableEnded) body.destroy();
-    }
+    return mapFailure(err, { signal, target: this.target, timeout: this.timeout, closed: this.closed });
   }
 
   async close(): Promise<void> {
@@ -188,21 +164,4 @@ export class Transport {
     this.closed = true;
     await this.pool.close().catch(() => this.pool.destroy());
   }
-}
-
-function abortError(signal: AbortSignal, cause?: unknown): DockerAbortError {
-  const reason = signal.reason as { message?: string } | undefined;
-  const msg = reason && typeof reason.message === 'string' && reason.message ? `the operation was aborted: ${reason.message}` : undefined;
-  return new DockerAbortError(msg, { cause: cause ?? signal.reason });
-}
-
-function tlsConnectOptions(tls: TlsOptions | undefined): Record<string, unknown> {
-  if (!tls) return {};
-  const files = tls.certPath ? readCertDir(tls.certPath) : undefined;
-  return {
-    ca: tls.ca ?? files?.ca,
-    cert: tls.cert ?? files?.cert,
-    key: tls.key ?? files?.key,
-    rejectUnauthorized: tls.verify !== false,
-  };
 }

@@ -1,5 +1,5 @@
 /** API version arithmetic ("1.41" style strings) and the range this client speaks. */
-import { SPEC_API_VERSION } from '../generated/spec-info.js';
+import { SPEC_API_VERSION } from '../../generated/spec-info.js';
 
 /** Oldest engine API this client talks to (Docker 19.03); below it the spec's shapes diverge too far. */
 export const MIN_API_VERSION = '1.40';

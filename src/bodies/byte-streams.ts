@@ -4,19 +4,14 @@
  * destroyed (request aborted or failed) — without waiting for a stalled source to produce its next chunk.
  */
 import { Readable } from 'node:stream';
-import { DockerInputError } from './errors.js';
+import { DockerInputError } from '../core/errors.js';
+import { kindOf } from '../core/input.js';
 
 /** Bytes are handed out as views of this size: no copy, but an aborted request stops within one slice. */
 const SLICE = 64 * 1024;
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  return typeof value;
-}
-
 function badChunk(chunk: unknown): DockerInputError {
-  return new DockerInputError(`tar source produced a ${describe(chunk)} chunk; expected Uint8Array chunks`);
+  return new DockerInputError(`tar source produced a ${kindOf(chunk, 'class')} chunk; expected Uint8Array chunks`);
 }
 
 /** An in-memory buffer as a stream of zero-copy slices. */

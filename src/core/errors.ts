@@ -1,18 +1,48 @@
 /**
+ * core/ — rules every layer shares: the typed errors, input checks, spec-type helpers, API versions and their
+ * gates, filter encoding. Changes when a cross-cutting rule changes, never for one resource.
+ *
  * Typed errors. Everything this client throws on purpose is a DockerError, so callers can catch one class
  * and switch on the subclass (or on `code`) without parsing message text.
+ *
+ * `instanceof` works across copies of this package loaded in one process (the CommonJS and the ESM build, or
+ * two installed versions): each class carries a brand `Symbol.for('docker-engine-client.<ClassName>')`, every
+ * instance is marked with the brands of its class chain, and `Symbol.hasInstance` accepts a marked object.
  */
+import type { components } from '../../generated/docker-engine.js';
+
+/** Where a class keeps its brand (a registered symbol, so every copy of the package sees the same one). */
+const BRAND = Symbol.for('docker-engine-client.brand');
+
+function brand(className: string): symbol {
+  return Symbol.for(`docker-engine-client.${className}`);
+}
+
 export class DockerError extends Error {
+  static readonly [BRAND]: symbol = brand('DockerError');
+
+  /** True for errors of this class made by any copy of the package (CJS and ESM builds alike). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    // Only classes that own a brand match foreign instances; a caller's own subclass stays plain instanceof.
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(this, BRAND)) return false;
+    return (value as Record<symbol, unknown>)[(this as unknown as Record<symbol, symbol>)[BRAND]] === true;
+  }
+
   /** Stable machine-readable kind. */
   readonly code: string = 'DOCKER_ERROR';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) {
+      if (Object.hasOwn(c, BRAND)) Object.defineProperty(this, (c as unknown as Record<symbol, symbol>)[BRAND], { value: true });
+    }
   }
 }
 
 /** The engine answered with an HTTP error status. `message` is the daemon's own text, verbatim. */
 export class DockerApiError extends DockerError {
+  static override readonly [BRAND]: symbol = brand('DockerApiError');
   override readonly code = 'DOCKER_API_ERROR';
   constructor(
     readonly status: number,
@@ -33,6 +63,7 @@ export class DockerApiError extends DockerError {
 
 /** The engine could not be reached (socket missing, connection refused, TLS failure, …). */
 export class DockerConnectionError extends DockerError {
+  static override readonly [BRAND]: symbol = brand('DockerConnectionError');
   override readonly code = 'DOCKER_CONNECTION_ERROR';
   constructor(
     /** Socket path or host:port that was dialled. */
@@ -46,6 +77,7 @@ export class DockerConnectionError extends DockerError {
 
 /** The caller's AbortSignal fired. */
 export class DockerAbortError extends DockerError {
+  static override readonly [BRAND]: symbol = brand('DockerAbortError');
   override readonly code = 'DOCKER_ABORTED';
   constructor(message = 'the operation was aborted', options?: { cause?: unknown }) {
     super(message, options);
@@ -54,6 +86,7 @@ export class DockerAbortError extends DockerError {
 
 /** The client's `timeout` elapsed before the engine finished answering. */
 export class DockerTimeoutError extends DockerError {
+  static override readonly [BRAND]: symbol = brand('DockerTimeoutError');
   override readonly code = 'DOCKER_TIMEOUT';
   constructor(readonly timeoutMs: number, what: string) {
     super(`${what} timed out after ${timeoutMs} ms`);
@@ -62,13 +95,14 @@ export class DockerTimeoutError extends DockerError {
 
 /** A streamed operation (pull, push, build, import, load) reported failure in its body (HTTP 200). */
 export class DockerStreamError extends DockerError {
+  static override readonly [BRAND]: symbol = brand('DockerStreamError');
   override readonly code = 'DOCKER_STREAM_ERROR';
   constructor(
     readonly operation: string,
     /** The daemon's error text, verbatim. */
     readonly daemonMessage: string,
     /** The `errorDetail` object of the failing line, when the daemon sent one. */
-    readonly detail?: { code?: number; message?: string },
+    readonly detail?: components['schemas']['ErrorDetail'],
   ) {
     super(`${operation} failed: ${daemonMessage}`);
   }
@@ -76,6 +110,7 @@ export class DockerStreamError extends DockerError {
 
 /** The engine speaks an API older than this client supports. */
 export class DockerVersionError extends DockerError {
+  static override readonly [BRAND]: symbol = brand('DockerVersionError');
   override readonly code = 'DOCKER_UNSUPPORTED_VERSION';
   constructor(
     readonly engineVersion: string,
@@ -87,7 +122,8 @@ export class DockerVersionError extends DockerError {
 
 /** Bad input caught before any request was sent (bad reference, unknown filter key, bad option, bad env). */
 export class DockerInputError extends DockerError {
-  override readonly code = 'DOCKER_INPUT_ERROR';
+  static override readonly [BRAND]: symbol = brand('DockerInputError');
+  override readonly code: string = 'DOCKER_INPUT_ERROR';
 }
 
 /**
@@ -95,16 +131,17 @@ export class DockerInputError extends DockerError {
  * DockerStreamError, which carries a failure the daemon itself reported.
  */
 export class DockerProtocolError extends DockerError {
+  static override readonly [BRAND]: symbol = brand('DockerProtocolError');
   override readonly code = 'DOCKER_PROTOCOL_ERROR';
 }
 
 /**
  * A filter key the endpoint does not document, or a value of the wrong type. TypeScript rejects these at compile
- * time; this is the runtime check for JavaScript callers. It extends TypeError (not DockerError) because it is a
- * programming error of the same kind as calling a function with the wrong argument type.
+ * time; this is the runtime check for JavaScript callers, one kind of bad input.
  */
-export class DockerFilterError extends TypeError {
-  readonly code = 'DOCKER_INVALID_FILTER';
+export class DockerFilterError extends DockerInputError {
+  static override readonly [BRAND]: symbol = brand('DockerFilterError');
+  override readonly code = 'DOCKER_INVALID_FILTER';
   constructor(
     /** The operation whose filters were given, e.g. `images.list`. */
     readonly endpoint: string,
@@ -115,6 +152,5 @@ export class DockerFilterError extends TypeError {
     message: string,
   ) {
     super(message);
-    this.name = new.target.name;
   }
 }

@@ -1,4 +1,7 @@
 /**
+ * registry/ — distribution and OCI rules, no HTTP: references, credentials encoding, platforms. Changes when a
+ * registry-side rule changes.
+ *
  * Image references (`[domain[:port]/]path[:tag][@digest]`), checked against the grammar of
  * github.com/distribution/reference before tag, push and pull send them, so a bad name fails here with a reason
  * instead of as a terse 400 (or, for pull, after contacting a registry).
@@ -7,8 +10,8 @@
  * `.` or `:`, is `localhost`, or has uppercase letters; otherwise the name is a Docker Hub repository
  * (`foo/bar` → `docker.io/foo/bar`).
  */
-import { DockerInputError } from './errors.js';
-import { kindOf } from './kind-of.js';
+import { DockerInputError } from '../core/errors.js';
+import { kindOf } from '../core/input.js';
 
 export interface ImageReference {
   /** Registry host[:port], when the reference names one (`127.0.0.1:5000`, `ghcr.io`, `localhost`). */
