@@ -14,13 +14,7 @@ import type { components } from '../../generated/docker-engine.js';
 /** Where a class keeps its brand (a registered symbol, so every copy of the package sees the same one). */
 const BRAND = Symbol.for('docker-engine-client.brand');
 
-function brand(className: string): symbol {
-  return Symbol.for(`docker-engine-client.${className}`);
-}
-
 export class DockerError extends Error {
-  static readonly [BRAND]: symbol = brand('DockerError');
-
   /** True for errors of this class made by any copy of the package (CJS and ESM builds alike). */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
@@ -42,7 +36,6 @@ export class DockerError extends Error {
 
 /** The engine answered with an HTTP error status. `message` is the daemon's own text, verbatim. */
 export class DockerApiError extends DockerError {
-  static override readonly [BRAND]: symbol = brand('DockerApiError');
   override readonly code = 'DOCKER_API_ERROR';
   constructor(
     readonly status: number,
@@ -63,7 +56,6 @@ export class DockerApiError extends DockerError {
 
 /** The engine could not be reached (socket missing, connection refused, TLS failure, …). */
 export class DockerConnectionError extends DockerError {
-  static override readonly [BRAND]: symbol = brand('DockerConnectionError');
   override readonly code = 'DOCKER_CONNECTION_ERROR';
   constructor(
     /** Socket path or host:port that was dialled. */
@@ -77,7 +69,6 @@ export class DockerConnectionError extends DockerError {
 
 /** The caller's AbortSignal fired. */
 export class DockerAbortError extends DockerError {
-  static override readonly [BRAND]: symbol = brand('DockerAbortError');
   override readonly code = 'DOCKER_ABORTED';
   constructor(message = 'the operation was aborted', options?: { cause?: unknown }) {
     super(message, options);
@@ -86,7 +77,6 @@ export class DockerAbortError extends DockerError {
 
 /** The client's `timeout` elapsed before the engine finished answering. */
 export class DockerTimeoutError extends DockerError {
-  static override readonly [BRAND]: symbol = brand('DockerTimeoutError');
   override readonly code = 'DOCKER_TIMEOUT';
   constructor(readonly timeoutMs: number, what: string) {
     super(`${what} timed out after ${timeoutMs} ms`);
@@ -95,7 +85,6 @@ export class DockerTimeoutError extends DockerError {
 
 /** A streamed operation (pull, push, build, import, load) reported failure in its body (HTTP 200). */
 export class DockerStreamError extends DockerError {
-  static override readonly [BRAND]: symbol = brand('DockerStreamError');
   override readonly code = 'DOCKER_STREAM_ERROR';
   constructor(
     readonly operation: string,
@@ -110,7 +99,6 @@ export class DockerStreamError extends DockerError {
 
 /** The engine speaks an API older than this client supports. */
 export class DockerVersionError extends DockerError {
-  static override readonly [BRAND]: symbol = brand('DockerVersionError');
   override readonly code = 'DOCKER_UNSUPPORTED_VERSION';
   constructor(
     readonly engineVersion: string,
@@ -122,7 +110,6 @@ export class DockerVersionError extends DockerError {
 
 /** Bad input caught before any request was sent (bad reference, unknown filter key, bad option, bad env). */
 export class DockerInputError extends DockerError {
-  static override readonly [BRAND]: symbol = brand('DockerInputError');
   override readonly code: string = 'DOCKER_INPUT_ERROR';
 }
 
@@ -131,7 +118,6 @@ export class DockerInputError extends DockerError {
  * DockerStreamError, which carries a failure the daemon itself reported.
  */
 export class DockerProtocolError extends DockerError {
-  static override readonly [BRAND]: symbol = brand('DockerProtocolError');
   override readonly code = 'DOCKER_PROTOCOL_ERROR';
 }
 
@@ -140,7 +126,6 @@ export class DockerProtocolError extends DockerError {
  * time; this is the runtime check for JavaScript callers, one kind of bad input.
  */
 export class DockerFilterError extends DockerInputError {
-  static override readonly [BRAND]: symbol = brand('DockerFilterError');
   override readonly code = 'DOCKER_INVALID_FILTER';
   constructor(
     /** The operation whose filters were given, e.g. `images.list`. */
@@ -153,4 +138,20 @@ export class DockerFilterError extends DockerInputError {
   ) {
     super(message);
   }
+}
+
+// Each class owns its brand (set here once rather than as a static field in each class).
+for (const [name, cls] of Object.entries({
+  DockerError,
+  DockerApiError,
+  DockerConnectionError,
+  DockerAbortError,
+  DockerTimeoutError,
+  DockerStreamError,
+  DockerVersionError,
+  DockerInputError,
+  DockerProtocolError,
+  DockerFilterError,
+})) {
+  Object.defineProperty(cls, BRAND, { value: Symbol.for(`docker-engine-client.${name}`) });
 }
