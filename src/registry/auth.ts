@@ -10,11 +10,9 @@
  * Credentials never reach an error: messages name fields and JavaScript types only, and no error carries the
  * input (no `cause`, no extra properties).
  */
-import type { components } from '../../generated/docker-engine.js';
 import { DockerInputError } from '../core/errors.js';
 import { kindOf } from '../core/input.js';
-
-type Schemas = components['schemas'];
+import type { Schemas } from '../core/spec.js';
 
 /** Username/password credentials, as the spec defines them. */
 export type AuthConfig = Schemas['AuthConfig'];

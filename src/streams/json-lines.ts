@@ -1,5 +1,5 @@
 /**
- * Newline-delimited JSON decoding for the progress bodies of pull, push, build, import and load.
+ * Newline-delimited JSON decoding: the progress bodies of pull, push, build, import and load (and any NDJSON answer).
  *
  * Chunks may split anywhere, including inside a multibyte UTF-8 character (a streaming TextDecoder carries the
  * partial bytes over). A line that spans many chunks is collected as a list of pieces and joined once, so the
