@@ -5,13 +5,19 @@
  * ApiContext is all a resource receives (never the DockerClient): the typed `api`, the version gate, the one
  * result rule for JSON and streamed answers, uploads, a raw request for what openapi-fetch cannot express (HEAD
  * with headers, paths outside the spec), and the connection for modules that take it over (a hijacked upgrade).
+ *
+ * Plugging in: a resource is a class in its own folder taking this context (`new Containers(ctx)` in client.ts).
+ * A streaming GET (logs, events, stats, archive) is `ctx.stream(init => ctx.api.GET(path, { …, ...init }))`, then
+ * `res.chunks()` into a decoder (streams/) or a StreamOperation with an injected decoder. A connection upgrade
+ * lives in transport/ (it needs `Transport`'s dispatcher, origin and version prefix) and is offered to
+ * resources by one more member here that calls it with `transport`.
  */
 import type { Readable } from 'node:stream';
 import { gateParams, requireSince } from '../core/since.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { RawRequest, Transport } from '../transport/transport.js';
 import { createDockerApi, type DockerApi } from './fetch-adapter.js';
-import { openStream, unwrap, type FetchResult, type StreamInit } from './result.js';
+import { openStream, responseOf, unwrap, type FetchResult, type StreamInit } from './result.js';
 
 /** A streamed request body: the stream, and its length when known (sent as Content-Length). */
 export interface UploadBody {
@@ -39,6 +45,8 @@ export interface ApiContext {
   gateQuery<Q extends object>(method: string, since: Readonly<Record<string, string>> | undefined, query: Q, signal?: AbortSignal): Promise<Q>;
   /** Await a `docker.api` call: its parsed answer, or DockerApiError for any status outside 2xx. */
   json<T>(call: Promise<FetchResult<T>>): Promise<T>;
+  /** A `docker.api` call whose answer is its headers (HEAD, e.g. a path stat): the 2xx response, or DockerApiError. */
+  response(call: Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /** A `docker.api` call answered with a stream: the 2xx response with its body unread (`res.chunks()`). */
   stream(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /**
@@ -66,6 +74,7 @@ export function createApiContext(transport: Transport): ApiContext {
       return gateParams(since, method, await negotiate(signal), query);
     },
     json: unwrap,
+    response: responseOf,
     stream: openStream,
     async upload(upload, call) {
       const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };

@@ -42,12 +42,23 @@ export function apiError(res: LiteResponse, body: unknown): DockerApiError {
   return new DockerApiError(res.status, res.method, pathOf(res.url), daemonMessage(body, res.status));
 }
 
+/** The rule itself: the call's response when 2xx, else its DockerApiError. */
+function settle(result: FetchResult<unknown>): LiteResponse {
+  const res = result.response as unknown as LiteResponse;
+  if (!res.ok) throw apiError(res, result.error);
+  return res;
+}
+
 /** Await an openapi-fetch call: its data, or a DockerApiError for any status outside 2xx. */
 export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
-  const { data, error, response } = await call;
-  const res = response as unknown as LiteResponse;
-  if (!res.ok) throw apiError(res, error);
-  return data as T;
+  const result = await call;
+  settle(result);
+  return result.data as T;
+}
+
+/** Await an openapi-fetch call whose answer is in its headers (HEAD): the response, or a DockerApiError. */
+export async function responseOf(call: Promise<FetchResult<unknown>>): Promise<LiteResponse> {
+  return settle(await call);
 }
 
 /** What a streamed call passes into its `docker.api` call's init, next to its own params. */
@@ -65,12 +76,9 @@ const STREAM_INIT: StreamInit = { parseAs: 'stream', bodySerializer: (body: unkn
  * other status rejects with a DockerApiError (the error body is read, so it is never mistaken for content).
  */
 export async function openStream(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse> {
-  const { error, response } = await call(STREAM_INIT);
-  const res = response as unknown as LiteResponse;
-  if (!res.ok) {
-    // openapi-fetch read the error body unless it announced no content; release the connection either way.
-    await res.discard();
-    throw apiError(res, error);
-  }
-  return res;
+  const result = await call(STREAM_INIT);
+  const res = result.response as unknown as LiteResponse;
+  // openapi-fetch read an error body unless it announced no content; release the connection either way.
+  if (!res.ok) await res.discard();
+  return settle(result);
 }
