@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yaml from 'js-yaml';
-import { extractFilterKeys, filterKeyHistory, parseFilterProse } from '../../scripts/facts/filter-keys';
+import { extractFilterKeys, filterKeyHistory, parseFilterProse, type FilterKeys } from '../../scripts/facts/filter-keys';
 
 const SPECS = resolve(__dirname, '..', '..', '..', 'shared', 'specs');
 const cache = new Map<string, any>();
@@ -74,7 +74,7 @@ describe('extractFilterKeys', () => {
   });
 
   test('a key that disappears and comes back counts from its return', () => {
-    const keys = (present: boolean) => ({ X: present ? { a: { kind: 'values' as const } } : {} });
+    const keys = (present: boolean): FilterKeys => ({ X: present ? { a: { kind: 'values' } } : {} });
     const h = filterKeyHistory([
       { version: '1.40', keys: keys(true) },
       { version: '1.41', keys: keys(false) },
