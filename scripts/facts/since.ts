@@ -4,7 +4,7 @@
  * in oldest first, the pinned one last; the oldest is the floor (facts at the floor are not listed). The
  * hand-kept exceptions (scripts/facts/since-exceptions.ts) are applied here. Pure, no I/O.
  */
-import { CORRECTIONS, RENAMES, type SinceCorrection } from './since-exceptions';
+import { CORRECTIONS, RENAMES, type SinceCorrection, type SinceRename } from './since-exceptions';
 import { walkOperations, type Doc, type Schema, type WalkOperation } from './spec-walk';
 
 export interface SpecVersion {
@@ -92,7 +92,13 @@ function correct(tables: Map<string, Map<string, Seen>>, c: SinceCorrection, pre
   return n;
 }
 
-export function computeSince(history: SpecVersion[]): SinceFacts {
+/** The hand-kept exceptions to apply (tests pass their own). */
+export interface SinceExceptions {
+  corrections: SinceCorrection[];
+  renames: SinceRename[];
+}
+
+export function computeSince(history: SpecVersion[], exceptions: SinceExceptions = { corrections: CORRECTIONS, renames: RENAMES }): SinceFacts {
   if (history.length === 0) throw new Error('computeSince: no specs');
   const floor = history[0].version;
   const opFirst = new Map<string, string>();
@@ -111,7 +117,7 @@ export function computeSince(history: SpecVersion[]): SinceFacts {
       track(tables.get(op.operationId)!, version, present);
     }
   }
-  for (const c of CORRECTIONS) {
+  for (const c of exceptions.corrections) {
     const n = c.kind === 'param' ? correct(tables, c, 'p:') : correct(tables, c, 'b:') + correct(tables, c, 'r:');
     // Stale unless the history read does not reach the versions the correction is about (a very old pin).
     const versions = history.map((h) => h.version);
@@ -161,7 +167,7 @@ export function computeSince(history: SpecVersion[]): SinceFacts {
     for (const [key, seen] of table) {
       if (key.startsWith('p:') && seen.removedIn) (entry.removed ??= {})[key.slice(2)] = seen.removedIn;
     }
-    for (const r of RENAMES.filter((r) => r.operationId === id)) {
+    for (const r of exceptions.renames.filter((r) => r.operationId === id)) {
       if (entry.params?.[r.name] !== r.since || !table.has(`p:${r.before}`)) {
         throw new Error(`since-exceptions: ${id} no longer shows \`${r.before}\` and \`${r.name}\` since ${r.since}; update the rename`);
       }
