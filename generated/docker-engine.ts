@@ -3516,6 +3516,18 @@ export interface components {
              * @example sha256:ec3f0931a6e6b6855d76b2d7b0be30e81860baccd891b2e243280bf1cd8ad710
              */
             Id?: string;
+            /**
+             * @description Descriptor is an OCI descriptor of the image target.
+             *     In case of a multi-platform image, this descriptor points to the OCI index
+             *     or a manifest list.
+             *
+             *     This field is only present if the daemon provides a multi-platform image store.
+             *
+             *     WARNING: This is experimental and may change at any time without any backward
+             *     compatibility.
+             *
+             *     @since 1.48
+             */
             Descriptor?: components["schemas"]["OCIDescriptor"];
             /**
              * @description Manifests is a list of image manifests available in this image. It
@@ -3531,6 +3543,13 @@ export interface components {
              *     @since 1.48
              */
             Manifests?: components["schemas"]["ImageManifestSummary"][] | null;
+            /**
+             * @description Identity holds information about the identity and origin of the image.
+             *     This is trusted information verified by the daemon and cannot be modified
+             *     by tagging an image to a different name.
+             *
+             *     @since 1.53
+             */
             Identity?: components["schemas"]["Identity"];
             /**
              * @description List of image names/tags in the local image cache that reference this
@@ -3870,6 +3889,18 @@ export interface components {
              *     @since 1.47
              */
             Manifests?: components["schemas"]["ImageManifestSummary"][];
+            /**
+             * @description Descriptor is an OCI descriptor of the image target.
+             *     In case of a multi-platform image, this descriptor points to the OCI index
+             *     or a manifest list.
+             *
+             *     This field is only present if the daemon provides a multi-platform image store.
+             *
+             *     WARNING: This is experimental and may change at any time without any backward
+             *     compatibility.
+             *
+             *     @since 1.48
+             */
             Descriptor?: components["schemas"]["OCIDescriptor"];
         };
         /** @description represents system data usage for image resources. */
@@ -3987,6 +4018,7 @@ export interface components {
              * @enum {string}
              */
             Scope: "local" | "global";
+            /** @description @since 1.42 */
             ClusterVolume?: components["schemas"]["ClusterVolume"];
             /**
              * @description The driver specific options used when creating the volume.
@@ -4089,6 +4121,7 @@ export interface components {
             Labels?: {
                 [key: string]: string;
             };
+            /** @description @since 1.42 */
             ClusterVolumeSpec?: components["schemas"]["ClusterVolumeSpec"];
         };
         /**
@@ -4234,6 +4267,11 @@ export interface components {
             Services?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description provides runtime information about the network such as the number of allocated IPs.
+             *
+             *     @since 1.52
+             */
             Status?: components["schemas"]["NetworkStatus"];
         } & components["schemas"]["Network"];
         /** @description provides runtime information about the network such as the number of allocated IPs. */
@@ -5884,6 +5922,7 @@ export interface components {
             Message?: string;
             Err?: string;
             ContainerStatus?: components["schemas"]["ContainerStatus"];
+            /** @description @since 1.44 */
             PortStatus?: components["schemas"]["PortStatus"];
         };
         /**
@@ -6035,6 +6074,13 @@ export interface components {
             AssignedGenericResources?: components["schemas"]["GenericResources"];
             Status?: components["schemas"]["TaskStatus"];
             DesiredState?: components["schemas"]["TaskState"];
+            /**
+             * @description If the Service this Task belongs to is a job-mode service, contains
+             *     the JobIteration of the Service this Task was created for. Absent if
+             *     the Task was created for a Replicated or Global Service.
+             *
+             *     @since 1.41
+             */
             JobIteration?: components["schemas"]["ObjectVersion"];
             /**
              * @description The networks that this task is attached to, and the addresses the
@@ -6510,6 +6556,15 @@ export interface components {
              * @example linux
              */
             Platform?: string;
+            /**
+             * @description OCI descriptor of the platform-specific manifest of the image
+             *     the container was created from.
+             *
+             *     Note: Only available if the daemon provides a multi-platform
+             *     image store.
+             *
+             *     @since 1.48
+             */
             ImageManifestDescriptor?: components["schemas"]["OCIDescriptor"];
             /**
              * @description SELinux mount label set for the container.
@@ -6536,6 +6591,7 @@ export interface components {
             ExecIDs?: string[] | null;
             HostConfig?: components["schemas"]["HostConfig"];
             GraphDriver?: components["schemas"]["DriverData"];
+            /** @description @since 1.52 */
             Storage?: components["schemas"]["Storage"];
             /**
              * Format: int64
@@ -6598,6 +6654,17 @@ export interface components {
              * @example sha256:72297848456d5d37d1262630108ab308d3e9ec7ed1c3286a32fe09856619a782
              */
             ImageID?: string;
+            /**
+             * @description OCI descriptor of the platform-specific manifest of the image
+             *     the container was created from.
+             *
+             *     Note: Only available if the daemon provides a multi-platform
+             *     image store.
+             *
+             *     This field is not populated in the `GET /system/df` endpoint.
+             *
+             *     @since 1.48
+             */
             ImageManifestDescriptor?: components["schemas"]["OCIDescriptor"];
             /**
              * @description Command to run when starting the container
@@ -7996,6 +8063,7 @@ export interface components {
                  */
                 Size?: number;
             }[];
+            /** @description @since 1.49 */
             FirewallBackend?: components["schemas"]["FirewallInfo"];
             /**
              * @description List of devices discovered by device drivers.
@@ -8006,6 +8074,7 @@ export interface components {
              *     @since 1.50
              */
             DiscoveredDevices?: components["schemas"]["DeviceInfo"][];
+            /** @description @since 1.53 */
             NRI?: components["schemas"]["NRIInfo"];
             /**
              * @description List of warnings / informational messages about missing features, or
@@ -8037,6 +8106,7 @@ export interface components {
              *     ]
              */
             CDISpecDirs?: string[];
+            /** @description @since 1.46 */
             Containerd?: components["schemas"]["ContainerdInfo"];
         };
         /**
@@ -8535,6 +8605,7 @@ export interface components {
              * @example null
              */
             data?: string | null;
+            /** @description @since 1.48 */
             platform?: components["schemas"]["OCIPlatform"];
             /**
              * @description ArtifactType is the IANA media type of this artifact.
@@ -8857,6 +8928,13 @@ export interface components {
              */
             ImageData?: {
                 Platform: components["schemas"]["OCIPlatform"];
+                /**
+                 * @description Identity holds information about the identity and origin of this image.
+                 *     For image list responses, this can duplicate Build/Pull fields across
+                 *     image manifests, because those parts are image-level metadata.
+                 *
+                 *     @since 1.54
+                 */
                 Identity?: components["schemas"]["Identity"];
                 /**
                  * @description The IDs of the containers that are using this image.
@@ -11628,15 +11706,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description @since 1.52 */
                         ImageUsage?: components["schemas"]["ImagesDiskUsage"];
+                        /** @description @since 1.52 */
                         ContainerUsage?: components["schemas"]["ContainersDiskUsage"];
+                        /** @description @since 1.52 */
                         VolumeUsage?: components["schemas"]["VolumesDiskUsage"];
+                        /** @description @since 1.52 */
                         BuildCacheUsage?: components["schemas"]["BuildCacheDiskUsage"];
                     };
                     "text/plain": {
+                        /** @description @since 1.52 */
                         ImageUsage?: components["schemas"]["ImagesDiskUsage"];
+                        /** @description @since 1.52 */
                         ContainerUsage?: components["schemas"]["ContainersDiskUsage"];
+                        /** @description @since 1.52 */
                         VolumeUsage?: components["schemas"]["VolumesDiskUsage"];
+                        /** @description @since 1.52 */
                         BuildCacheUsage?: components["schemas"]["BuildCacheDiskUsage"];
                     };
                 };

@@ -35,9 +35,14 @@ export function specFacts(history: SpecVersion[]): Facts {
 export function injectSince(jsdoc: Map<Schema, string>): number {
   let n = 0;
   for (const [node, version] of jsdoc) {
-    // A `$ref` node's siblings are dropped by the conversion; the referenced model keeps its own docs.
-    if (typeof node.$ref === 'string') continue;
     const tag = `@since ${version}`;
+    // Siblings of a `$ref` are ignored, so a reference gets wrapped: `allOf: [{ $ref }]` is the same type.
+    // Its `x-nullable` sibling was ignored too and stays without effect: types change only in the overlay.
+    if (typeof node.$ref === 'string') {
+      node.allOf = [{ $ref: node.$ref }];
+      delete node.$ref;
+      delete node['x-nullable'];
+    }
     const description = typeof node.description === 'string' ? node.description.trimEnd() : '';
     if (description.includes(tag)) continue;
     node.description = description ? `${description}\n\n${tag}` : tag;
