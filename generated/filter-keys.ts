@@ -38,11 +38,11 @@ export const FILTER_KEYS = {
   "PluginList": {"capability":{"kind":"values"},"enable":{"kind":"bool"}},
   "SecretList": {"id":{"kind":"values"},"label":{"kind":"label"},"name":{"kind":"values"},"names":{"kind":"values"}},
   "ServiceList": {"id":{"kind":"values"},"label":{"kind":"label"},"mode":{"kind":"values","enum":["replicated","global"]},"name":{"kind":"values"}},
-  "SystemEvents": {"config":{"kind":"values"},"container":{"kind":"values"},"daemon":{"kind":"values"},"event":{"kind":"values"},"image":{"kind":"values"},"label":{"kind":"label"},"network":{"kind":"values"},"node":{"kind":"values"},"plugin":{"kind":"values"},"scope":{"kind":"values"},"secret":{"kind":"values"},"service":{"kind":"values"},"type":{"kind":"values","enum":["container","image","volume","network","daemon","plugin","node","service","secret","config"]},"volume":{"kind":"values"}},
+  "SystemEvents": {"config":{"kind":"values"},"container":{"kind":"values"},"daemon":{"kind":"values"},"event":{"kind":"values"},"image":{"kind":"values"},"label":{"kind":"label"},"network":{"kind":"values"},"node":{"kind":"values"},"plugin":{"kind":"values"},"scope":{"kind":"values","enum":["local","swarm"]},"secret":{"kind":"values"},"service":{"kind":"values"},"type":{"kind":"values","enum":["container","image","volume","network","daemon","plugin","node","service","secret","config"]},"volume":{"kind":"values"}},
   "TaskList": {"desired-state":{"kind":"values","enum":["running","shutdown","accepted"]},"id":{"kind":"values"},"label":{"kind":"label"},"name":{"kind":"values"},"node":{"kind":"values"},"service":{"kind":"values"}},
   "VolumeList": {"dangling":{"kind":"bool"},"driver":{"kind":"values"},"label":{"kind":"label"},"name":{"kind":"values"}},
   "VolumePrune": {"label":{"kind":"label"},"label!":{"kind":"label"},"all":{"kind":"bool","since":"1.42"}},
 } as const satisfies { readonly [K in keyof operations]?: Readonly<Record<string, FilterKeySpec>> };
 
 /** Corrections to the prose applied to the pinned spec (scripts/facts/filter-keys.ts says why). */
-export const FILTER_KEY_FIXES = ["build-prune-single-values"] as const;
+export const FILTER_KEY_FIXES = ["build-prune-single-values","events-scope-values"] as const;

@@ -53,6 +53,20 @@ export const FILTER_FIXES: FilterFix[] = [
       return changed;
     },
   },
+  {
+    name: 'events-scope-values',
+    why:
+      'GET /events documents `scope`=<string> "local or swarm" in words, not as a list of values; the ' +
+      'daemon accepts exactly `local` and `swarm`.',
+    apply(keys) {
+      const scope = keys.SystemEvents?.scope;
+      if (!scope || scope.enum) return false;
+      scope.enum = ['local', 'swarm'];
+      return true;
+    },
+  },
+  // Not a fix: VolumeList's prose writes a label filter as `label=<key>:<value>`; the daemon matches
+  // `key=value` like everywhere else, which is what the `label` kind means anyway.
 ];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];

@@ -37,7 +37,8 @@ describe('extractFilterKeys', () => {
       shared: { kind: 'presence' },
       private: { kind: 'presence' },
     });
-    expect(fixes).toEqual(['build-prune-single-values']);
+    expect(fixes).toEqual(['build-prune-single-values', 'events-scope-values']);
+    expect(k.SystemEvents.scope).toEqual({ kind: 'values', enum: ['local', 'swarm'] });
   });
 
   test('enumerations, counts and label! are read from the prose of the other endpoints', () => {
