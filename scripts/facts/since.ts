@@ -167,7 +167,7 @@ export function computeSince(history: SpecVersion[], exceptions: SinceExceptions
     for (const [key, seen] of table) {
       if (key.startsWith('p:') && seen.removedIn) (entry.removed ??= {})[key.slice(2)] = seen.removedIn;
     }
-    for (const r of exceptions.renames.filter((r) => r.operationId === id)) {
+    for (const r of exceptions.renames.filter((r) => r.operationId === id && cmp(r.since, history[history.length - 1].version) <= 0)) {
       if (entry.params?.[r.name] !== r.since || !table.has(`p:${r.before}`)) {
         throw new Error(`since-exceptions: ${id} no longer shows \`${r.before}\` and \`${r.name}\` since ${r.since}; update the rename`);
       }
