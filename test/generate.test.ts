@@ -44,6 +44,12 @@ describe('generate:check', () => {
     expect(r.stderr).toMatch(/stray\.ts \(not generated; remove it\)/);
   });
 
+  test('refuses to run without the spec history the version facts come from', () => {
+    const r = spawnSync(tsx, [join(ROOT, 'scripts', 'generate.ts'), '--check', '--specs', join(copy, 'no-such-dir')], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^generate: the spec history .*no-such-dir does not exist; version facts \(generated\/api-since\.ts\) are computed from it\n$/);
+  });
+
   test('binary request bodies are typed as stream-capable bodies, not string', () => {
     const types = readFileSync(join(ROOT, 'generated', 'docker-engine.ts'), 'utf8');
     const stream = 'Blob | Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>';
