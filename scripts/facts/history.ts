@@ -8,16 +8,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { applyOverlay } from '../overlay';
-import type { SpecVersion } from './since';
+import { cmp as byVersion, type SpecVersion } from './since';
 import type { Doc } from './spec-walk';
 
 const FILE = /^docker-engine-v(\d+)\.(\d+)\.yaml$/;
-
-const byVersion = (a: string, b: string) => {
-  const [a1, a2] = a.split('.').map(Number);
-  const [b1, b2] = b.split('.').map(Number);
-  return a1 - b1 || a2 - b2;
-};
 
 export function loadHistory(dir: string, pinned: SpecVersion): SpecVersion[] {
   if (!existsSync(dir)) {

@@ -49,7 +49,8 @@ interface Seen {
   removedIn?: string;
 }
 
-const cmp = (a: string, b: string) => {
+/** Orders API versions (`1.9` < `1.10`). */
+export const cmp = (a: string, b: string): number => {
   const [a1, a2] = a.split('.').map(Number);
   const [b1, b2] = b.split('.').map(Number);
   return a1 - b1 || a2 - b2;
