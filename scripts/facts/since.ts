@@ -47,6 +47,8 @@ interface Seen {
   signature?: string;
   changes?: ParamTypeChange[];
   removedIn?: string;
+  /** The last version seen in. */
+  last: string;
 }
 
 /** Orders API versions (`1.9` < `1.10`). */
@@ -57,17 +59,22 @@ export const cmp = (a: string, b: string): number => {
 };
 const max = (...vs: string[]) => vs.reduce((m, v) => (cmp(v, m) > 0 ? v : m));
 
-/** Record one version's entries; an entry that disappears is marked removed, and restarts if it returns. */
-function track(table: Map<string, Seen>, version: string, present: Map<string, string | undefined>): void {
-  for (const [key, signature] of present) {
-    const prev = table.get(key);
-    if (!prev || prev.removedIn) table.set(key, { since: version, signature });
-    else if (signature !== undefined && prev.signature !== signature) {
+/** `key` is in the spec of `version`; one that had disappeared starts over. */
+function see(table: Map<string, Seen>, key: string, version: string, signature?: string): void {
+  const prev = table.get(key);
+  if (!prev || prev.removedIn) table.set(key, { since: version, signature, last: version });
+  else {
+    prev.last = version;
+    if (signature !== undefined && prev.signature !== signature) {
       (prev.changes ??= []).push({ since: version, from: prev.signature!, to: signature });
       prev.signature = signature;
     }
   }
-  for (const [key, seen] of table) if (!present.has(key) && !seen.removedIn) seen.removedIn = version;
+}
+
+/** After one version: what it did not have is removed from it on. */
+function sweep(table: Map<string, Seen>, version: string): void {
+  for (const seen of table.values()) if (seen.last !== version && !seen.removedIn) seen.removedIn = version;
 }
 
 /** `Mounts[].ImageOptions.Subpath` → `Mounts[].ImageOptions`; `Labels.*` → `Labels`; top level → undefined. */
@@ -110,12 +117,11 @@ export function computeSince(history: SpecVersion[], exceptions: SinceExceptions
     last = walkOperations(doc);
     for (const op of last) {
       if (!opFirst.has(op.operationId)) opFirst.set(op.operationId, version);
-      const present = new Map<string, string | undefined>();
-      for (const p of op.params) present.set(`p:${p.name}`, p.signature);
-      for (const path of op.body.keys()) present.set(`b:${path}`, undefined);
-      for (const path of op.response.keys()) present.set(`r:${path}`, undefined);
-      if (!tables.has(op.operationId)) tables.set(op.operationId, new Map());
-      track(tables.get(op.operationId)!, version, present);
+      const table = tables.get(op.operationId) ?? tables.set(op.operationId, new Map()).get(op.operationId)!;
+      for (const p of op.params) see(table, `p:${p.name}`, version, p.signature);
+      for (const path of op.body.keys()) see(table, `b:${path}`, version);
+      for (const path of op.response.keys()) see(table, `r:${path}`, version);
+      sweep(table, version);
     }
   }
   for (const c of exceptions.corrections) {

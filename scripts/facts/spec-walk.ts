@@ -53,7 +53,9 @@ function walkSchema(doc: Doc, schema: Schema | undefined, prefix: string, out: M
   if (!schema || typeof schema !== 'object') return;
   if (typeof schema.$ref === 'string') {
     if (stack.includes(schema.$ref)) return;
-    walkSchema(doc, resolveRef(doc, schema.$ref), prefix, out, [...stack, schema.$ref]);
+    stack.push(schema.$ref);
+    walkSchema(doc, resolveRef(doc, schema.$ref), prefix, out, stack);
+    stack.pop();
     return;
   }
   for (const part of schema.allOf ?? []) walkSchema(doc, part, prefix, out, stack);
