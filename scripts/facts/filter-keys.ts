@@ -12,6 +12,8 @@
  *   count    a non-negative integer
  */
 
+import { byCodeUnit } from './spec-walk';
+
 export type FilterKind = 'values' | 'bool' | 'label' | 'until' | 'single' | 'presence' | 'count';
 
 export interface FilterKey {
@@ -154,7 +156,7 @@ export function parseFilterProse(description: string): Record<string, FilterKey>
  */
 export function extractFilterKeys(doc: Doc, fixesApplied?: string[]): FilterKeys {
   const out: FilterKeys = {};
-  for (const [op, description] of Object.entries(filterDescriptions(doc)).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [op, description] of Object.entries(filterDescriptions(doc)).sort(([a], [b]) => byCodeUnit(a, b))) {
     out[op] = parseFilterProse(description);
   }
   for (const fix of FILTER_FIXES) if (fix.apply(out)) fixesApplied?.push(fix.name);

@@ -33,6 +33,9 @@ export interface WalkOperation {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
+/** Sort order that is the same on every machine (localeCompare depends on the locale). */
+export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 function resolveRef(doc: Doc, ref: string): Schema | undefined {
   if (!ref.startsWith('#/')) return undefined;
   let cur: unknown = doc;
@@ -98,5 +101,5 @@ export function walkOperations(doc: Doc): WalkOperation[] {
       ops.push({ operationId: op.operationId, node: op, method, path, params, pathParams, body, response });
     }
   }
-  return ops.sort((a, b) => a.operationId.localeCompare(b.operationId));
+  return ops.sort((a, b) => byCodeUnit(a.operationId, b.operationId));
 }
