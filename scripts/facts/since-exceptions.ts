@@ -73,6 +73,32 @@ export const CORRECTIONS: SinceCorrection[] = [
       'The field is in every spec, but container create honours it only from 1.42 on ("now respects ' +
       '`HostConfig.ConsoleSize`", moby CHANGELOG v1.42); an older engine ignores it.',
   },
+  {
+    operationIds: ['ContainerCreate'],
+    kind: 'field',
+    name: 'NetworkingConfig.EndpointsConfig.*.MacAddress',
+    specSays: '1.40',
+    actual: '1.44',
+    why: 'Endpoint settings always documented `MacAddress`, but container create reads it per endpoint only from 1.44 on (moby CHANGELOG v1.44).',
+  },
+  {
+    operationIds: ['NetworkConnect'],
+    kind: 'field',
+    name: 'EndpointConfig.MacAddress',
+    specSays: '1.40',
+    actual: '1.54',
+    why: 'Network connect ignored `EndpointConfig.MacAddress` until 1.54 ("now correctly applies", moby CHANGELOG v1.54).',
+  },
+  ...['BlkioWeightDevice', 'BlkioDeviceReadBps', 'BlkioDeviceWriteBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteIOps'].map(
+    (name): SinceCorrection => ({
+      operationIds: ['ContainerUpdate'],
+      kind: 'field',
+      name,
+      specSays: '1.40',
+      actual: '1.55',
+      why: 'Container update has these per-device blkio fields in every spec but ignored them before 1.55 (moby CHANGELOG v1.55).',
+    }),
+  ),
 ];
 
 export const RENAMES: SinceRename[] = [
