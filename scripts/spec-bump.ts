@@ -10,7 +10,7 @@
  * the tree as it was. --root points at a directory holding openapi/ and generated/ (tests use a temp copy).
  * Exit status: 0 done (or already pinned), 2 bad input, 3 a bug in this tool.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,7 +63,7 @@ export async function bump(arg: string, root = REPO, cwd = process.cwd()): Promi
 
   // The generation pipeline (openapi-typescript, typescript) takes a while to load: only once the input is good.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { diffDir, generate, readPinned, sha256 } = require('./generate') as typeof import('./generate');
+  const { generate, readPinned, sha256, writeGenerated } = require('./generate') as typeof import('./generate');
   let old;
   try {
     old = readPinned(openapiDir);
@@ -106,11 +106,7 @@ export async function bump(arg: string, root = REPO, cwd = process.cwd()): Promi
     rmSync(old.path, { force: true });
     rmSync(`${old.path}.sha256`, { force: true });
   }
-  mkdirSync(generatedDir, { recursive: true });
-  for (const entry of diffDir(files, generatedDir).map((b) => b.split(' ')[0])) {
-    if (entry in files) writeFileSync(join(generatedDir, entry), files[entry]);
-    else if (existsSync(join(generatedDir, entry))) rmSync(join(generatedDir, entry));
-  }
+  writeGenerated(files, generatedDir);
   return {
     status: 'bumped',
     oldVersion: old.version,
