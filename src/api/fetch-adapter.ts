@@ -8,13 +8,13 @@
  * request bodies go out as they were given (string, bytes, Node stream, async iterable — never re-buffered) and
  * the answer is the transport's LiteResponse.
  */
-import createClient, { type Client } from 'openapi-fetch';
+import createClient from 'openapi-fetch';
 import type { paths } from '../../generated/docker-engine.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { RawRequest, Transport } from '../transport/transport.js';
+import type { DockerApi } from './api-types.js';
 
-/** Every operation of the pinned spec, typed: `docker.api.GET('/containers/json', { params: { query: { all: true } } })`. */
-export type DockerApi = Client<paths, `${string}/${string}`>;
+export type { DockerApi };
 
 /** What openapi-fetch constructs with `new Request(url, init)`; stores its input, nothing more. */
 export class LiteRequest {
@@ -50,5 +50,5 @@ export function createDockerApi(transport: Transport): DockerApi {
     baseUrl: transport.origin,
     fetch: fetch as unknown as (input: Request) => Promise<Response>,
     Request: LiteRequest as unknown as typeof Request,
-  });
+  }) as unknown as DockerApi;
 }
