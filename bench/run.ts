@@ -8,6 +8,7 @@ import path from 'node:path';
 import { runCallFigures } from './figures/calls.js';
 import { runImportFigures } from './figures/import-cost.js';
 import { runStreamFigures } from './figures/streams.js';
+import { runTypecheckFigures } from './figures/typecheck.js';
 import { loadClient } from './lib/client.js';
 import { config, QUICK, ROOT, socketPath } from './lib/config.js';
 import { EngineAdmin, pingVersion } from './lib/engine.js';
@@ -78,6 +79,10 @@ async function main(): Promise<void> {
   if (config.figures.has('import')) {
     results.importCost = runImportFigures(pkg, log);
     results.loadAfter['figure 4'] = loadAvg();
+  }
+  if (config.figures.has('typecheck')) {
+    results.typecheck = runTypecheckFigures(pkg, log);
+    results.loadAfter['figure 5'] = loadAvg();
   }
 
   const report = renderReport(results);

@@ -31,8 +31,8 @@ export const config = {
   streamRounds: int('BENCH_STREAM_ROUNDS', 2, 1),
   /** Figure 4: hyperfine runs per command. */
   importRuns: int('BENCH_IMPORT_RUNS', 40, 10),
-  /** Which figures to run: any of calls, concurrent, streams, import. */
-  figures: new Set((process.env.BENCH_FIGURES ?? 'calls,concurrent,streams,import').split(',').map((s) => s.trim())),
+  /** Which figures to run: any of calls, concurrent, streams, import, typecheck. */
+  figures: new Set((process.env.BENCH_FIGURES ?? 'calls,concurrent,streams,import,typecheck').split(',').map((s) => s.trim())),
   /** Scratch space for the GiB files (same disk as the engine is fine; checked for free space first). */
   tmpDir: process.env.BENCH_TMPDIR ?? path.join(ROOT, 'bench', 'tmp', 'data'),
   out: process.env.BENCH_OUT ?? path.join(ROOT, 'bench', QUICK ? 'tmp/RESULTS-quick.md' : 'RESULTS.md'),

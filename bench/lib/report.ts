@@ -1,6 +1,7 @@
 /** bench/RESULTS.md: the figures as Markdown tables with ratios, the targets checked, and how to re-run. */
 import type { CallFigures } from '../figures/calls.js';
 import type { ImportFigures } from '../figures/import-cost.js';
+import { TYPECHECK_PROGRAMS, type TypecheckFigures } from '../figures/typecheck.js';
 import { contendersFor, STREAM_LABELS, STREAM_OPS, type StreamContender, type StreamFigures } from '../figures/streams.js';
 import { CALL_CONTENDERS, CALL_LABELS, type CallOp } from './call-contenders.js';
 import type { Machine } from './machine.js';
@@ -15,6 +16,7 @@ export interface Results {
   calls?: CallFigures;
   streams?: StreamFigures;
   importCost?: ImportFigures;
+  typecheck?: TypecheckFigures;
   notes: string[];
 }
 
@@ -165,6 +167,42 @@ function importTable(f: ImportFigures, out: string[], targets: Target[]): void {
   targets.push({ what: 'runtime dependencies ≤ 5 packages (whole installed tree)', measured: String(f.treePackages.length), met: f.treePackages.length <= 5 });
 }
 
+const TYPECHECK_NAMES = {
+  empty: 'empty program',
+  consumer: 'consumer (images + `docker.api` containers)',
+  'consumer-openapi-fetch': 'same consumer, `docker.api` typed as openapi-fetch `Client<paths>`',
+} as const;
+
+function typecheckTable(f: TypecheckFigures, out: string[], targets: Target[]): void {
+  out.push('## 5. Type-check cost for a consumer', '');
+  out.push(
+    `\`tsc --noEmit\` (${f.tsc}) of a 40-line consumer against the installed package's .d.ts, next to an empty program with the ` +
+      `same compiler options and @types/node; ${f.runs} runs each, interleaved. CPU = user + system s of the tsc process (median); ` +
+      'types and instantiations (`--extendedDiagnostics`) do not depend on load.',
+    '',
+  );
+  out.push('| skipLibCheck | program | CPU s | × empty | wall s | peak RSS MB | types | instantiations | lines of .d.ts |');
+  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const setting of ['strict', 'skip'] as const) {
+    const cells = f.cells[setting];
+    const empty = cells.empty?.cpuS.median;
+    for (const program of TYPECHECK_PROGRAMS) {
+      const c = cells[program];
+      if (!c) continue;
+      out.push(
+        `| ${setting === 'skip'} | ${TYPECHECK_NAMES[program]} | ${fmt(c.cpuS.median)} | ${ratio(c.cpuS.median, empty)} | ${fmt(c.wallS.median)} | ${fmt(c.rssMB.max)} | ${c.types} | ${c.instantiations} | ${c.definitionLines} |`,
+      );
+    }
+    const consumer = cells.consumer?.cpuS.median;
+    targets.push({
+      what: `type-check of a 40-line consumer, skipLibCheck ${setting === 'skip'}: ≤ 1.5× an empty program (CPU)`,
+      measured: consumer !== undefined && empty !== undefined ? `${fmt(consumer)} s vs ${fmt(empty)} s = ${ratio(consumer, empty)}` : 'not measured',
+      met: consumer !== undefined && empty !== undefined ? consumer <= 1.5 * empty : undefined,
+    });
+  }
+  out.push('');
+}
+
 export function renderReport(r: Results): string {
   const m = r.machine;
   const out: string[] = [];
@@ -185,6 +223,7 @@ export function renderReport(r: Results): string {
   if (r.calls) callTable(r.calls, body, targets);
   if (r.streams) streamTable(r.streams, body, targets);
   if (r.importCost) importTable(r.importCost, body, targets);
+  if (r.typecheck) typecheckTable(r.typecheck, body, targets);
   out.push('## Targets', '');
   out.push('| target | measured | met |');
   out.push('|---|---|---|');
