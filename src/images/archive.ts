@@ -88,6 +88,6 @@ export async function saveImages(ctx: ApiContext, nameOrNames: string | string[]
     typeof nameOrNames === 'string'
       ? await ctx.stream((init) => ctx.api.GET('/images/{name}/get', { params: { path: { name: nameOrNames }, query: { platform } }, signal, ...init }))
       : await ctx.stream((init) => ctx.api.GET('/images/get', { params: { query: { names, platform } }, signal, ...init }));
-  // chunks() maps mid-stream failures to typed errors; objectMode false keeps it a byte stream.
-  return Readable.from(res.chunks(), { objectMode: false });
+  // The response's read-ahead reader: typed mid-stream errors, larger chunks for a slow consumer (a file).
+  return res.readable();
 }

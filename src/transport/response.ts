@@ -5,7 +5,9 @@
  * body reader, which maps failures while reading (abort, timeout, connection loss) to the typed errors with the
  * signal captured when the request was sent.
  */
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { readAhead } from './body-reader.js';
 
 /** Read-only Headers view over undici's lower-cased raw header object (no copy). */
 export class LiteHeaders {
@@ -52,6 +54,7 @@ export class LiteResponse {
   /** The request's method (for error messages: the response knows what it answers). */
   readonly method: string;
   private webBody: ReadableStream<Uint8Array> | undefined;
+  private reader: Readable | undefined;
   constructor(
     private readonly data: Dispatcher.ResponseData,
     method: string,
@@ -85,17 +88,25 @@ export class LiteResponse {
     return this.webBody;
   }
   /**
-   * The body as bytes, for streamed answers (progress lines, tar): failures while reading become typed errors;
-   * stopping early (or a failure) destroys the body, which releases the connection.
+   * The body as a Node byte stream, for streamed answers handed to the caller (save's tar, archives, logs):
+   * the read-ahead reader of body-reader.ts (the socket is read while the caller's write is pending; what
+   * accumulated comes out as one chunk). Failures while reading become typed errors; destroying it releases the
+   * connection. One reader per response: `chunks()` reads the same one.
+   */
+  readable(): Readable {
+    this.reader ??= readAhead(this.data.body, { mapError: this.mapError });
+    return this.reader;
+  }
+  /**
+   * The body as bytes, for decoders (progress lines): the same read-ahead reader, iterated; stopping early (or a
+   * failure) destroys it, which releases the connection.
    */
   async *chunks(): AsyncGenerator<Uint8Array> {
-    const body = this.data.body;
+    const reader = this.readable();
     try {
-      for await (const chunk of body) yield chunk as Uint8Array;
-    } catch (err) {
-      throw this.mapError(err);
+      for await (const chunk of reader) yield chunk as Uint8Array;
     } finally {
-      if (!body.readableEnded) body.destroy();
+      if (!reader.readableEnded) reader.destroy();
     }
   }
   /** Read and drop the body (an answer nobody reads must still be drained to free its connection). */
