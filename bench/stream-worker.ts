@@ -14,6 +14,8 @@ import type * as Undici from 'undici';
 import { isNotImplemented, loadClient, optionalMethod, requireFromClient } from './lib/client.js';
 
 export type StreamOp = 'save-file' | 'save-sink' | 'load' | 'import' | 'build';
+/** `idle`: load the client, ping, exit — the floor under the streaming runs' peak RSS. */
+export type WorkerOp = StreamOp | 'idle';
 export type NodeStreamContender = 'ours' | 'ours-1m' | 'undici' | 'dockerode' | 'node-sdk';
 
 export interface StreamParams {
@@ -46,30 +48,21 @@ function sink(): { stream: Writable; bytes: () => number } {
   return { stream, bytes: () => n };
 }
 
-/** Counts bytes on their way to the file. */
-function counted(): { through: (src: AsyncIterable<Buffer>) => AsyncGenerator<Buffer>; bytes: () => number } {
-  let n = 0;
-  return {
-    async *through(src) {
-      for await (const chunk of src) {
-        n += chunk.length;
-        yield chunk;
-      }
-    },
-    bytes: () => n,
-  };
-}
-
 /** Progress answers (load, import, build) report failure as an {"error"} line in a 200 body. */
 function failIfErrorLine(messages: unknown[]): void {
   const bad = messages.find((m) => (m as { error?: unknown; errorDetail?: unknown })?.error ?? (m as { errorDetail?: unknown })?.errorDetail);
   if (bad) throw new Error(`daemon reported: ${JSON.stringify(bad)}`);
 }
 
-async function ours(op: StreamOp, p: StreamParams, writeBuffer?: number): Promise<StreamResult> {
+async function ours(op: WorkerOp, p: StreamParams, writeBuffer?: number): Promise<StreamResult> {
   const { DockerClient } = loadClient();
   const docker = new DockerClient({ socketPath: p.socketPath });
   await docker.negotiate();
+  if (op === 'idle') {
+    await docker.ping();
+    await docker.close();
+    return {};
+  }
   const name = op.startsWith('save') ? 'save' : op;
   const fn = optionalMethod(docker.images, name);
   if (!fn) return { unavailable: `docker.images.${name} not yet available` };
@@ -82,9 +75,9 @@ async function ours(op: StreamOp, p: StreamParams, writeBuffer?: number): Promis
         await pipeline(tar, s.stream);
         return { bytes: s.bytes(), ms: performance.now() - t0 };
       }
-      const c = counted();
-      await pipeline(tar, c.through, createWriteStream(p.file!, writeBuffer ? { highWaterMark: writeBuffer } : {}));
-      return { bytes: c.bytes(), ms: performance.now() - t0 };
+      // Exactly the pipeline a user writes (no counting stage in between); the bytes are counted on disk.
+      await pipeline(tar, createWriteStream(p.file!, writeBuffer ? { highWaterMark: writeBuffer } : {}));
+      return { bytes: (await stat(p.file!)).size, ms: performance.now() - t0 };
     }
     const [repo, tag] = p.image.split(':');
     if (op === 'load') await fn(p.file!);
@@ -112,9 +105,8 @@ async function dockerode(op: StreamOp, p: StreamParams): Promise<StreamResult> {
       await pipeline(tar, s.stream);
       return { bytes: s.bytes(), ms: performance.now() - t0 };
     }
-    const c = counted();
-    await pipeline(tar as unknown as AsyncIterable<Buffer>, c.through, createWriteStream(p.file!));
-    return { bytes: c.bytes(), ms: performance.now() - t0 };
+    await pipeline(tar, createWriteStream(p.file!));
+    return { bytes: (await stat(p.file!)).size, ms: performance.now() - t0 };
   }
   const [repo, tag] = p.image.split(':');
   const res =
@@ -167,14 +159,15 @@ async function nodeSdk(op: StreamOp, p: StreamParams): Promise<StreamResult> {
 }
 
 async function main(): Promise<void> {
-  const [op, contender, json] = process.argv.slice(2) as [StreamOp, NodeStreamContender, string];
+  const [op, contender, json] = process.argv.slice(2) as [WorkerOp, NodeStreamContender, string];
+  if (op === 'idle' && contender !== 'ours') throw new Error('idle: for this client only');
   const params = JSON.parse(json) as StreamParams;
   const runs: Record<NodeStreamContender, () => Promise<StreamResult>> = {
     ours: () => ours(op, params),
     'ours-1m': () => ours(op, params, 1 << 20),
-    undici: () => undiciFloor(op, params),
-    dockerode: () => dockerode(op, params),
-    'node-sdk': () => nodeSdk(op, params),
+    undici: () => undiciFloor(op as StreamOp, params),
+    dockerode: () => dockerode(op as StreamOp, params),
+    'node-sdk': () => nodeSdk(op as StreamOp, params),
   };
   const result = await runs[contender]();
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -52,6 +52,8 @@ export interface StreamCell {
 
 export interface StreamFigures {
   payloadMiB: Record<StreamOp, number>;
+  /** Peak RSS (MB) of this client's worker process that negotiates, pings and exits: the RSS target's floor. */
+  idleRssMB?: Summary;
   cells: Record<StreamOp, Partial<Record<StreamContender, StreamCell>>>;
   notes: string[];
 }
@@ -236,6 +238,17 @@ export async function runStreamFigures(opts: {
         `${await idle('with this client loaded', `require(${JSON.stringify(process.env.BENCH_CLIENT_DIR)})`)}; ` +
         `${await idle('with undici loaded', `require(require.resolve('undici', { paths: [${JSON.stringify(process.env.BENCH_CLIENT_DIR)}] }))`)}.`,
     );
+
+    // The same worker process, streaming nothing: client loaded, version negotiated, one ping.
+    const idleRss: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const params = JSON.stringify({ socketPath: ctx.socketPath, image: ctx.bigImage } satisfies StreamParams);
+      const out = await timed(process.execPath, [path.join(ctx.buildDir, 'stream-worker.js'), 'idle', 'ours', params], path.join(dir, 'rss.txt'));
+      if (out.code !== 0) throw new Error(`idle worker failed (exit ${out.code}): ${out.stderr.trim().slice(-2000)}`);
+      idleRss.push((out.rssKiB * 1024) / 1e6);
+    }
+    result.idleRssMB = summarize(idleRss);
+    result.notes.push(`Peak RSS of this client's worker process after negotiating and one ping, streaming nothing: ${result.idleRssMB.median.toFixed(0)} MB (median of 3; min–max ${result.idleRssMB.min.toFixed(0)}–${result.idleRssMB.max.toFixed(0)}).`);
 
     for (const op of STREAM_OPS) {
       const cells: Partial<Record<StreamContender, StreamCell>> = (result.cells[op] = {});
