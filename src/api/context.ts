@@ -10,9 +10,8 @@
  * A streaming GET (logs, events, stats, archive) is `ctx.stream(init => ctx.api.GET(path, { …, ...init }))`, then
  * `res.readable()` for bytes handed to the caller as a Node stream (the read-ahead reader; never wrap `chunks()`
  * in `Readable.from`), or `res.chunks()` into a decoder (streams/) or a StreamOperation with an injected decoder.
- * A connection upgrade
- * lives in transport/ (it needs `Transport`'s dispatcher, origin and version prefix) and is offered to
- * resources by one more member here that calls it with `transport`.
+ * A connection upgrade lives in transport/ (it needs `Transport`'s dispatcher, origin and version prefix) and is
+ * offered to resources by one more member here that calls it with `transport`.
  */
 import type { Readable } from 'node:stream';
 import { gateParams, requireSince } from '../core/since.js';
