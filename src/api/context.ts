@@ -1,6 +1,6 @@
 /**
- * api/ — the openapi-fetch boundary. Changes when how a typed call is made, judged or gated changes; never for
- * one resource.
+ * api/ — the typed-call boundary (`docker.api`). Changes when how a typed call is made, judged or gated changes;
+ * never for one resource.
  *
  * ApiContext is all a resource receives (never the DockerClient): the typed `api`, the version gate, the one
  * result rule for JSON and streamed answers, uploads, a raw request for what openapi-fetch cannot express (HEAD
