@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     machine: describeMachine(version, info.Driver ?? '?'),
     loadAfter: {},
     versions: pkg.versions,
-    settings: { ...config, figures: [...config.figures].join('+'), tmpDir: path.relative(ROOT, config.tmpDir), out: path.relative(ROOT, config.out) },
+    settings: { ...config, concInflight: config.concInflight.join('+'), figures: [...config.figures].join('+'), tmpDir: path.relative(ROOT, config.tmpDir), out: path.relative(ROOT, config.out) },
     notes: [
       'The machine has 2 cores shared by the engine, the contender being measured and whatever else runs (during ' +
         'development: other engineers\' test runs), so absolute numbers are noisy — see the load averages. Contenders take ' +

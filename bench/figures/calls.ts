@@ -15,10 +15,10 @@ export interface CallFigures {
   sequential: Record<string, Partial<Record<CallOp, Summary | string>>>;
   /** Per contender and operation: client CPU µs per call, one figure per round. */
   sequentialCpu: Record<string, Partial<Record<CallOp, Summary>>>;
-  /** Per contender: calls per second, one figure per round, or why missing. */
-  concurrent: Record<string, Summary | string>;
-  /** Per contender: client CPU µs per call in the concurrent rounds. */
-  concurrentCpu: Record<string, Summary>;
+  /** Per number in flight, per contender: calls per second, one figure per round, or why missing. */
+  concurrent: Record<number, Record<string, Summary | string>>;
+  /** Per number in flight, per contender: client CPU µs per call in the concurrent rounds. */
+  concurrentCpu: Record<number, Record<string, Summary>>;
 }
 
 class Worker {
@@ -80,6 +80,7 @@ export async function runCallFigures(opts: {
             BENCH_API_VERSION: opts.apiVersion,
             BENCH_IMAGE_ID: opts.imageId,
             BENCH_MIN_IMAGES: String(opts.minImages),
+            BENCH_MAX_CONNECTIONS: String(config.maxConnections),
           },
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         }),
@@ -120,26 +121,31 @@ export async function runCallFigures(opts: {
     if (config.figures.has('concurrent')) {
       const op = 'inspect';
       const active = workers.filter((w) => available.get(w.name)![op] === true);
-      for (const w of workers) {
-        const a = available.get(w.name)![op];
-        if (a !== true) result.concurrent[w.name] = a;
-      }
-      const req = { kind: 'conc', op, total: config.concTotal, inflight: config.concInflight } as const;
-      for (const w of active) expect(w.name, await w.ask(req), 'conc'); // warm-up: opens the connections
-      const rates = new Map<string, number[]>(active.map((w) => [w.name, []]));
-      const cpu = new Map<string, number[]>(active.map((w) => [w.name, []]));
-      for (let r = 0; r < config.concRounds; r++) {
-        for (const w of rotate(active, r)) {
-          const { ms, cpuMicros } = expect(w.name, await w.ask(req), 'conc');
-          rates.get(w.name)!.push((config.concTotal / ms) * 1000);
-          cpu.get(w.name)!.push(cpuMicros / config.concTotal);
+      for (const inflight of config.concInflight) {
+        const rateOf: Record<string, Summary | string> = (result.concurrent[inflight] = {});
+        const cpuOf: Record<string, Summary> = (result.concurrentCpu[inflight] = {});
+        for (const w of workers) {
+          const a = available.get(w.name)![op];
+          if (a !== true) rateOf[w.name] = a;
         }
+        const total = Math.max(config.concTotal, 2 * inflight);
+        const req = { kind: 'conc', op, total, inflight } as const;
+        for (const w of active) expect(w.name, await w.ask(req), 'conc'); // warm-up: opens the connections
+        const rates = new Map<string, number[]>(active.map((w) => [w.name, []]));
+        const cpu = new Map<string, number[]>(active.map((w) => [w.name, []]));
+        for (let r = 0; r < config.concRounds; r++) {
+          for (const w of rotate(active, r)) {
+            const { ms, cpuMicros } = expect(w.name, await w.ask(req), 'conc');
+            rates.get(w.name)!.push((total / ms) * 1000);
+            cpu.get(w.name)!.push(cpuMicros / total);
+          }
+        }
+        for (const w of active) {
+          rateOf[w.name] = summarize(rates.get(w.name)!);
+          cpuOf[w.name] = summarize(cpu.get(w.name)!);
+        }
+        opts.log(`figure 2 (${inflight} in flight): ${active.map((w) => `${w.name} ${(rateOf[w.name] as Summary).median.toFixed(0)}/s`).join(', ')}`);
       }
-      for (const w of active) {
-        result.concurrent[w.name] = summarize(rates.get(w.name)!);
-        result.concurrentCpu[w.name] = summarize(cpu.get(w.name)!);
-      }
-      opts.log(`figure 2: ${active.map((w) => `${w.name} ${(result.concurrent[w.name] as Summary).median.toFixed(0)}/s`).join(', ')}`);
     }
   } finally {
     await Promise.all(workers.map((w) => w.stop()));

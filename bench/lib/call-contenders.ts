@@ -4,7 +4,7 @@
  */
 import type Dockerode from 'dockerode';
 import type * as Undici from 'undici';
-import { isNotImplemented, loadClient, optionalMethod, requireFromClient } from './client.js';
+import { isNotImplemented, loadClient, optionalMethod, requireFromClient, type DockerClient } from './client.js';
 
 export const CALL_CONTENDERS = ['floor', 'raw', 'high', 'dockerode', 'node-sdk'] as const;
 export type CallContenderName = (typeof CALL_CONTENDERS)[number];
@@ -33,6 +33,14 @@ export interface CallEnv {
   apiVersion: string;
   /** An image that exists, for the availability probe of inspect. */
   imageId: string;
+  /** Connection cap for the undici contenders (the floor's Pool, and this client's `maxConnections` option). */
+  maxConnections: number;
+}
+
+/** This client with the connection cap, where the installed version has the option (`maxConnections`). */
+function newClient(env: CallEnv): DockerClient {
+  const { DockerClient } = loadClient();
+  return new DockerClient({ socketPath: env.socketPath, maxConnections: env.maxConnections } as ConstructorParameters<typeof DockerClient>[0]);
 }
 
 function check(status: number, what: string): void {
@@ -43,7 +51,7 @@ export async function makeCallContender(name: CallContenderName, env: CallEnv): 
   switch (name) {
     case 'floor': {
       const { Pool } = requireFromClient<typeof Undici>('undici');
-      const pool = new Pool('http://localhost', { connect: { socketPath: env.socketPath } });
+      const pool = new Pool('http://localhost', { connect: { socketPath: env.socketPath }, connections: env.maxConnections });
       const base = `/v${env.apiVersion}`;
       return {
         async list() {
@@ -62,8 +70,7 @@ export async function makeCallContender(name: CallContenderName, env: CallEnv): 
       };
     }
     case 'raw': {
-      const { DockerClient } = loadClient();
-      const docker = new DockerClient({ socketPath: env.socketPath });
+      const docker = newClient(env);
       await docker.negotiate();
       return {
         async list() {
@@ -80,8 +87,7 @@ export async function makeCallContender(name: CallContenderName, env: CallEnv): 
       };
     }
     case 'high': {
-      const { DockerClient } = loadClient();
-      const docker = new DockerClient({ socketPath: env.socketPath });
+      const docker = newClient(env);
       await docker.negotiate();
       const list = optionalMethod(docker.images, 'list');
       const inspect = optionalMethod(docker.images, 'inspect');

@@ -22,7 +22,17 @@ export const config = {
   warmup: int('BENCH_WARMUP', 200, 50),
   /** Figure 2: calls per round, how many in flight, rounds. */
   concTotal: int('BENCH_CONC_TOTAL', 2000, 400),
-  concInflight: int('BENCH_CONC_INFLIGHT', 100, 100),
+  /** Figure 2 is run at each of these numbers of calls in flight (comma-separated). */
+  concInflight: (process.env.BENCH_CONC_INFLIGHT ?? '100,1000').split(',').map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`BENCH_CONC_INFLIGHT must list positive integers, got ${JSON.stringify(s)}`);
+    return n;
+  }),
+  /**
+   * Connection cap of the undici contenders (the floor's Pool `connections`, and this client's `maxConnections`
+   * where the installed client has that option): the client's default cap, so the cap's cost is measured.
+   */
+  maxConnections: int('BENCH_MAX_CONNECTIONS', 64, 64),
   concRounds: int('BENCH_CONC_ROUNDS', 5, 2),
   /** Distinct images in the engine, so images.list returns a realistic array. */
   listImages: int('BENCH_LIST_IMAGES', 10, 10),

@@ -42,6 +42,6 @@ export function packAndInstall(log: (line: string) => void): InstalledPackage {
     appDir,
     clientDir: path.join(appDir, 'node_modules', name),
     tarballBytes: packed[0].size,
-    versions: { [name]: versionOf(name), undici: versionOf('undici'), 'openapi-fetch': versionOf('openapi-fetch') },
+    versions: { [name]: versionOf(name), undici: versionOf('undici') },
   };
 }

@@ -73,42 +73,50 @@ function callTable(c: CallFigures, out: string[], targets: Target[]): void {
       const floor = med('floor', op);
       const dockerode = med('dockerode', op);
       if (m === undefined || floor === undefined || dockerode === undefined) {
-        targets.push({ what: `${CALL_LABELS[who]} ${op}: ≤ 1.10× floor, ≤ dockerode`, measured: String(c.sequential[who]?.[op] ?? 'not measured'), met: undefined });
+        targets.push({ what: `${CALL_LABELS[who]} ${op}: ≤ 1.05× floor, ≤ dockerode`, measured: String(c.sequential[who]?.[op] ?? 'not measured'), met: undefined });
         continue;
       }
       targets.push({
-        what: `${CALL_LABELS[who]} ${op}: ≤ 1.10× floor, ≤ dockerode`,
-        measured: `${fmt(m)} µs = ${ratio(m, floor)} floor, ${ratio(m, dockerode)} dockerode`,
-        met: m <= 1.1 * floor && m <= dockerode,
+        what: `${CALL_LABELS[who]} ${op}: ≤ 1.05× floor, ≤ dockerode (latency)`,
+        measured: `${fmt(m)} µs = ${ratio(m, floor)} floor, ${ratio(m, dockerode)} dockerode; CPU ${ratio(cpu(who, op), cpu('floor', op))} floor`,
+        met: m <= 1.05 * floor && m <= dockerode,
       });
     }
   }
 
   out.push('## 2. Concurrent throughput (images.inspect)', '');
-  out.push('Calls per second with the configured number in flight; median over rounds, and min–max of the rounds.', '');
-  out.push('| contender | calls/s | min–max | × floor | × dockerode | client CPU µs/call |');
-  out.push('|---|---:|---:|---:|---:|---:|');
-  const rate = (name: string) => {
-    const v = c.concurrent[name];
-    return isSummary(v) ? v.median : undefined;
-  };
-  for (const name of CALL_CONTENDERS) {
-    const v = c.concurrent[name];
-    if (!isSummary(v)) out.push(`| ${CALL_LABELS[name]} | ${v ?? 'not measured'} | | | | |`);
-    else
-      out.push(
-        `| ${CALL_LABELS[name]} | ${fmt(v.median)} | ${fmt(v.min)}–${fmt(v.max)} | ${ratio(v.median, rate('floor'))} | ${ratio(v.median, rate('dockerode'))} | ${fmt(c.concurrentCpu?.[name]?.median ?? NaN)} |`,
-      );
-  }
-  out.push('');
-  for (const who of ['high', 'raw'] as const) {
-    const m = rate(who);
-    const d = rate('dockerode');
-    targets.push({
-      what: `${CALL_LABELS[who]} concurrent inspect ≥ dockerode`,
-      measured: m !== undefined && d !== undefined ? `${fmt(m)}/s = ${ratio(m, d)} dockerode` : String(c.concurrent[who] ?? 'not measured'),
-      met: m !== undefined && d !== undefined ? m >= d : undefined,
-    });
+  out.push(
+    'Calls per second with N calls in flight; median over rounds, and min–max of the rounds. The undici contenders run with ' +
+      'a connection cap (the floor\'s Pool `connections`, this client\'s `maxConnections` where the installed version has it; ' +
+      'see Settings); dockerode uses Node\'s default agent (no cap).',
+    '',
+  );
+  for (const [n, rates] of Object.entries(c.concurrent)) {
+    out.push(`### ${n} in flight`, '');
+    out.push('| contender | calls/s | min–max | × floor | × dockerode | client CPU µs/call |');
+    out.push('|---|---:|---:|---:|---:|---:|');
+    const rate = (name: string) => {
+      const v = rates[name];
+      return isSummary(v) ? v.median : undefined;
+    };
+    for (const name of CALL_CONTENDERS) {
+      const v = rates[name];
+      if (!isSummary(v)) out.push(`| ${CALL_LABELS[name]} | ${v ?? 'not measured'} | | | | |`);
+      else
+        out.push(
+          `| ${CALL_LABELS[name]} | ${fmt(v.median)} | ${fmt(v.min)}–${fmt(v.max)} | ${ratio(v.median, rate('floor'))} | ${ratio(v.median, rate('dockerode'))} | ${fmt(c.concurrentCpu?.[Number(n)]?.[name]?.median ?? NaN)} |`,
+        );
+    }
+    out.push('');
+    for (const who of ['high', 'raw'] as const) {
+      const m = rate(who);
+      const d = rate('dockerode');
+      targets.push({
+        what: `${CALL_LABELS[who]} inspect, ${n} in flight: ≥ dockerode`,
+        measured: m !== undefined && d !== undefined ? `${fmt(m)}/s = ${ratio(m, d)} dockerode` : String(rates[who] ?? 'not measured'),
+        met: m !== undefined && d !== undefined ? m >= d : undefined,
+      });
+    }
   }
 }
 
