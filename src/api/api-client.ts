@@ -33,13 +33,22 @@ export interface ApiClientOptions {
 }
 
 const PATH_PARAM = /\{([^{}]+)\}/g;
+/** Spec paths split once into literal parts and parameter names (odd indexes): no regex per call. */
+const templates = new Map<string, string[]>();
 
 /** openapi-fetch's default path serializer for this spec's templates (`{name}`, simple style). */
 export function serializePath(path: string, params: Record<string, unknown>): string {
-  return path.replace(PATH_PARAM, (match, name: string) => {
-    const value = params[name];
-    return value === undefined || value === null ? match : encodeURIComponent(value as string);
-  });
+  let parts = templates.get(path);
+  if (parts === undefined) {
+    parts = path.split(PATH_PARAM);
+    if (templates.size < 1000) templates.set(path, parts);
+  }
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const value = params[parts[i]];
+    out += (value === undefined || value === null ? `{${parts[i]}}` : encodeURIComponent(value as string)) + parts[i + 1];
+  }
+  return out;
 }
 
 /** openapi-fetch's default query serializer: arrays as repeated `k=v`, objects as `k[p]=v` (deepObject). */

@@ -134,7 +134,8 @@ export class Transport {
   async request(req: RawRequest): Promise<LiteResponse> {
     if (this.closed) throw new DockerConnectionError(this.target, 'the client was closed');
     if (req.signal?.aborted) throw abortError(req.signal);
-    const path = (req.unversioned ? '' : await this.versionPrefix(req.signal)) + req.path;
+    // Once the version is known, no await here (this is every call's path).
+    const path = (req.unversioned ? '' : this.version ? `/v${this.version}` : await this.versionPrefix(req.signal)) + req.path;
     let body = req.body;
     if (body instanceof Blob) body = Readable.fromWeb(body.stream() as import('node:stream/web').ReadableStream);
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };

@@ -84,6 +84,7 @@ const json = (body: unknown, extra: Record<string, string> = {}): Answer => {
 describe('docker.api runtime matches openapi-fetch', () => {
   const cases: [string, 'GET' | 'POST' | 'DELETE' | 'HEAD', string, Record<string, unknown> | undefined, Answer][] = [
     ['no init', 'GET', '/images/json', undefined, json([{ Id: 'a' }])],
+    ['a missing path parameter stays a template (as openapi-fetch leaves it)', 'GET', '/images/{name}/json', { params: { path: {} } }, json({})],
     ['path parameter with reserved characters', 'GET', '/images/{name}/json', { params: { path: { name: 'localhost:5000/a b/c:tag' } } }, json({ Id: 'x' })],
     [
       'query: booleans, numbers, arrays repeated, objects as deepObject, undefined and null skipped, empty arrays skipped',
