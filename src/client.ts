@@ -1,7 +1,7 @@
 /**
  * DockerClient: the entry point. It wires the layers — transport (the connection) → api context (typed calls,
- * version gate, result rule) → resources — and holds nothing else. `docker.api` is an openapi-fetch client typed
- * by the generated `paths`, so every operation of the pinned spec is callable; resources wrap it thinly.
+ * version gate, result rule) → resources — and holds nothing else. `docker.api` is typed by the generated `paths`
+ * (openapi-fetch's call shape), so every operation of the pinned spec is callable; resources wrap it thinly.
  */
 import { createApiContext, type ApiContext } from './api/context.js';
 import type { DockerApi } from './api/fetch-adapter.js';

@@ -36,7 +36,8 @@ export interface RawRequest {
   /** Path without the version prefix, with its query string, e.g. `/images/json?all=true`. */
   path: string;
   headers?: Record<string, string>;
-  body?: Dispatcher.DispatchOptions['body'] | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+  // What undici's `DispatchOptions['body']` takes (spelt out: undici's types stay out of the published .d.ts).
+  body?: string | Uint8Array | Readable | null | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
   signal?: AbortSignal;
   /** Send without the `/vX.Y` prefix (only `/_ping` negotiation does). */
   unversioned?: boolean;
@@ -91,7 +92,10 @@ export class Transport {
     return this.version;
   }
 
-  /** The undici dispatcher every request goes through (for a connection upgrade over the same endpoint). */
+  /**
+   * The undici dispatcher every request goes through (for a connection upgrade over the same endpoint).
+   * @internal (stripped from the published .d.ts, which then needs no undici types)
+   */
   get dispatcher(): Dispatcher {
     if (this.closed) throw new DockerConnectionError(this.target, 'the client was closed');
     return this.pool;
