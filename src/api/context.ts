@@ -73,7 +73,8 @@ export function createApiContext(transport: Transport): ApiContext {
       return version;
     },
     async gateQuery(method, since, query, signal) {
-      return gateParams(since, method, await negotiate(signal), query);
+      // Every high-level call passes here: no extra await once the version is known.
+      return gateParams(since, method, transport.apiVersion ?? (await negotiate(signal)), query);
     },
     json: unwrap,
     response: responseOf,
