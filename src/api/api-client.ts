@@ -23,6 +23,8 @@ interface CallInit {
   querySerializer?: (query: Record<string, unknown>) => string;
   parseAs?: 'json' | 'text' | 'blob' | 'arrayBuffer' | 'stream';
   signal?: AbortSignal | null;
+  /** This client's own calls only (not in the public type): send this one call another way (e.g. another lane). */
+  send?: ApiClientOptions['send'];
 }
 
 export interface ApiClientOptions {
@@ -112,7 +114,8 @@ async function call(options: ApiClientOptions, method: string, path: string, ini
     else body = JSON.stringify(init.body);
     if (body !== undefined && !(body instanceof FormData)) headers['content-type'] ??= 'application/json';
   }
-  const response = await options.send({ method, path: url, headers, body: body as RawRequest['body'], signal: init?.signal ?? undefined });
+  const send = init?.send ?? options.send;
+  const response = await send({ method, path: url, headers, body: body as RawRequest['body'], signal: init?.signal ?? undefined });
 
   const contentLength = response.headers.get('content-length');
   if (response.status === 204 || method === 'HEAD' || (contentLength === '0' && !response.headers.get('transfer-encoding')?.includes('chunked'))) {
