@@ -183,7 +183,7 @@ function checkRefs(doc: Schema, label: string): void {
 }
 
 /** Follow `$ref`s of non-schema objects (parameters, responses, request bodies); refs were validated on load. */
-function deref(doc: Schema, node: unknown): Schema | undefined {
+export function deref(doc: Schema, node: unknown): Schema | undefined {
   let cur = node;
   for (let hops = 0; isMapping(cur) && typeof cur.$ref === 'string'; hops++) {
     if (hops > 100) throw new SpecInputError(`$ref chain too long or cyclic at "${cur.$ref}"`);

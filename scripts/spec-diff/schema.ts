@@ -1,12 +1,22 @@
 /**
  * Structural comparison of two schemas. A `$ref` to the same named model on both sides ends the walk: that
- * model's own changes are reported once, under its name, by the caller. When the two sides reference
- * different things (inline ↔ model, model A ↔ model B), the type change is reported and the walk continues
- * through both targets, so what really changed underneath is shown too. Pairs of schemas already being
- * compared further up are skipped, which is what makes recursive models (the Docker spec has them) terminate.
+ * model's own changes are reported once, under its name, by the caller; so does a ref to a model renamed
+ * between the specs (reported as `renamed`). When the two sides reference different things (inline ↔ model,
+ * model A ↔ model B), the walk continues through both targets, so what really changed underneath is shown
+ * too, and the top is reported as `extracted`/`inlined` when only the naming moved, `now-documented` when the
+ * old side was an untyped object, and `type-changed` otherwise. Pairs of schemas already being compared
+ * further up are skipped, which is what makes recursive models (the Docker spec has them) terminate.
  */
 import type { Change, ChangeKind, Where } from './changes';
 import { resolvePointer, type Schema, type SpecDoc } from './load';
+
+/** A model that exists only in the old spec, matched to the one that replaces it in the new spec. */
+export interface Rename {
+  from: string;
+  to: string;
+  /** Nothing but the name differs. */
+  sameShape: boolean;
+}
 
 /** Deprecation written into descriptions the way the Engine spec does it (`**Deprecated**:`, `Deprecated:`,
  * "This field is deprecated"), not passing mentions such as "MAINTAINER (deprecated)". */
@@ -55,6 +65,15 @@ export function body(doc: SpecDoc, s: Schema | undefined): Schema | undefined {
     else return cur;
   }
   return isMapping(cur) ? cur : undefined;
+}
+
+/** An object the spec says nothing about (`type: object` and no members): documenting it later is no type change. */
+export function isUntypedObject(s: Schema): boolean {
+  if (s.type !== undefined && s.type !== 'object') return false;
+  const ap = s.additionalProperties;
+  const openMap = ap === undefined || ap === true || (isMapping(ap) && Object.keys(ap).length === 0);
+  const noProps = !isMapping(s.properties) || Object.keys(s.properties).length === 0;
+  return openMap && noProps && !['allOf', 'oneOf', 'anyOf', 'items', 'enum', '$ref'].some((k) => s[k] !== undefined);
 }
 
 function isNullable(s: Schema): boolean {
@@ -125,6 +144,13 @@ function flatten(doc: SpecDoc, s: Schema): Flat {
   return out;
 }
 
+/** A flattened old schema with its model names spelled as in the new spec, so a renamed base model still matches. */
+function renamed(f: Flat, name: (x: string) => string): Flat {
+  const map = (xs: Set<string>): Set<string> => new Set([...xs].map(name));
+  const properties = new Map([...f.properties].map(([k, v]) => [k, v.from === undefined ? v : { ...v, from: name(v.from) }] as const));
+  return { properties, required: f.required, includes: map(f.includes), allIncludes: map(f.allIncludes) };
+}
+
 /** Whether a schema can have properties at all (so comparing them against the other side means something). */
 function isObjectLike(s: Schema): boolean {
   const t = s.type;
@@ -156,7 +182,14 @@ export class SchemaDiffer {
     readonly oldDoc: SpecDoc,
     readonly newDoc: SpecDoc,
     private readonly out: Change[],
+    /** Old model name → the model it became in the new spec (see renames.ts). */
+    readonly renames: ReadonlyMap<string, Rename> = new Map(),
   ) {}
+
+  /** An old model's name as the new spec spells it. */
+  private newName(name: string): string {
+    return this.renames.get(name)?.to ?? name;
+  }
 
   emit(at: Where, kind: ChangeKind, extra: Partial<Change> = {}): void {
     this.out.push({ ...at, kind, ...extra });
@@ -190,6 +223,13 @@ export class SchemaDiffer {
       if (typeDiffers) this.emit(at, 'type-changed', { from: to, to: tn });
       return;
     }
+    const rename = ro === undefined ? undefined : this.renames.get(ro);
+    if (rename && rename.to === rn) {
+      // A renamed model: what differs inside it is reported once, with the rename.
+      this.emit(at, 'renamed', { from: ro, to: rn, ...(rename.sameShape ? { sameShape: true } : {}) });
+      if (isNullable(o) !== isNullable(n)) this.emit(at, 'type-changed', { from: to, to: tn });
+      return;
+    }
     const bo = body(this.oldDoc, o);
     const bn = body(this.newDoc, n);
     if (!bo || !bn) {
@@ -197,8 +237,22 @@ export class SchemaDiffer {
       return;
     }
     if (this.active.has(this.pairKey(bo, bn))) return; // already being compared further up: a cycle
-    if (typeDiffers) this.emit(at, 'type-changed', { from: to, to: tn });
+    if (!typeDiffers) {
+      this.compareStructure(bo, bn, at);
+      return;
+    }
+    if (ro === undefined && isUntypedObject(bo) && !isUntypedObject(bn) && isObjectLike(bn)) {
+      // Every member would show as "added": one line says it better.
+      this.emit(at, 'now-documented', { from: to, to: tn });
+      return;
+    }
+    const start = this.out.length;
     this.compareStructure(bo, bn, at);
+    // Inline ↔ named model of the same base type: the naming moved; any real difference was reported underneath.
+    const sameBase = typeOf(this.oldDoc, bo) === typeOf(this.newDoc, bn) && isNullable(o) === isNullable(n);
+    const kind: ChangeKind = !sameBase ? 'type-changed' : ro === undefined && rn !== undefined ? 'extracted' : ro !== undefined && rn === undefined ? 'inlined' : 'type-changed';
+    const same = kind !== 'type-changed' && this.out.length === start;
+    this.out.splice(start, 0, { ...at, kind, from: to, to: tn, ...(same ? { sameShape: true } : {}) });
   }
 
   /** Compare the content of two (dereferenced) schemas. */
@@ -219,7 +273,7 @@ export class SchemaDiffer {
   }
 
   private compareProperties(o: Schema, n: Schema, at: Where): void {
-    const fo = flatten(this.oldDoc, o);
+    const fo = renamed(flatten(this.oldDoc, o), (x) => this.newName(x));
     const fn = flatten(this.newDoc, n);
     const gone = [...fo.includes].filter((x) => !fn.includes.has(x)).sort();
     const came = [...fn.includes].filter((x) => !fo.includes.has(x)).sort();
