@@ -8,7 +8,8 @@ import { compareChanges, type Change } from './changes';
 import type { SpecDoc } from './load';
 import { diffOperation, opRef, signature, sortedKeys, type OperationRef, type OperationSignature } from './operation';
 import { findRenames } from './renames';
-import { SchemaDiffer, body } from './schema';
+import { SchemaDiffer } from './schema';
+import { body } from './types';
 
 export type { OperationRef, OperationSignature };
 

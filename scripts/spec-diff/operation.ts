@@ -6,7 +6,8 @@
 import { compareChanges, type Change, type Where } from './changes';
 import { diffFilters, filterKeysOf } from './filters';
 import type { Operation, Param, Schema, SpecDoc } from './load';
-import { SchemaDiffer, isDeprecated, typeOf } from './schema';
+import { SchemaDiffer } from './schema';
+import { isDeprecated, typeOf } from './types';
 import { diffWire, wireOf } from './wire';
 
 export interface OperationRef {

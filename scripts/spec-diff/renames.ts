@@ -6,11 +6,8 @@
  * reported once as renamed (with any shape differences), not as removed + added + a type change at every use.
  */
 import type { Operation, Schema, SpecDoc } from './load';
-import { SchemaDiffer, body, refOf, type Rename } from './schema';
-
-function isMapping(v: unknown): v is Schema {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
+import { SchemaDiffer, type Rename } from './schema';
+import { body, isMapping, refOf } from './types';
 
 /** The model a schema names directly, or through one level of array items / map values. */
 function namedAt(doc: SpecDoc, s: Schema | undefined): string | undefined {

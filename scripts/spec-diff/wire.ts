@@ -4,8 +4,10 @@
  * responses (1.42's `Swarm` on /_ping). Swagger 2.0 and OpenAPI 3 are read into the same shape.
  */
 import type { Change } from './changes';
-import { deref, type Operation, type Schema, type SpecDoc } from './load';
-import { typeOf, type SchemaDiffer } from './schema';
+import type { Operation, Schema, SpecDoc } from './load';
+import { deref } from './pointer';
+import type { SchemaDiffer } from './schema';
+import { typeOf } from './types';
 
 export interface Wire {
   produces: string[];
