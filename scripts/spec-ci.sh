@@ -4,8 +4,9 @@
 # 1. Show what moved: the API diff (breaking changes first) between the spec pinned at the base and the spec
 #    pinned now. The base is the merge base with the target branch (--base REF, else $GITHUB_BASE_REF, else
 #    origin's default branch) when this is a branch that forked from it; otherwise (on the default branch
-#    itself, or without a remote) the parent of the last commit that changed openapi/. So later commits that
-#    do not touch openapi/ do not hide the diff. A shallow clone is deepened first (git fetch --unshallow).
+#    itself, or without a remote) the parent of the last commit that changed openapi/, so later commits that
+#    do not touch openapi/ do not hide the diff; or HEAD when openapi/ has uncommitted changes (right after
+#    `npm run spec:bump`). A shallow clone is deepened first (git fetch --unshallow).
 # 2. Check what is committed: every openapi/CHANGES-v<old>-v<new>.md must be exactly what spec:diff prints
 #    today for the two specs it names (found in openapi/ or, once replaced, in git history). A stale or
 #    unverifiable report fails the build.
@@ -71,6 +72,11 @@ if [[ -n "$target" ]]; then
     base="$mb"
     how="merge base with $target"
   fi
+fi
+if [[ -z "$base" ]] && { ! git diff --quiet HEAD -- openapi/ || [[ -n "$(git ls-files --others --exclude-standard -- openapi/)" ]]; }; then
+  # Run locally right after `npm run spec:bump`, before the commit: show what the bump changes.
+  base="$(git rev-parse HEAD)"
+  how="HEAD; openapi/ has uncommitted changes"
 fi
 if [[ -z "$base" ]]; then
   last="$(git log -1 --format=%H -- openapi/)"

@@ -78,6 +78,13 @@ describe('scripts/spec-ci.sh', () => {
     expect(r.out).toContain('- Query parameter `identity` added: `boolean`');
     expect(r.out).not.toContain('BREAKING');
     expect(r.out).toContain('spec-ci: openapi/CHANGES-v1.53-v1.54.md matches a fresh spec:diff\n');
+
+    // Right after a bump, before its commit: the diff against HEAD.
+    pin(repo, '1.55');
+    const local = ci(repo);
+    expect(local.status).toBe(0);
+    expect(local.out).toContain(`spec-ci: openapi/ changed since ${short(repo, 'HEAD')} (HEAD; openapi/ has uncommitted changes); API diff of the pinned spec`);
+    expect(local.out).toContain('# Engine API changes: v1.54 → v1.55');
   });
 
   test('breaking changes are called out before the report, and lead it', () => {
