@@ -1,9 +1,12 @@
 /**
  * npm run spec:diff -- [--json] <old> <new>
  *
- * Compares two Engine API specs and prints what moved, as sorted Markdown (or JSON with --json).
+ * Compares two Engine API specs and prints what moved, as sorted Markdown (or JSON with --json): breaking
+ * changes first, then operations (added ones with their parameters), parameters, filter keys, bodies, media
+ * types, response headers and models (renamed/extracted same-shape models named as such).
  * <old>/<new> are API versions (`1.54`, looked up in openapi/ then ../shared/specs/) or file paths.
- * Exit status: 0 no API changes, 1 changes, 2 bad input (one line on stderr), 3 a bug in this tool.
+ * Exit status (scripts/spec-diff/cli.ts, shared with spec-bump): 0 no API changes, 1 changes, 2 bad input
+ * (one line on stderr), 3 a bug in this tool.
  *
  * Hand-written rather than an npm differ: the report must name each changed model once (tools that
  * dereference first repeat a model's change at every use), read Swagger 2.0 parameters (collectionFormat,
