@@ -55,7 +55,10 @@ function provenance(src: string, hash: string, version: string, sources: Sources
   if (status.status === 'unreleased') warnings.push(`v${version} is not a released API version (${display(SOURCES)} does not list it as released); the spec may still change`);
   if (status.status === 'unknown') warnings.push(`cannot tell whether v${version} is released: ${display(SOURCES)} is missing`);
   const row = sources && src.startsWith(SHARED_SPECS) ? sources.rows.get(basename(src)) : undefined;
-  if (!row) return { text: `No upstream provenance is recorded for this file (it did not come from the shared spec store).\n${release}`, warnings };
+  if (!row) {
+    const why = !src.startsWith(SHARED_SPECS) ? 'it did not come from the shared spec store' : sources ? 'SOURCES.md has no row for it' : 'SOURCES.md is missing';
+    return { text: `No upstream provenance is recorded for this file (${why}).\n${release}`, warnings };
+  }
   if (row.sha256 !== hash) {
     warnings.push(`${display(src)} does not match the sha256 SOURCES.md records for it (${row.sha256}); provenance not carried over`);
     return { text: `The file differs from what SOURCES.md records for \`${row.file}\`, so no upstream provenance is claimed.\n${release}`, warnings };

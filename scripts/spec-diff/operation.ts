@@ -45,7 +45,7 @@ export function signature(doc: SpecDoc, op: Operation): OperationSignature {
   const filters = op.operationId ? Object.keys(filterKeysOf(doc)[op.operationId] ?? {}).sort() : [];
   return {
     parameters: [...op.params]
-      .sort((a, b) => (a.in === b.in ? (a.name < b.name ? -1 : 1) : a.in < b.in ? -1 : 1))
+      .sort((a, b) => (a.in === b.in ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.in < b.in ? -1 : 1))
       .map((p) => ({
         name: p.name,
         in: p.in,
