@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { Change } from '../scripts/spec-diff/changes';
+import { exitCodeFor, parseCli, runCli } from '../scripts/spec-diff/cli';
+import { SpecInputError } from '../scripts/spec-diff/errors';
 import { diffSpecs, type DiffReport } from '../scripts/spec-diff/diff';
 import { loadSpec, parseSpec, type SpecDoc } from '../scripts/spec-diff/load';
 import { renderMarkdown } from '../scripts/spec-diff/markdown';
@@ -452,6 +454,39 @@ describe('synthetic specs: edge cases', () => {
       expect(md.stdout).toContain('### `GET /images/{name}/history`\n\n- Query parameter `platform` added: `string`\n');
       expect(md.stdout).toContain('- Query parameter `keep-storage` is now deprecated\n');
       expect(md.stdout).toBe(runTsx('scripts/spec-diff.ts', ['1.47', '1.48']).stdout);
+    });
+
+    test('the runner both CLIs share: 0/1 from main, 2 for bad input, 3 for a bug, one line each; --help', async () => {
+      const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      const saved = process.exitCode;
+      try {
+        await runCli('spec-x', () => 1, []);
+        expect(process.exitCode).toBe(1);
+        await runCli('spec-x', async () => {
+          throw new SpecInputError('nope.yaml: no such file');
+        });
+        expect(process.exitCode).toBe(2);
+        // A bug (here a TypeError) is exit 3, one line, no stack unless SPEC_TOOLS_DEBUG asks for it.
+        await runCli('spec-x', () => {
+          throw new TypeError('cannot read x\nof undefined');
+        });
+        expect(process.exitCode).toBe(3);
+        expect(err.mock.calls).toEqual([['spec-x: nope.yaml: no such file'], ['spec-x: internal error: cannot read x']]);
+        process.env.SPEC_TOOLS_DEBUG = '1';
+        expect(exitCodeFor('spec-x', new Error('boom'))).toBe(3);
+        expect(String(err.mock.calls[3]?.[0])).toMatch(/^Error: boom\n\s+at /);
+
+        expect(parseCli(['--help'], { json: { type: 'boolean' } }, 'usage: spec-x')).toBeUndefined();
+        expect(log.mock.calls).toEqual([['usage: spec-x']]);
+        expect(parseCli(['--json', 'a', 'b'], { json: { type: 'boolean' } }, 'usage: spec-x')).toEqual({ values: { json: true }, positionals: ['a', 'b'] });
+        expect(() => parseCli(['--bogus'], {}, 'usage: spec-x')).toThrow(new SpecInputError("Unknown option '--bogus'; usage: spec-x"));
+      } finally {
+        delete process.env.SPEC_TOOLS_DEBUG;
+        process.exitCode = saved;
+        err.mockRestore();
+        log.mockRestore();
+      }
     });
 
     test('bad input: exit 2 with one clear line and no stack trace', () => {
