@@ -131,7 +131,7 @@ export function renderMarkdown(r: DiffReport): string {
   const section = (title: string, body: string[]): void => {
     if (body.length) lines.push('', `## ${title}`, '', ...body);
   };
-  section(`Breaking changes (${[...BREAKING_KINDS].join(', ')})`, breaking);
+  section(`Breaking changes (${[...BREAKING_KINDS].map((k) => k.replace(/-/g, ' ')).join(', ')})`, breaking);
   section('Operations added', ops.added.flatMap(addedOp));
   section('Operations removed', ops.removed.map(opLine));
   section(
