@@ -54,6 +54,7 @@ const CHANGELOG: Fact[] = [
   { v: '1.42', at: 'BuildCache', line: removed('Parent'), usedBy: 'GET /system/df' },
   { v: '1.42', at: 'BuildCache', line: added('Parents'), usedBy: 'GET /system/df' },
   { v: '1.42', at: '## Operations added', line: '`PUT /volumes/{name}`' },
+  { v: '1.42', at: '## Operations added', line: '  - request body: `object` with `Spec`: `ClusterVolumeSpec`' },
   { v: '1.42', at: 'GET /containers/{id}/attach/ws', line: param('stdin') },
   { v: '1.42', at: 'GET /containers/{id}/attach/ws', line: param('stdout') },
   { v: '1.42', at: 'GET /containers/{id}/attach/ws', line: param('stderr') },

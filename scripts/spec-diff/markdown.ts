@@ -91,7 +91,14 @@ function addedOp(o: OperationRef & { signature: OperationSignature }): string[] 
     opLine(o),
     ...s.parameters.map((p) => sub(`${p.in} parameter ${code(p.name)}: ${code(p.type)}${p.required ? ' (required)' : ''}${p.collectionFormat ? ` (collection format ${code(p.collectionFormat)})` : ''}`)),
     ...(s.filters ? [sub(`filter keys: ${s.filters.map(code).join(', ')}`)] : []),
-    ...(s.body ? [sub(`request body: ${code(s.body.type)}${s.body.required ? ' (required)' : ''}`)] : []),
+    ...(s.body
+      ? [
+          sub(
+            `request body: ${code(s.body.type)}${s.body.required ? ' (required)' : ''}` +
+              (s.body.fields ? ` with ${Object.entries(s.body.fields).map(([k, t]) => `${code(k)}: ${code(t)}`).join(', ')}` : ''),
+          ),
+        ]
+      : []),
     ...Object.entries(s.responses).map(([status, t]) => sub(`response ${status}: ${code(t)}`)),
     ...(s.produces ? [sub(`produces ${s.produces.map(code).join(', ')}`)] : []),
     ...(s.consumes ? [sub(`consumes ${s.consumes.map(code).join(', ')}`)] : []),

@@ -7,7 +7,7 @@ import { compareChanges, type Change, type Where } from './changes';
 import { diffFilters, filterKeysOf } from './filters';
 import type { Operation, Param, Schema, SpecDoc } from './load';
 import { SchemaDiffer } from './schema';
-import { isDeprecated, typeOf } from './types';
+import { isDeprecated, isMapping, refOf, typeOf } from './types';
 import { diffWire, wireOf } from './wire';
 
 export interface OperationRef {
@@ -21,7 +21,8 @@ export interface OperationRef {
 export interface OperationSignature {
   parameters: Array<{ name: string; in: string; type: string; required?: true; collectionFormat?: string }>;
   filters?: string[];
-  body?: { type: string; required?: true };
+  /** `fields`: the top-level properties of an inline object body (a named model is named by `type`). */
+  body?: { type: string; required?: true; fields?: Record<string, string> };
   responses: Record<string, string>;
   produces?: string[];
   consumes?: string[];
@@ -40,6 +41,12 @@ export function opRef(op: Operation): OperationRef {
   };
 }
 
+function bodySignature(doc: SpecDoc, b: NonNullable<Operation['body']>): NonNullable<OperationSignature['body']> {
+  const props = b.schema && refOf(doc, b.schema) === undefined && isMapping(b.schema.properties) ? b.schema.properties : undefined;
+  const fields = props && Object.fromEntries(Object.keys(props).sort().map((k) => [k, typeOf(doc, props[k])]));
+  return { type: typeOf(doc, b.schema), ...(b.required ? { required: true as const } : {}), ...(fields && Object.keys(fields).length ? { fields } : {}) };
+}
+
 export function signature(doc: SpecDoc, op: Operation): OperationSignature {
   const wire = wireOf(doc, op);
   const filters = op.operationId ? Object.keys(filterKeysOf(doc)[op.operationId] ?? {}).sort() : [];
@@ -54,7 +61,7 @@ export function signature(doc: SpecDoc, op: Operation): OperationSignature {
         ...(p.collectionFormat ? { collectionFormat: p.collectionFormat } : {}),
       })),
     ...(filters.length ? { filters } : {}),
-    ...(op.body ? { body: { type: typeOf(doc, op.body.schema), ...(op.body.required ? { required: true as const } : {}) } } : {}),
+    ...(op.body ? { body: bodySignature(doc, op.body) } : {}),
     responses: Object.fromEntries(Object.keys(op.responses).sort().map((c) => [c, typeOf(doc, op.responses[c])])),
     ...(wire.produces.length ? { produces: wire.produces } : {}),
     ...(wire.consumes.length ? { consumes: wire.consumes } : {}),
