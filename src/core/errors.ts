@@ -67,6 +67,23 @@ export class DockerConnectionError extends DockerError {
   }
 }
 
+/**
+ * A docker credential helper (`docker-credential-<name> get`) failed, timed out or could not be run. The message
+ * names the helper and the registry and carries the helper's own error text; it never holds a secret.
+ */
+export class DockerCredentialsError extends DockerError {
+  override readonly code = 'DOCKER_CREDENTIALS_ERROR';
+  constructor(
+    /** The helper program, e.g. `docker-credential-pass`. */
+    readonly helper: string,
+    /** The registry whose credentials were asked for. */
+    readonly serverURL: string,
+    message: string,
+  ) {
+    super(`${helper} get (for ${serverURL}) ${message}`);
+  }
+}
+
 /** The caller's AbortSignal fired. */
 export class DockerAbortError extends DockerError {
   override readonly code = 'DOCKER_ABORTED';
@@ -145,6 +162,7 @@ for (const [name, cls] of Object.entries({
   DockerError,
   DockerApiError,
   DockerConnectionError,
+  DockerCredentialsError,
   DockerAbortError,
   DockerTimeoutError,
   DockerStreamError,
