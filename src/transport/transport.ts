@@ -18,6 +18,7 @@ import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from '.
 import type { Endpoint } from './endpoint.js';
 import { CONNECT_TIMEOUT_MS, abortError, mapFailure } from './failures.js';
 import { LiteResponse } from './response.js';
+import { sshConnector, type SshOptions } from './ssh.js';
 import { tlsConnectOptions, type TlsOptions } from './tls.js';
 
 export interface TransportOptions {
@@ -28,6 +29,10 @@ export interface TransportOptions {
   /** ms to wait for response headers, and at most between two body chunks; 0 = no limit. */
   timeout?: number;
   userAgent: string;
+  /** For ssh:// endpoints: the ssh program, extra arguments, environment. */
+  ssh?: SshOptions;
+  /** Appended to connection errors: how the endpoint was chosen (and what else could be tried). */
+  hint?: string;
 }
 
 /** One request as sent: the escape hatch (`docker.raw.request`) and every typed call end up here. */
@@ -51,6 +56,11 @@ export class Transport {
   /** Socket path or host:port, for error messages. */
   readonly target: string;
   private readonly pool: Pool;
+  /** Put in front of every request path (`tcp://host:port/prefix`). */
+  private readonly pathPrefix: string;
+  private readonly hint: string | undefined;
+  /** Ends what the connector started (the ssh processes). */
+  private readonly onClose: (() => Promise<void>) | undefined;
   private readonly timeout: number;
   private readonly userAgent: string;
   private version: string | undefined;
@@ -65,12 +75,20 @@ export class Transport {
     this.timeout = timeout ?? 0;
     this.userAgent = opts.userAgent;
     this.version = opts.apiVersion;
+    this.hint = opts.hint;
     const ep = opts.endpoint;
-    const connect: Pool.Options['connect'] = { timeout: CONNECT_TIMEOUT_MS };
+    this.pathPrefix = ep.kind === 'tcp' ? (ep.pathPrefix ?? '') : '';
+    let connect: Pool.Options['connect'] = { timeout: CONNECT_TIMEOUT_MS };
     if (ep.kind === 'unix') {
       this.origin = UNIX_ORIGIN;
       this.target = ep.socketPath;
       Object.assign(connect, { socketPath: ep.socketPath });
+    } else if (ep.kind === 'ssh') {
+      const ssh = sshConnector(ep, opts.ssh);
+      this.origin = UNIX_ORIGIN;
+      this.target = ssh.target;
+      connect = ssh.connect as Pool.Options['connect'];
+      this.onClose = () => ssh.closeAll();
     } else {
       const host = ep.hostname.includes(':') && !ep.hostname.startsWith('[') ? `[${ep.hostname}]` : ep.hostname;
       this.origin = `${ep.protocol}//${host}:${ep.port}`;
@@ -97,9 +115,9 @@ export class Transport {
     return this.pool;
   }
 
-  /** `/vX.Y`, negotiated first when needed: what a request path starts with. */
+  /** `/vX.Y` (after a host's path prefix), negotiated first when needed: what a request path starts with. */
   async versionPrefix(signal?: AbortSignal): Promise<string> {
-    return `/v${this.version ?? (await this.negotiate(signal))}`;
+    return `${this.pathPrefix}/v${this.version ?? (await this.negotiate(signal))}`;
   }
 
   /**
@@ -127,6 +145,9 @@ export class Transport {
   private async ping(signal?: AbortSignal): Promise<LiteResponse> {
     const res = await this.request({ method: 'GET', path: '/_ping', signal, unversioned: true });
     await res.text();
+    // undici frees the connection for the next request in a microtask queued after the body ended; without this
+    // turn the request that follows negotiation opens a second connection (a second ssh process for ssh://).
+    await new Promise((resolve) => setImmediate(resolve));
     return res;
   }
 
@@ -134,7 +155,7 @@ export class Transport {
   async request(req: RawRequest): Promise<LiteResponse> {
     if (this.closed) throw new DockerConnectionError(this.target, 'the client was closed');
     if (req.signal?.aborted) throw abortError(req.signal);
-    const path = (req.unversioned ? '' : await this.versionPrefix(req.signal)) + req.path;
+    const path = (req.unversioned ? this.pathPrefix : await this.versionPrefix(req.signal)) + req.path;
     let body = req.body;
     if (body instanceof Blob) body = Readable.fromWeb(body.stream() as import('node:stream/web').ReadableStream);
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
@@ -156,12 +177,15 @@ export class Transport {
 
   /** A failure of this connection (request, body, upgrade) as a typed DockerError. */
   mapError(err: unknown, signal?: AbortSignal): Error {
-    return mapFailure(err, { signal, target: this.target, timeout: this.timeout, closed: this.closed });
+    const mapped = mapFailure(err, { signal, target: this.target, timeout: this.timeout, closed: this.closed });
+    if (this.hint && mapped instanceof DockerConnectionError && !mapped.message.endsWith(`(${this.hint})`)) mapped.message += ` (${this.hint})`;
+    return mapped;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.pool.close().catch(() => this.pool.destroy());
+    await this.onClose?.();
   }
 }
