@@ -11,11 +11,18 @@ import { CLIENT_VERSION } from './core/package-version.js';
 import type { CallOptions } from './core/spec.js';
 import { Images } from './images/images.js';
 import { System, type PingResult } from './system/system.js';
-import { endpointOf, optionsFromEnv, parseApiVersion, type TlsOptions } from './transport/endpoint.js';
+import { resolveConnection, type EndpointInfo } from './cli-config/resolve-endpoint.js';
+import { RegistryCredentials, type CredentialOptions } from './registry/credentials.js';
+import { discoverEngine, discoveryCandidates } from './transport/discover.js';
+import { DEFAULT_HOST, endpointOf, parseApiVersion, type TlsOptions } from './transport/endpoint.js';
+import type { SshOptions } from './transport/ssh.js';
 import { Transport } from './transport/transport.js';
 
 export interface DockerClientOptions {
-  /** `unix:///var/run/docker.sock` (default), `tcp://host:2376`, `http://host:2375`, `https://host:2376`. */
+  /**
+   * `unix:///var/run/docker.sock` (default), `tcp://host:2376[/path-prefix]`, `http(s)://host:port`, or
+   * `ssh://[user@]host[:port][/socket-path]` (runs the system `ssh`, as the docker CLI does).
+   */
   host?: string;
   /** Shorthand for `host: 'unix://' + socketPath`. */
   socketPath?: string;
@@ -26,6 +33,14 @@ export interface DockerClientOptions {
   /** ms to wait for response headers and, while streaming, between body chunks. 0 / unset = no limit. */
   timeout?: number;
   userAgent?: string;
+  /** For `ssh://` hosts: the ssh program, extra ssh arguments (e.g. `['-i', keyFile]`), its environment. */
+  ssh?: SshOptions;
+  /**
+   * Registry credentials the docker CLI way (`docker.auth`; the defaults of pull, push, search and build): read
+   * from DOCKER_AUTH_CONFIG and $DOCKER_CONFIG/config.json of `env` (default process.env), helpers killed after
+   * `helperTimeout` ms. `false`: calls without an `auth` option go out anonymous.
+   */
+  credentials?: CredentialOptions | false;
 }
 
 export class DockerClient {
@@ -37,15 +52,34 @@ export class DockerClient {
   readonly images: Images;
   /** Build cache operations. */
   readonly builder: Builder;
-  /** The engine itself: ping, version, info. */
+  /** The engine itself: ping, version, info, registry login. */
   readonly system: System;
+  /** Registry credentials as the docker CLI resolves them: `await docker.auth.resolve('ghcr.io/org/app')`. */
+  readonly auth: RegistryCredentials;
+  /** Where this client connects, and why (options, DOCKER_HOST, a context, the default socket, discovery). */
+  readonly endpoint: EndpointInfo;
   readonly #transport: Transport;
 
   /** Bad options (both `host` and `socketPath`, a negative `timeout`, a malformed host) throw DockerInputError. */
-  constructor(options: DockerClientOptions = {}) {
+  constructor(options: DockerClientOptions = {}, /** @internal how fromEnv / discover chose the address */ endpoint?: EndpointInfo) {
+    const parsed = endpointOf(options);
+    const { host, socketPath, tls } = options;
+    const address = socketPath !== undefined ? `unix://${socketPath}` : (host ?? DEFAULT_HOST);
+    const explicit = host !== undefined || socketPath !== undefined;
+    // Without host options: the default socket (DockerClient.fromEnv() follows DOCKER_HOST and contexts).
+    this.endpoint = endpoint ?? {
+      host: address,
+      source: explicit ? 'options' : 'default',
+      tls: !!tls,
+      reason: `${explicit ? 'client options' : 'the default socket (no host option)'}: ${address}`,
+    };
+    const src = this.endpoint.source;
     this.#transport = new Transport({
-      endpoint: endpointOf(options),
+      endpoint: parsed,
       tls: options.tls,
+      ssh: options.ssh,
+      // Connection errors say how this engine was chosen, and at the default socket what else there is.
+      hint: src === 'options' ? undefined : `${this.endpoint.reason}${src === 'default' ? '; DockerClient.discover() probes the rootless, Desktop and Podman sockets' : ''}`,
       apiVersion: options.apiVersion !== undefined ? parseApiVersion(options.apiVersion) : undefined,
       timeout: options.timeout,
       userAgent: options.userAgent ?? `docker-engine-client/${CLIENT_VERSION}`,
@@ -53,15 +87,48 @@ export class DockerClient {
     const ctx: ApiContext = createApiContext(this.#transport);
     this.api = ctx.api;
     this.raw = new RawApi(this.#transport);
-    this.images = new Images(ctx);
+    this.auth = new RegistryCredentials(options.credentials || {});
+    this.images = new Images(ctx, options.credentials === false ? undefined : this.auth);
     this.builder = new Builder(ctx);
     this.system = new System(ctx);
   }
 
-  /** A client configured like the docker CLI: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION. */
-  static fromEnv(env: Record<string, string | undefined> = process.env, overrides: Omit<DockerClientOptions, 'host' | 'socketPath'> = {}): DockerClient {
-    const fromEnv = optionsFromEnv(env);
-    return new DockerClient({ ...fromEnv, ...overrides });
+  /**
+   * A client that finds the engine and the registry credentials the way the docker CLI does, from `env`
+   * (default process.env): options > DOCKER_HOST (+ DOCKER_TLS_VERIFY, DOCKER_CERT_PATH) > DOCKER_CONTEXT >
+   * `currentContext` in $DOCKER_CONFIG/config.json > the default socket; DOCKER_API_VERSION fixes the version.
+   * `docker.endpoint` says which one was chosen and why. Child processes (ssh, credential helpers) get `env` on
+   * top of process.env. A malformed config.json / meta.json or an unknown context throws DockerInputError naming it.
+   */
+  static fromEnv(env: Record<string, string | undefined> = process.env, options: DockerClientOptions = {}): DockerClient {
+    const resolved = resolveConnection(env, options);
+    return new DockerClient(
+      {
+        apiVersion: resolved.apiVersion,
+        ...options,
+        host: resolved.host,
+        socketPath: undefined,
+        tls: resolved.tls,
+        ssh: { env: env === process.env ? env : { ...process.env, ...env }, ...options.ssh },
+        credentials: options.credentials === false ? false : { env, ...options.credentials },
+      },
+      resolved.endpoint,
+    );
+  }
+
+  /**
+   * Opt-in: probe the sockets rootless Docker (`$XDG_RUNTIME_DIR/docker.sock`), Docker Desktop
+   * (`~/.docker/run/docker.sock`, `~/.docker/desktop/docker.sock`) and Podman (`$XDG_RUNTIME_DIR/podman/podman.sock`,
+   * `/run/podman/podman.sock`) use, in that order, and connect to the first that answers `/_ping`. Rejects with a
+   * DockerConnectionError listing what was tried.
+   */
+  static async discover(options: DockerClientOptions & { env?: Record<string, string | undefined>; signal?: AbortSignal } = {}): Promise<DockerClient> {
+    const { env = process.env, signal, ...rest } = options;
+    const found = await discoverEngine(discoveryCandidates(env), { userAgent: rest.userAgent ?? `docker-engine-client/${CLIENT_VERSION}`, signal });
+    return new DockerClient(
+      { ...rest, host: found.host, socketPath: undefined },
+      { host: found.host, source: 'discovered', tls: false, reason: `DockerClient.discover(): ${found.kind} at ${found.host}` },
+    );
   }
 
   /** The API version requests use, once negotiated (or as configured). */

@@ -12,6 +12,13 @@ export type { Endpoint, TlsOptions } from './transport/endpoint.js';
 export { MIN_API_VERSION, MAX_API_VERSION } from './core/versions.js';
 export type { paths, components, operations } from '../generated/docker-engine.js';
 
+// Connecting and credentials the docker CLI way
+export type { EndpointInfo, EndpointSource } from './cli-config/resolve-endpoint.js';
+export type { SshOptions } from './transport/ssh.js';
+export { RegistryCredentials, registryKey, DOCKER_HUB_KEY } from './registry/credentials.js';
+export type { CredentialOptions } from './registry/credentials.js';
+export type { AuthRequiredHook } from './images/auth-retry.js';
+
 // System
 export { System } from './system/system.js';
 export type { PingResult } from './system/system.js';

@@ -7,7 +7,10 @@ import { tarBody, type TarSource } from '../bodies/tar-body.js';
 import { DockerInputError } from '../core/errors.js';
 import { checkObject, checkSignal, inMethod, kindOf, stringList, stringMap } from '../core/input.js';
 import type { CallOptions, QueryOf } from '../core/spec.js';
+import { readDockerfile } from '../bodies/read-dockerfile.js';
 import { encodeRegistryConfig, type RegistryConfig } from '../registry/auth.js';
+import type { RegistryCredentials } from '../registry/credentials.js';
+import { imagesInDockerfile } from '../registry/dockerfile-images.js';
 import { parseReference } from '../registry/reference.js';
 import type { StreamOperation } from '../streams/stream-operation.js';
 import type { BuildEvent, BuildResult } from './reducers.js';
@@ -48,8 +51,13 @@ export interface BuildOptions extends Omit<BuildQuery, RetypedBuildParams>, Call
   pull?: boolean | BuildQuery['pull'];
   /** Honour `.dockerignore` of a directory context (default true). */
   dockerignore?: boolean;
-  /** Registry address → credentials for the base images, sent as `X-Registry-Config`. */
-  registryConfig?: RegistryConfig;
+  /**
+   * Registry address → credentials for the base images, sent as `X-Registry-Config` (used by the classic builder;
+   * BuildKit ignores it). Default: `docker.auth`'s credentials for the registries the Dockerfile's FROM (and
+   * `COPY --from`) lines name, when the Dockerfile can be read first (directory, tar file or bytes — not a stream);
+   * `false`: none.
+   */
+  registryConfig?: RegistryConfig | false;
 }
 
 /** The `t` values a build asked for (what the reducer reports when the builder names no tags). */
@@ -59,7 +67,7 @@ export function requestedTags(opts: BuildOptions | undefined): string[] {
 }
 
 /** Checks the options, packs the context and opens the builder's output. */
-export async function openBuild(ctx: ApiContext, context: TarSource, opts: BuildOptions): Promise<AsyncIterable<Uint8Array>> {
+export async function openBuild(ctx: ApiContext, creds: RegistryCredentials | undefined, context: TarSource, opts: BuildOptions): Promise<AsyncIterable<Uint8Array>> {
   checkObject(opts, 'images.build options');
   checkSignal(opts.signal);
   const { signal, dockerfile, t, extrahosts, buildargs, labels, cachefrom, outputs, pull, dockerignore, registryConfig, ...rest } = opts;
@@ -81,11 +89,28 @@ export async function openBuild(ctx: ApiContext, context: TarSource, opts: Build
     outputs: outputs === undefined ? undefined : JSON.stringify(outputs),
     pull: pull === true ? '1' : pull === false ? undefined : pull,
   } satisfies BuildQuery;
-  const header = registryConfig === undefined ? undefined : { 'X-Registry-Config': encodeRegistryConfig(registryConfig) };
+  let header = registryConfig === undefined || registryConfig === false ? undefined : { 'X-Registry-Config': encodeRegistryConfig(registryConfig) };
+  if (registryConfig === undefined && creds) {
+    // The classic builder pulls the FROM images with the credentials of X-Registry-Config, keyed by registry.
+    const text = await readDockerfile(context, dockerfile);
+    const images = text === undefined ? [] : imagesInDockerfile(text, buildargs ?? {}).filter(isReference);
+    const config = images.length ? await creds.resolveConfig(images) : {};
+    if (Object.keys(config).length) header = { 'X-Registry-Config': encodeRegistryConfig(config) };
+  }
   // After the cheap checks: packing a directory starts reading it.
   const tar = await tarBody(context, { dockerfile, dockerignore });
   const res = await ctx.upload(tar, (init) =>
     ctx.api.POST('/build', { params: { query: { ...query, dockerfile: tar.dockerfile }, header }, signal, ...init }),
   );
   return res.chunks();
+}
+
+/** A FROM value the registry key can be computed for (unexpanded variables and odd values are left to the builder). */
+function isReference(image: string): boolean {
+  try {
+    parseReference(image);
+    return true;
+  } catch {
+    return false;
+  }
 }

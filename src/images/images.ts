@@ -15,6 +15,7 @@ import { encodeFilterTable } from '../core/filters.js';
 import { DockerInputError } from '../core/errors.js';
 import { checkName } from '../core/input.js';
 import { encodeRegistryAuth } from '../registry/auth.js';
+import type { RegistryCredentials } from '../registry/credentials.js';
 import { encodePlatform, encodePlatforms } from '../registry/platform.js';
 import { validateRepository, validateTag } from '../registry/reference.js';
 import { StreamOperation } from '../streams/stream-operation.js';
@@ -28,7 +29,11 @@ import { IMAGE_PARAM_SINCE as SINCE } from './since.js';
 
 export class Images {
   /** @internal resources are made by DockerClient. */
-  constructor(private readonly ctx: ApiContext) {}
+  constructor(
+    private readonly ctx: ApiContext,
+    /** The docker CLI's credentials, the default of pull, push, search and build; undefined = none. */
+    private readonly creds?: RegistryCredentials,
+  ) {}
 
   /** `GET /images/json`. */
   async list(opts: o.ImageListOptions = {}): Promise<o.ImageSummary[]> {
@@ -95,7 +100,12 @@ export class Images {
    */
   async search(term: string, opts: o.ImageSearchOptions = {}): Promise<o.ImageSearchResult> {
     checkName('images.search', 'term', term);
-    const { signal, filters, auth, ...rest } = opts;
+    const { signal, filters, auth: given, ...rest } = opts;
+    if (given !== undefined && given !== false) encodeRegistryAuth(given);
+    // The index is the term's first component when it looks like a host (the daemon's ParseSearchIndexInfo).
+    const first = term.split('/')[0];
+    const index = term.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+    const auth = given === false ? undefined : (given ?? (await this.creds?.resolve(index)));
     const headers = auth === undefined ? undefined : { 'X-Registry-Auth': encodeRegistryAuth(auth) };
     const query = { ...rest, term, filters: encodeFilterTable('images.search', IMAGE_SEARCH_FILTERS, filters) };
     return this.ctx.json(this.ctx.api.GET('/images/search', { params: { query }, headers, signal }));
@@ -119,7 +129,7 @@ export class Images {
    * An error line (unknown manifest, refused credentials, …) rejects with DockerStreamError.
    */
   pull(ref: string, opts: PullOptions = {}): PullOperation {
-    return new StreamOperation(openPull(this.ctx, ref, opts), pullReducer());
+    return new StreamOperation(openPull(this.ctx, this.creds, ref, opts), pullReducer());
   }
 
   /**
@@ -127,7 +137,7 @@ export class Images {
    * `X-Registry-Auth` always set. A refused login rejects with DockerStreamError carrying the registry's text.
    */
   push(ref: string, opts: PushOptions = {}): PushOperation {
-    return new StreamOperation(openPush(this.ctx, ref, opts), pushReducer());
+    return new StreamOperation(openPush(this.ctx, this.creds, ref, opts), pushReducer());
   }
 
   /** `POST /images/create?fromSrc=-`: a root file system tar (or directory) as a new image, `changes` applied. */
@@ -159,7 +169,7 @@ export class Images {
    * The library imposes no `networkmode`: pass `'none'` to keep `RUN` steps off the network.
    */
   build(context: TarSource, opts: BuildOptions = {}): BuildOperation {
-    return new StreamOperation(openBuild(this.ctx, context, opts), buildReducer({ tags: requestedTags(opts) }));
+    return new StreamOperation(openBuild(this.ctx, this.creds, context, opts), buildReducer({ tags: requestedTags(opts) }));
   }
 }
 

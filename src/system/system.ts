@@ -1,6 +1,8 @@
-/** system/ — `docker.system`: the engine itself (ping, version, info). Changes when a system endpoint changes. */
+/** system/ — `docker.system`: the engine itself (ping, version, info, registry login). Changes when a system endpoint changes. */
 import type { ApiContext } from '../api/context.js';
 import { apiError } from '../api/result.js';
+import { DockerInputError } from '../core/errors.js';
+import { checkObject, kindOf } from '../core/input.js';
 import type { CallOptions, Schemas } from '../core/spec.js';
 
 export interface PingResult {
@@ -39,5 +41,23 @@ export class System {
   /** `GET /info`: system-wide information. */
   info(options: CallOptions = {}): Promise<Schemas['SystemInfo']> {
     return this.ctx.json(this.ctx.api.GET('/info', { signal: options.signal }));
+  }
+
+  /**
+   * `POST /auth`: have the engine check credentials against a registry (`serveraddress`; Docker Hub when unset).
+   * Resolves with `Status` and, when the registry issued one, `IdentityToken` (usable as `{ identitytoken }` auth
+   * instead of the password). Refused credentials reject with DockerApiError carrying the daemon's text (dockerd
+   * 20.10 answers 500, newer engines 401); the password never appears in an error.
+   */
+  async login(auth: Schemas['AuthConfig'], options: CallOptions = {}): Promise<Schemas['AuthResponse']> {
+    checkObject(auth, 'system.login credentials');
+    if (auth === undefined) throw new DockerInputError('system.login: credentials { username, password, serveraddress } are required');
+    for (const field of ['username', 'password', 'serveraddress'] as const) {
+      if (auth[field] !== undefined && typeof auth[field] !== 'string') {
+        throw new DockerInputError(`system.login: ${field} must be a string, got ${kindOf(auth[field])}`);
+      }
+    }
+    const { username, password, serveraddress } = auth;
+    return this.ctx.json(this.ctx.api.POST('/auth', { body: { username, password, serveraddress }, signal: options.signal }));
   }
 }
