@@ -4,8 +4,8 @@
  * unix://<socket>`. The client runs the system `ssh`, as the docker CLI does; the test only adds `-F <config>` so
  * that nothing in ~/.ssh is used. After close() no ssh child of this process is left.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DockerClient, DockerConnectionError, DockerInputError, parseHost } from '../src/index';
@@ -14,7 +14,7 @@ import { childProcesses, startSshd, type Sshd } from './helpers/sshd';
 
 let sshd: Sshd;
 beforeAll(async () => {
-  sshd = await startSshd();
+  sshd = await startSshd({ remoteDockerHost: engineHost() });
 });
 afterAll(async () => {
   await sshd?.stop();
@@ -60,6 +60,21 @@ test('a streamed body over ssh: save is byte-for-byte what the unix socket gives
   } finally {
     await docker.close();
     await direct.close();
+  }
+  expect(childProcesses('ssh')).toEqual([]);
+});
+
+test('an ssh:// context made by `docker context create` (DOCKER_CONTEXT); no socket path: the remote docker\'s default', async () => {
+  const config = path.join(sshd.dir, 'docker-config');
+  mkdirSync(config);
+  // Debian's CLI 20.10 takes no socket path in an ssh:// context; the remote's DOCKER_HOST is the rig's engine.
+  execFileSync('/usr/bin/docker', ['--config', config, 'context', 'create', 'dec-ssh', '--docker', `host=${sshd.url()}`], { env: { PATH: '/nonexistent', HOME: sshd.dir } });
+  const docker = DockerClient.fromEnv({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'dec-ssh' }, { ssh: { options: sshd.clientOptions } });
+  try {
+    expect(docker.endpoint).toMatchObject({ host: sshd.url(), source: 'DOCKER_CONTEXT', context: 'dec-ssh' });
+    expect((await docker.images.list()).flatMap((i) => i.RepoTags ?? [])).toContain(baseImage());
+  } finally {
+    await docker.close();
   }
   expect(childProcesses('ssh')).toEqual([]);
 });

@@ -53,7 +53,11 @@ function clientConfig(dir: string, name: string, knownHosts: string): string {
   return file;
 }
 
-export async function startSshd(): Promise<Sshd> {
+/**
+ * `remoteDockerHost`: DOCKER_HOST of the sessions, so an ssh:// address without a socket path reaches that engine
+ * (as a remote's own default would).
+ */
+export async function startSshd(opts: { remoteDockerHost?: string } = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'dec-sshd-'));
   const user = userInfo().username;
   const hostKey = keygen(join(dir, 'host_key'));
@@ -82,6 +86,7 @@ export async function startSshd(): Promise<Sshd> {
       'PermitRootLogin prohibit-password',
       `AllowUsers ${user}`,
       'LogLevel VERBOSE',
+      ...(opts.remoteDockerHost ? [`SetEnv DOCKER_HOST=${opts.remoteDockerHost}`] : []),
       `Match LocalPort ${noDockerPort}`,
       '  SetEnv PATH=/nonexistent',
       '',

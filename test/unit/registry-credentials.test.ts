@@ -8,7 +8,8 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DOCKER_HUB_KEY, DockerCredentialsError, DockerInputError, RegistryCredentials, registryKey } from '../../src/index';
+import { inspect } from 'node:util';
+import { DOCKER_HUB_KEY, DockerClient, DockerCredentialsError, DockerInputError, RegistryCredentials, registryKey } from '../../src/index';
 
 describe('registryKey: how the CLI keys a registry', () => {
   test.each([
@@ -147,6 +148,17 @@ describe('resolve', () => {
     expect(err).toBeInstanceOf(DockerInputError);
     expect(err.message).toBe(`${join(dir, 'config.json')}: auths["reg.example"].auth is not base64 of "user:password"`);
     expect(`${err.stack}${JSON.stringify(err)}`).not.toContain(b64(`nocolon${SECRET}`));
+  });
+
+  test('debug output of a client never shows DOCKER_AUTH_CONFIG or the credentials', async () => {
+    const auth = Buffer.from(`u:${SECRET}`).toString('base64');
+    const docker = new DockerClient({ socketPath: '/nonexistent.sock', credentials: { env: env({ DOCKER_AUTH_CONFIG: JSON.stringify({ auths: { 'r.example': { auth } } }) }) } });
+    expect(await docker.auth.resolve('r.example')).toMatchObject({ password: SECRET });
+    const shown = inspect(docker, { depth: 20, showHidden: true });
+    expect(shown).toContain('RegistryCredentials');
+    expect(shown).not.toContain(SECRET);
+    expect(shown).not.toContain(auth);
+    await docker.close();
   });
 
   test('resolveConfig: only registries with credentials, keyed like the daemon looks them up', async () => {
