@@ -82,6 +82,7 @@ class SshStream extends Duplex {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-8192);
     });
     child.stdin.on('error', () => {}); // EPIPE once ssh is gone; 'close' below says why
+    child.on('error', () => {}); // a late failure (e.g. of kill) must not be an unhandled 'error' event
     child.on('close', (code, signal) => {
       if (this.destroyed) return;
       if (code === 0 || this.stopping) {
