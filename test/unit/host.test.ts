@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerClient, DockerInputError, optionsFromEnv, parseHost } from '../../src/index';
@@ -65,6 +65,7 @@ describe('optionsFromEnv', () => {
     expect(opts.tls?.ca?.toString()).toBe('-----ca.pem-----');
     expect(opts.tls?.key?.toString()).toBe('-----key.pem-----');
     expect(parseHost(opts.host, { tls: !!opts.tls })).toMatchObject({ protocol: 'https:', port: 1 });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('DockerClient.fromEnv uses the environment, not process.env', async () => {
