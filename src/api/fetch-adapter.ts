@@ -10,6 +10,7 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/docker-engine.js';
+import { checkedPathSerializer } from '../core/path-params.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { RawRequest, Transport } from '../transport/transport.js';
 
@@ -50,5 +51,7 @@ export function createDockerApi(transport: Transport): DockerApi {
     baseUrl: transport.origin,
     fetch: fetch as unknown as (input: Request) => Promise<Response>,
     Request: LiteRequest as unknown as typeof Request,
+    // Every path parameter of every call is checked here, once: no `.`/`..`/empty segment is ever sent.
+    pathSerializer: checkedPathSerializer,
   });
 }

@@ -4,7 +4,8 @@
  */
 import type { ApiContext } from '../api/context.js';
 import { DockerInputError } from '../core/errors.js';
-import { checkObject, checkSignal, inMethod } from '../core/input.js';
+import { checkOptions } from '../core/check-options.js';
+import { inMethod } from '../core/input.js';
 import type { CallOptions, QueryOf } from '../core/spec.js';
 import { encodeRegistryAuth, type RegistryAuth } from '../registry/auth.js';
 import { encodePlatforms } from '../registry/platform.js';
@@ -67,10 +68,13 @@ function repositoryAndTag(method: string, ref: string, optsTag: string | undefin
   return { repository: parsed.repository, tag: parsed.tag ?? 'latest', digest: false };
 }
 
+/** Pull and push options of their own: credentials (`false` = anonymous) and the hook asked when they are refused. */
+const PULL_PUSH_DECLARED = { auth: ['object', 'boolean'], onAuthRequired: 'function' } as const;
+
 /** `POST /images/create?fromImage=…`: the progress body of a pull. */
 export async function openPull(ctx: ApiContext, creds: RegistryCredentials | undefined, ref: string, opts: PullOptions): Promise<AsyncIterable<Uint8Array>> {
-  checkObject(opts, 'images.pull options');
-  checkSignal(opts.signal);
+  // fromImage is the reference; fromSrc, repo, message and changes belong to import.
+  checkOptions('images.pull', 'ImageCreate', opts, { except: ['fromImage', 'fromSrc', 'repo', 'message', 'changes'], declared: PULL_PUSH_DECLARED });
   checkHook(opts.onAuthRequired, 'images.pull');
   const { signal, platform } = opts;
   const { repository, tag } = repositoryAndTag('images.pull', ref, opts.tag);
@@ -87,8 +91,7 @@ export async function openPull(ctx: ApiContext, creds: RegistryCredentials | und
 
 /** `POST /images/{name}/push?tag=…`: the progress body of a push. */
 export async function openPush(ctx: ApiContext, creds: RegistryCredentials | undefined, ref: string, opts: PushOptions): Promise<AsyncIterable<Uint8Array>> {
-  checkObject(opts, 'images.push options');
-  checkSignal(opts.signal);
+  checkOptions('images.push', 'ImagePush', opts, { declared: { ...PULL_PUSH_DECLARED, platform: 'object' } });
   checkHook(opts.onAuthRequired, 'images.push');
   const { signal } = opts;
   const { repository, tag, digest } = repositoryAndTag('images.push', ref, opts.tag);

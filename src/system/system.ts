@@ -3,6 +3,7 @@ import type { ApiContext } from '../api/context.js';
 import { apiError } from '../api/result.js';
 import { DockerInputError } from '../core/errors.js';
 import { checkObject, kindOf } from '../core/input.js';
+import { checkCallOptions } from '../core/check-options.js';
 import type { CallOptions, Schemas } from '../core/spec.js';
 
 export interface PingResult {
@@ -20,6 +21,7 @@ export class System {
 
   /** `GET /_ping` (unversioned): is the engine there, and what does it speak. */
   async ping(options: CallOptions = {}): Promise<PingResult> {
+    checkCallOptions('system.ping', options);
     const res = await this.ctx.request({ method: 'GET', path: '/_ping', signal: options.signal, unversioned: true });
     const body = await res.text();
     if (!res.ok) throw apiError(res, body);
@@ -34,12 +36,14 @@ export class System {
   }
 
   /** `GET /version`: engine, API and component versions. */
-  version(options: CallOptions = {}): Promise<Schemas['SystemVersion']> {
+  async version(options: CallOptions = {}): Promise<Schemas['SystemVersion']> {
+    checkCallOptions('system.version', options);
     return this.ctx.json(this.ctx.api.GET('/version', { signal: options.signal }));
   }
 
   /** `GET /info`: system-wide information. */
-  info(options: CallOptions = {}): Promise<Schemas['SystemInfo']> {
+  async info(options: CallOptions = {}): Promise<Schemas['SystemInfo']> {
+    checkCallOptions('system.info', options);
     return this.ctx.json(this.ctx.api.GET('/info', { signal: options.signal }));
   }
 
@@ -50,6 +54,7 @@ export class System {
    * 20.10 answers 500, newer engines 401); the password never appears in an error.
    */
   async login(auth: Schemas['AuthConfig'], options: CallOptions = {}): Promise<Schemas['AuthResponse']> {
+    checkCallOptions('system.login', options);
     checkObject(auth, 'system.login credentials');
     if (auth === undefined) throw new DockerInputError('system.login: credentials { username, password, serveraddress } are required');
     for (const field of ['username', 'password', 'serveraddress'] as const) {
