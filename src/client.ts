@@ -8,6 +8,7 @@ import type { DockerApi } from './api/fetch-adapter.js';
 import { RawApi } from './api/raw.js';
 import { Builder } from './builder/builder.js';
 import { CLIENT_VERSION } from './core/package-version.js';
+import { checkCallOptions, checkOptions } from './core/check-options.js';
 import type { CallOptions } from './core/spec.js';
 import { Images } from './images/images.js';
 import { System, type PingResult } from './system/system.js';
@@ -32,6 +33,11 @@ export interface DockerClientOptions {
   apiVersion?: string;
   /** ms to wait for response headers and, while streaming, between body chunks. 0 / unset = no limit. */
   timeout?: number;
+  /**
+   * Most connections to the engine open at once (default 64); further calls queue and go out as connections
+   * free up. Long streams (a followed log, a pull) each hold one connection while they run.
+   */
+  maxConnections?: number;
   userAgent?: string;
   /** For `ssh://` hosts: the ssh program, extra ssh arguments (e.g. `['-i', keyFile]`), its environment. */
   ssh?: SshOptions;
@@ -41,6 +47,11 @@ export interface DockerClientOptions {
    * `helperTimeout` ms. `false`: calls without an `auth` option go out anonymous.
    */
   credentials?: CredentialOptions | false;
+}
+
+export interface CloseOptions {
+  /** ms the calls in flight may take to finish before they are aborted (default 2000). */
+  grace?: number;
 }
 
 export class DockerClient {
@@ -82,6 +93,7 @@ export class DockerClient {
       hint: src === 'options' ? undefined : `${this.endpoint.reason}${src === 'default' ? '; DockerClient.discover() probes the rootless, Desktop and Podman sockets' : ''}`,
       apiVersion: options.apiVersion !== undefined ? parseApiVersion(options.apiVersion) : undefined,
       timeout: options.timeout,
+      maxConnections: options.maxConnections,
       userAgent: options.userAgent ?? `docker-engine-client/${CLIENT_VERSION}`,
     });
     const ctx: ApiContext = createApiContext(this.#transport);
@@ -137,7 +149,8 @@ export class DockerClient {
   }
 
   /** Negotiate now instead of on the first request: min(engine, client maximum). */
-  negotiate(options: CallOptions = {}): Promise<string> {
+  async negotiate(options: CallOptions = {}): Promise<string> {
+    checkCallOptions('negotiate', options);
     return this.#transport.negotiate(options.signal);
   }
 
@@ -156,8 +169,23 @@ export class DockerClient {
     return this.system.info(options);
   }
 
-  /** Free the connection pool. The client cannot be used afterwards. */
-  close(): Promise<void> {
-    return this.#transport.close();
+  /**
+   * Close the client; it refuses new calls at once. Calls in flight get `grace` ms (default 2000) to finish, then
+   * are aborted (they reject with DockerConnectionError, `failure: 'closed'`) and the connections are freed:
+   * the promise always settles, whatever the engine does. Await your calls first to let them complete.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    checkOptions('close', undefined, options, { declared: { grace: 'number' } });
+    return this.#transport.close(options.grace);
+  }
+
+  /** Close now: calls in flight reject at once (DockerConnectionError, `failure: 'closed'`), sockets are destroyed. */
+  destroy(): Promise<void> {
+    return this.#transport.destroy();
+  }
+
+  /** `await using docker = new DockerClient()`: closed (with the default grace) when the scope ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

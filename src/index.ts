@@ -1,6 +1,6 @@
 /** The package's public surface: re-exports only. */
 export { DockerClient } from './client.js';
-export type { DockerClientOptions } from './client.js';
+export type { CloseOptions, DockerClientOptions } from './client.js';
 export type { DockerApi } from './api/fetch-adapter.js';
 export { RawApi } from './api/raw.js';
 export type { RawRequest } from './api/raw.js';

@@ -59,6 +59,15 @@ describe('defects 1 + 2: dot segments and empty segments never reach the engine 
   });
 });
 
+describe('defect 1: a 3xx is never success', () => {
+  test('a real 301 from dockerd through the escape hatch: handed over as it is, not ok, never followed', async () => {
+    // The typed calls cannot send a dot segment any more (above); docker.raw.request sends exactly what it is given.
+    const res = await docker.raw.request({ method: 'GET', path: '/images/./json' });
+    await res.discard();
+    expect([res.status, res.ok]).toEqual([301, false]);
+  });
+});
+
 describe('defect 3: a FIFO in the build context', () => {
   test('a fresh client (negotiation still ahead) rejects with DockerInputError naming the file', async () => {
     // Not under `work`: that is the other tests' build context.
@@ -121,7 +130,7 @@ describe('defect 7: unknown and wrong-typed options are refused, naming the opti
     ['remove { forse }', () => docker.images.remove(`localhost/${RUN}:x`, { forse: true } as never), /unknown option `forse` for images\.remove — did you mean `force`\?/],
     ['search { limt }', () => docker.images.search('localhost/x', { limt: 5 } as never), /unknown option `limt` for images\.search — did you mean `limit`\?/],
     ['prune { zzz }', () => docker.images.prune({ zzz: 1 } as never), /unknown option `zzz` for images\.prune$/],
-    ['history { platform: "x" }', () => docker.images.history(baseImage(), { platform: 'linux' } as never), /images\.history: platform must be an OCI platform object/],
+    ['history { platform: "x" }', () => docker.images.history(baseImage(), { platform: 'linux' } as never), /images\.history: option `platform` must be an object, got string/],
   ])('%s', async (_name, call, message) => {
     const err = await rejectionOf(call());
     expect(err).toBeInstanceOf(DockerInputError);

@@ -25,8 +25,8 @@ export interface UploadBody {
   length?: number;
 }
 
-/** What an upload's `docker.api` call spreads into its init: stream parsing, the body and its headers. */
-export type UploadInit = StreamInit & { body: Readable; headers: Record<string, string> };
+/** What an upload's `docker.api` call spreads into its init: stream parsing, the body, its headers and the signal. */
+export type UploadInit = StreamInit & { body: Readable; headers: Record<string, string>; signal: AbortSignal };
 
 /** The connection itself, for a module that takes it over (e.g. an `Upgrade: tcp` session). */
 export type Connection = Pick<Transport, 'dispatcher' | 'origin' | 'target' | 'versionPrefix' | 'mapError'>;
@@ -50,10 +50,13 @@ export interface ApiContext {
   /** A `docker.api` call answered with a stream: the 2xx response with its body unread (`res.chunks()`). */
   stream(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /**
-   * `stream`, sending `upload` as the request body (`application/x-tar`, with Content-Length when known). The
+   * `stream`, sending `upload` as the request body (`application/x-tar`, with Content-Length when known), with
+   * the caller's `signal`. A body that fails (a build context that cannot be packed, a caller's stream that
+   * errors) aborts the request and the call rejects with the body's error, whenever it happens — before undici
+   * reads the body, during the upload or while the answer streams; it is never an unhandled 'error' event. The
    * body is destroyed when the request fails, so an open file or a caller's stream is released.
    */
-  upload(upload: UploadBody, call: (init: UploadInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
+  upload(upload: UploadBody, signal: AbortSignal | undefined, call: (init: UploadInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /** One request as given (path without the version prefix); any status resolves — judge it with `res.ok`. */
   request(req: RawRequest): Promise<LiteResponse>;
   readonly connection: Connection;
@@ -76,14 +79,25 @@ export function createApiContext(transport: Transport): ApiContext {
     json: unwrap,
     response: responseOf,
     stream: openStream,
-    async upload(upload, call) {
+    async upload(upload, signal, call) {
       const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
       if (upload.length !== undefined) headers['Content-Length'] = String(upload.length);
+      // Listening from the start: undici attaches its own listener only when it starts sending (after
+      // negotiation, after a wait in the pool's queue), and an 'error' nobody listens to kills the process.
+      const bodyFailed = new AbortController();
+      let bodyError: unknown;
+      upload.body.on('error', (err: unknown) => {
+        bodyError ??= err;
+        // A DockerError reason is what the aborted request (or its answer's body) rejects with (failures.ts).
+        bodyFailed.abort(err);
+      });
       try {
-        return await openStream((init) => call({ ...init, body: upload.body, headers }));
+        return await openStream((init) =>
+          call({ ...init, body: upload.body, headers, signal: signal ? AbortSignal.any([signal, bodyFailed.signal]) : bodyFailed.signal }),
+        );
       } catch (err) {
         if (!upload.body.destroyed) upload.body.destroy();
-        throw err;
+        throw bodyError ?? err;
       }
     },
     request: (req) => transport.request(req),

@@ -28,12 +28,22 @@ export interface TransportOptions {
   apiVersion?: string;
   /** ms to wait for response headers, and at most between two body chunks; 0 = no limit. */
   timeout?: number;
+  /** Most connections open at once (default DEFAULT_MAX_CONNECTIONS); further calls wait in a queue. */
+  maxConnections?: number;
   userAgent: string;
   /** For ssh:// endpoints: the ssh program, extra arguments, environment. */
   ssh?: SshOptions;
   /** Appended to connection errors: how the endpoint was chosen (and what else could be tried). */
   hint?: string;
 }
+
+/**
+ * Default connection cap. Without one, N concurrent calls open N sockets (and 2000 of them exhaust a 1024 file
+ * descriptor limit); 64 keeps a burst fast on a local engine while leaving room under any usual limit.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 64;
+/** How long close() lets calls in flight finish before it aborts them. */
+export const CLOSE_GRACE_MS = 2_000;
 
 /** One request as sent: the escape hatch (`docker.raw.request`) and every typed call end up here. */
 export interface RawRequest {
@@ -66,6 +76,7 @@ export class Transport {
   private version: string | undefined;
   private negotiation: Promise<string> | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(opts: TransportOptions) {
     const timeout = opts.timeout;
@@ -73,6 +84,10 @@ export class Transport {
       throw new DockerInputError(`DockerClient: timeout must be a number of milliseconds ≥ 0, got ${String(timeout)}`);
     }
     this.timeout = timeout ?? 0;
+    const max = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    if (!(Number.isSafeInteger(max) && max >= 1)) {
+      throw new DockerInputError(`DockerClient: maxConnections must be a whole number ≥ 1, got ${typeof max === 'string' ? JSON.stringify(max) : String(max)}`);
+    }
     this.userAgent = opts.userAgent;
     this.version = opts.apiVersion;
     this.hint = opts.hint;
@@ -100,6 +115,8 @@ export class Transport {
       headersTimeout: this.timeout,
       bodyTimeout: this.timeout,
       keepAliveTimeout: 10_000,
+      // Calls beyond the cap wait in the pool's queue (in order) instead of opening more sockets.
+      connections: max,
       // Pull/build progress lines can be long; never cap response header size below undici's default.
     });
   }
@@ -111,7 +128,7 @@ export class Transport {
 
   /** The undici dispatcher every request goes through (for a connection upgrade over the same endpoint). */
   get dispatcher(): Dispatcher {
-    if (this.closed) throw new DockerConnectionError(this.target, 'the client was closed');
+    if (this.closed) throw new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
     return this.pool;
   }
 
@@ -153,13 +170,13 @@ export class Transport {
 
   /** Send one request; the version prefix is added (after negotiation) unless `unversioned`. Any status resolves. */
   async request(req: RawRequest): Promise<LiteResponse> {
-    if (this.closed) throw new DockerConnectionError(this.target, 'the client was closed');
+    if (this.closed) throw new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
     if (req.signal?.aborted) throw abortError(req.signal);
     const path = (req.unversioned ? this.pathPrefix : await this.versionPrefix(req.signal)) + req.path;
     let body = req.body;
     if (body instanceof Blob) body = Readable.fromWeb(body.stream() as import('node:stream/web').ReadableStream);
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
-    const mapError = (err: unknown): Error => this.mapError(err, req.signal);
+    const mapError = (err: unknown, body?: { bytesReceived?: number }): Error => this.mapError(err, req.signal, body);
     try {
       // `pool.request()` is this same function, attached to Dispatcher.prototype only by undici's index.
       const data = await dispatchRequest.call(this.pool, {
@@ -176,16 +193,49 @@ export class Transport {
   }
 
   /** A failure of this connection (request, body, upgrade) as a typed DockerError. */
-  mapError(err: unknown, signal?: AbortSignal): Error {
-    const mapped = mapFailure(err, { signal, target: this.target, timeout: this.timeout, closed: this.closed });
+  mapError(err: unknown, signal?: AbortSignal, body?: { bytesReceived?: number }): Error {
+    const mapped = mapFailure(err, { signal, target: this.target, timeout: this.timeout, closed: this.closed, body });
     if (this.hint && mapped instanceof DockerConnectionError && !mapped.message.endsWith(`(${this.hint})`)) mapped.message += ` (${this.hint})`;
     return mapped;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Refuse new calls at once, let the calls in flight (and queued ones) finish for `graceMs`, then abort what is
+   * left — those calls reject with DockerConnectionError (`failure: 'closed'`) — and free the pool. Always
+   * settles within about `graceMs`; calling it again returns the same promise.
+   */
+  close(graceMs = CLOSE_GRACE_MS): Promise<void> {
+    if (!(Number.isFinite(graceMs) && graceMs >= 0)) {
+      return Promise.reject(new DockerInputError(`close: grace must be a number of milliseconds ≥ 0, got ${String(graceMs)}`));
+    }
     this.closed = true;
-    await this.pool.close().catch(() => this.pool.destroy());
-    await this.onClose?.();
+    this.closing ??= (async () => {
+      const drained = this.pool.close().then(
+        () => true,
+        () => false,
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      });
+      const done = await Promise.race([drained, expired]);
+      clearTimeout(timer);
+      if (!done) await this.abortAll(`close() aborted it after a grace of ${graceMs} ms`);
+      await this.onClose?.();
+    })();
+    return this.closing;
+  }
+
+  /** Close now: calls in flight reject at once with DockerConnectionError (`failure: 'closed'`), sockets are destroyed. */
+  destroy(): Promise<void> {
+    this.closed = true;
+    const destroyed = this.abortAll('destroy() aborted it').then(() => this.onClose?.());
+    this.closing ??= destroyed;
+    return destroyed;
+  }
+
+  private abortAll(why: string): Promise<void> {
+    const reason = new DockerConnectionError(this.target, `the call was in flight; ${why}`, { failure: 'closed' });
+    return this.pool.destroy(reason).catch(() => undefined);
   }
 }

@@ -40,7 +40,7 @@ async function buildContextFifo(runs: number): Promise<void> {
       } catch (err) {
         results.push({ name: (err as Error).name, message: (err as Error).message });
       }
-      await (docker as { destroy?: () => void }).destroy?.();
+      await docker.destroy();
     }
     console.log(JSON.stringify(results));
   } finally {

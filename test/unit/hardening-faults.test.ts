@@ -29,8 +29,7 @@ function client(opts: ConstructorParameters<typeof DockerClient>[0] = {}): Docke
   return c;
 }
 afterEach(async () => {
-  // destroy() where it exists (issue 12 adds it); close() is not awaited, since today it can hang.
-  for (const c of clients.splice(0)) (c as { destroy?: () => void }).destroy?.() ?? void c.close().catch(() => undefined);
+  for (const c of clients.splice(0)) await c.destroy();
   await fake?.close();
 });
 
