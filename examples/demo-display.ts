@@ -3,6 +3,7 @@
  * terminal, and a live progress bar for transfers (pull, push, load) fed by the client's ProgressTracker.
  * When stdout is not a terminal (CI logs, a pipe) nothing is redrawn: plain lines, one per layer state change.
  */
+import { Transform } from 'node:stream';
 import { ProgressTracker, type ProgressSnapshot } from '../src/index.js';
 
 export const live = process.stdout.isTTY === true;
@@ -27,6 +28,24 @@ export const col = (label: string): string => label.padEnd(10);
 export function status(text: string, final = false): void {
   if (live) process.stdout.write(`\r\x1b[2K${text}${final ? '\n' : ''}`);
   else if (final) console.log(text);
+}
+
+/** A pass-through stream that shows the bytes gone through it on the status line (a save on its way to a file). */
+export function byteCounter(label: string): { stream: Transform; bytes: () => number } {
+  let bytes = 0;
+  let lastDraw = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      const now = Date.now();
+      if (now - lastDraw >= 50) {
+        lastDraw = now;
+        status(`${col(label)}${formatBytes(bytes)}`);
+      }
+      done(null, chunk);
+    },
+  });
+  return { stream, bytes: () => bytes };
 }
 
 const BAR_WIDTH = 30;

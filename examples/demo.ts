@@ -11,10 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DockerClient, DockerError, MAX_API_VERSION, type ImageDeleteItem, type RegistryAuth } from '../src/index.js';
-import { col, formatBytes, status, TransferProgress } from './demo-display.js';
+import { byteCounter, col, formatBytes, status, TransferProgress } from './demo-display.js';
 
 const CONTEXT = join(__dirname, 'demo-context');
 const REPO = `dec-demo-${process.pid}`;
@@ -85,15 +84,7 @@ async function imageLife(docker: DockerClient, tmp: string): Promise<void> {
 
   // Save: a Node readable tar with backpressure, here counted on its way to a file.
   const tarPath = join(tmp, `${REPO}.tar`);
-  let saved = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      saved += chunk.length;
-      status(`${col('save')}${formatBytes(saved)}`);
-      done(null, chunk);
-    },
-  });
-  await pipeline(await docker.images.save([`${REPO}:1`, `${REPO}:latest`]), counter, createWriteStream(tarPath));
+  await pipeline(await docker.images.save([`${REPO}:1`, `${REPO}:latest`]), byteCounter('save').stream, createWriteStream(tarPath));
   status(`${col('save')}${tarPath} (${formatBytes(statSync(tarPath).size)})`, true);
 
   const removed = [...(await docker.images.remove(`${REPO}:1`)), ...(await docker.images.remove(REPO))];
@@ -186,16 +177,9 @@ async function pushAndPull(docker: DockerClient, registry: DemoRegistry, id: str
 async function saveAndLoad(docker: DockerClient, tmp: string, id: string): Promise<void> {
   console.log(`${col('')}(no registry configured — set DEC_DEMO_REGISTRY=host:port to see a push and a pull)`);
   const tarPath = join(tmp, 'big.tar');
-  let saved = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      saved += chunk.length;
-      status(`${col('save')}${formatBytes(saved)}`);
-      done(null, chunk);
-    },
-  });
-  await pipeline(await docker.images.save(BIG), counter, createWriteStream(tarPath, { highWaterMark: 1 << 20 }));
-  status(`${col('save')}${formatBytes(saved)} to ${tarPath}`, true);
+  const counter = byteCounter('save');
+  await pipeline(await docker.images.save(BIG), counter.stream, createWriteStream(tarPath, { highWaterMark: 1 << 20 }));
+  status(`${col('save')}${formatBytes(counter.bytes())} to ${tarPath}`, true);
   await docker.images.remove(BIG);
 
   // quiet: false — dockerd's default is quiet, i.e. no per-layer progress.

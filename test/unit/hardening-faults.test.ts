@@ -99,14 +99,14 @@ describe('defect 3: a build context that fails while packing never crashes the p
 });
 
 describe('defect 4: destroying the stream save() resolved with aborts the download', () => {
+  /** A tar that never ends: 64 KiB now, then nothing. */
+  const endlessTar = (_req: unknown, res: import('node:http').ServerResponse) => {
+    res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    res.write(Buffer.alloc(64 << 10));
+  };
+
   test('destroy before reading: the client hangs up and close() settles', async () => {
-    fake = await startFakeEngine({
-      // A tar that never ends: 64 KiB now, then nothing.
-      handler: (_req, res) => {
-        res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-        res.write(Buffer.alloc(64 << 10));
-      },
-    });
+    fake = await startFakeEngine({ handler: endlessTar });
     const d = client();
     const stream = await d.images.save('localhost/x');
     stream.destroy();
@@ -116,12 +116,7 @@ describe('defect 4: destroying the stream save() resolved with aborts the downlo
   });
 
   test('destroy after reading some: same', async () => {
-    fake = await startFakeEngine({
-      handler: (_req, res) => {
-        res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-        res.write(Buffer.alloc(64 << 10));
-      },
-    });
+    fake = await startFakeEngine({ handler: endlessTar });
     const d = client();
     const stream = await d.images.save('localhost/x');
     for await (const chunk of stream) {
