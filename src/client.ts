@@ -34,8 +34,9 @@ export interface DockerClientOptions {
   /** ms to wait for response headers and, while streaming, between body chunks. 0 / unset = no limit. */
   timeout?: number;
   /**
-   * Most connections to the engine open at once (default 64); further calls queue and go out as connections
-   * free up. Long streams (a followed log, a pull) each hold one connection while they run.
+   * Most connections open at once per pool (default 64); further calls queue and go out as connections free up.
+   * Short calls and long answers (pulls, builds, saves, followed logs, attach sessions) have a pool each, so open
+   * streams never leave short calls waiting: at most 2 × maxConnections sockets.
    */
   maxConnections?: number;
   userAgent?: string;

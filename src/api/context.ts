@@ -16,8 +16,8 @@ import type { Readable } from 'node:stream';
 import { gateParams, requireSince } from '../core/since.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { RawRequest, Transport } from '../transport/transport.js';
-import { createDockerApi, type DockerApi } from './fetch-adapter.js';
-import { openStream, responseOf, unwrap, type FetchResult, type StreamInit } from './result.js';
+import { createDockerApi, laneFetch, type DockerApi } from './fetch-adapter.js';
+import { openStream, responseOf, streamInit, unwrap, type FetchResult, type StreamInit } from './result.js';
 
 /** A streamed request body: the stream, and its length when known (sent as Content-Length). */
 export interface UploadBody {
@@ -64,6 +64,8 @@ export interface ApiContext {
 
 export function createApiContext(transport: Transport): ApiContext {
   const negotiate = (signal?: AbortSignal): Promise<string> => transport.negotiate(signal);
+  // Streamed answers and uploads go over the transport's `stream` lane.
+  const streamed = streamInit(laneFetch(transport, 'stream'));
   return {
     api: createDockerApi(transport),
     connection: transport,
@@ -78,7 +80,7 @@ export function createApiContext(transport: Transport): ApiContext {
     },
     json: unwrap,
     response: responseOf,
-    stream: openStream,
+    stream: (call) => openStream(call, streamed),
     async upload(upload, signal, call) {
       const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
       if (upload.length !== undefined) headers['Content-Length'] = String(upload.length);
@@ -92,8 +94,9 @@ export function createApiContext(transport: Transport): ApiContext {
         bodyFailed.abort(err);
       });
       try {
-        return await openStream((init) =>
-          call({ ...init, body: upload.body, headers, signal: signal ? AbortSignal.any([signal, bodyFailed.signal]) : bodyFailed.signal }),
+        return await openStream(
+          (init) => call({ ...init, body: upload.body, headers, signal: signal ? AbortSignal.any([signal, bodyFailed.signal]) : bodyFailed.signal }),
+          streamed,
         );
       } catch (err) {
         if (!upload.body.destroyed) upload.body.destroy();

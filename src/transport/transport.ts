@@ -55,7 +55,16 @@ export interface RawRequest {
   signal?: AbortSignal;
   /** Send without the `/vX.Y` prefix (only `/_ping` negotiation does). */
   unversioned?: boolean;
+  /** `stream` for an answer that may last (a pull, a tar, a followed log): see Lane. Default `call`. */
+  lane?: Lane;
 }
+
+/**
+ * Each lane is a pool of its own, capped at `maxConnections`: long answers (`stream`: pulls, builds, saves,
+ * followed logs, hijacked sessions) can never take every connection and leave short calls (`call`) queued
+ * behind them, nor a burst of short calls delay a stream. The file descriptors used stay ≤ 2 × the cap.
+ */
+export type Lane = 'call' | 'stream';
 
 /** The origin openapi-fetch builds URLs on; for unix sockets the host name is never resolved. */
 const UNIX_ORIGIN = 'http://localhost';
@@ -65,7 +74,7 @@ export class Transport {
   readonly origin: string;
   /** Socket path or host:port, for error messages. */
   readonly target: string;
-  private readonly pool: Pool;
+  private readonly pools: Readonly<Record<Lane, Pool>>;
   /** Put in front of every request path (`tcp://host:port/prefix`). */
   private readonly pathPrefix: string;
   private readonly hint: string | undefined;
@@ -110,15 +119,17 @@ export class Transport {
       this.target = `${host}:${ep.port}`;
       if (ep.protocol === 'https:') Object.assign(connect, tlsConnectOptions(opts.tls));
     }
-    this.pool = new Pool(this.origin, {
-      connect,
-      headersTimeout: this.timeout,
-      bodyTimeout: this.timeout,
-      keepAliveTimeout: 10_000,
-      // Calls beyond the cap wait in the pool's queue (in order) instead of opening more sockets.
-      connections: max,
-      // Pull/build progress lines can be long; never cap response header size below undici's default.
-    });
+    const pool = (): Pool =>
+      new Pool(this.origin, {
+        connect,
+        headersTimeout: this.timeout,
+        bodyTimeout: this.timeout,
+        keepAliveTimeout: 10_000,
+        // Calls beyond the cap wait in the pool's queue (in order) instead of opening more sockets.
+        connections: max,
+        // Pull/build progress lines can be long; never cap response header size below undici's default.
+      });
+    this.pools = { call: pool(), stream: pool() };
   }
 
   /** The API version in use, once known. */
@@ -126,10 +137,10 @@ export class Transport {
     return this.version;
   }
 
-  /** The undici dispatcher every request goes through (for a connection upgrade over the same endpoint). */
+  /** The dispatcher of the `stream` lane, for a connection upgrade (a hijacked session) over the same endpoint. */
   get dispatcher(): Dispatcher {
     if (this.closed) throw new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
-    return this.pool;
+    return this.pools.stream;
   }
 
   /** `/vX.Y` (after a host's path prefix), negotiated first when needed: what a request path starts with. */
@@ -179,7 +190,7 @@ export class Transport {
     const mapError = (err: unknown, body?: { bytesReceived?: number }): Error => this.mapError(err, req.signal, body);
     try {
       // `pool.request()` is this same function, attached to Dispatcher.prototype only by undici's index.
-      const data = await dispatchRequest.call(this.pool, {
+      const data = await dispatchRequest.call(this.pools[req.lane ?? 'call'], {
         method: req.method as Dispatcher.HttpMethod,
         path,
         headers,
@@ -210,7 +221,7 @@ export class Transport {
     }
     this.closed = true;
     this.closing ??= (async () => {
-      const drained = this.pool.close().then(
+      const drained = Promise.all([this.pools.call.close(), this.pools.stream.close()]).then(
         () => true,
         () => false,
       );
@@ -236,6 +247,9 @@ export class Transport {
 
   private abortAll(why: string): Promise<void> {
     const reason = new DockerConnectionError(this.target, `the call was in flight; ${why}`, { failure: 'closed' });
-    return this.pool.destroy(reason).catch(() => undefined);
+    return Promise.all([this.pools.call.destroy(reason), this.pools.stream.destroy(reason)]).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 }

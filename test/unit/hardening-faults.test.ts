@@ -207,6 +207,27 @@ describe('defect 6: the connection pool is capped and queues the rest', () => {
     expect(fake.sockets.length).toBeGreaterThan(1);
   });
 
+  test('long streams never take the connections short calls need (each lane has its own cap)', async () => {
+    fake = await startFakeEngine({
+      handler: (req, res) => {
+        if (req.url?.endsWith('/get')) {
+          // A tar that never ends: the stream holds its connection as long as it is open.
+          res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+          res.write(Buffer.alloc(1024));
+        } else {
+          res.setHeader('Content-Type', 'application/json').end('{"Id":"x"}');
+        }
+      },
+    });
+    const d = client({ maxConnections: 2 });
+    const saves = await Promise.all([d.images.save('localhost/a'), d.images.save('localhost/b')]);
+    const inspected = await settlesWithin(Promise.all([d.images.inspect('localhost/x'), d.images.inspect('localhost/y')]), HANG_MS, 'short calls while 2 streams are open');
+    expect(inspected.map((i) => i.Id)).toEqual(['x', 'x']);
+    // Two stream connections, two call connections: within 2 × maxConnections.
+    expect(fake.sockets.length).toBe(4);
+    for (const s of saves) s.destroy();
+  });
+
   test.each([0, -1, 1.5, Number.NaN, '8'])('maxConnections %p is refused with DockerInputError', async (bad) => {
     fake = await startFakeEngine();
     expect(() => client({ maxConnections: bad as number })).toThrow(DockerInputError);
