@@ -8,7 +8,7 @@ import type { DockerApi } from './api/fetch-adapter.js';
 import { RawApi } from './api/raw.js';
 import { Builder } from './builder/builder.js';
 import { CLIENT_VERSION } from './core/package-version.js';
-import { checkCallOptions, checkOptions } from './core/check-options.js';
+import { checkCallOptions, checkOptions, type Kind } from './core/check-options.js';
 import type { CallOptions } from './core/spec.js';
 import { Images } from './images/images.js';
 import { System, type PingResult } from './system/system.js';
@@ -55,6 +55,19 @@ export interface CloseOptions {
   grace?: number;
 }
 
+const CLIENT_OPTIONS = {
+  host: 'string',
+  socketPath: 'string',
+  tls: 'object',
+  apiVersion: 'string',
+  timeout: 'number',
+  maxConnections: 'integer',
+  userAgent: 'string',
+  ssh: 'object',
+  credentials: ['object', 'boolean'],
+  // Every option must be listed (a new one left out would be refused as unknown): checked by the compiler.
+} as const satisfies Record<keyof DockerClientOptions, Kind | readonly Kind[]>;
+
 export class DockerClient {
   /** Every operation of the Engine API spec, typed: `docker.api.GET('/containers/json', { params: { query: { all: true } } })`. */
   readonly api: DockerApi;
@@ -74,6 +87,8 @@ export class DockerClient {
 
   /** Bad options (both `host` and `socketPath`, a negative `timeout`, a malformed host) throw DockerInputError. */
   constructor(options: DockerClientOptions = {}, /** @internal how fromEnv / discover chose the address */ endpoint?: EndpointInfo) {
+    // A misspelt key (`sockPath`) would otherwise silently connect to the default engine.
+    checkOptions('DockerClient', undefined, options, { declared: CLIENT_OPTIONS });
     const parsed = endpointOf(options);
     const { host, socketPath, tls } = options;
     const address = socketPath !== undefined ? `unix://${socketPath}` : (host ?? DEFAULT_HOST);

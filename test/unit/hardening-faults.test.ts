@@ -228,6 +228,11 @@ describe('defect 6: the connection pool is capped and queues the rest', () => {
     for (const s of saves) s.destroy();
   });
 
+  test('a misspelt constructor option is refused (it would silently mean the default engine)', () => {
+    expect(() => new DockerClient({ sockPath: '/run/x.sock' } as never)).toThrow('unknown option `sockPath` for DockerClient — did you mean `socketPath`?');
+    expect(() => new DockerClient({ maxconnections: 8 } as never)).toThrow('unknown option `maxconnections` for DockerClient — did you mean `maxConnections`?');
+  });
+
   test.each([0, -1, 1.5, Number.NaN, '8'])('maxConnections %p is refused with DockerInputError', async (bad) => {
     fake = await startFakeEngine();
     expect(() => client({ maxConnections: bad as number })).toThrow(DockerInputError);
