@@ -26,22 +26,23 @@ const created = new Set<string>();
 // ---- engine: which one, and why ---------------------------------------------------------------------------------
 
 /**
- * The engine of DOCKER_HOST (the docker CLI's rules, via DockerClient.fromEnv). scripts/demo.sh says why it chose
- * it in DEC_DEMO_ENGINE_WHY; run directly, the reason is the environment. An engine named in DOCKER_HOST that does
- * not answer ends the demo with that message: it never quietly uses another one.
+ * The engine DockerClient.fromEnv() chose the way the docker CLI does (options > DOCKER_HOST > DOCKER_CONTEXT >
+ * current context > default socket), with its reason; scripts/demo.sh adds why it set DOCKER_HOST itself
+ * (DEC_DEMO_ENGINE_WHY). An engine you named that does not answer ends the demo with that message: it never
+ * quietly uses another one.
  */
 async function engine(docker: DockerClient): Promise<void> {
-  const host = process.env.DOCKER_HOST;
-  const why = process.env.DEC_DEMO_ENGINE_WHY ?? (host ? 'DOCKER_HOST is set in your environment' : 'DOCKER_HOST is not set: the default socket');
-  console.log(`${col('engine')}${host ?? 'unix:///var/run/docker.sock'} (${why})`);
+  const { reason, source } = docker.endpoint;
+  const why = process.env.DEC_DEMO_ENGINE_WHY;
+  console.log(`${col('engine')}${reason}${why ? ` (${why})` : ''}`);
   let ping;
   try {
     ping = await docker.ping();
   } catch (err) {
     throw new DockerError(
-      host
-        ? `DOCKER_HOST=${host} does not answer (${(err as Error).message}). The demo uses the engine you named and no other: start it, or unset DOCKER_HOST.`
-        : `no engine answers at the default socket (${(err as Error).message}); run \`npm run demo\` to get a private one`,
+      source === 'default'
+        ? `no engine answers at the default socket (${(err as Error).message}); run \`npm run demo\` to get a private one`
+        : `the engine you named does not answer (${(err as Error).message}). The demo uses that engine and no other: start it, or unset DOCKER_HOST / DOCKER_CONTEXT.`,
     );
   }
   const negotiated = await docker.negotiate();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run demo`: run examples/demo.ts against an engine, saying which one and why:
-#  - DOCKER_HOST when it is set: the engine you named and no other (the demo stops if it does not answer);
+#  - DOCKER_HOST, DOCKER_CONTEXT or the CLI's current context when set: the engine you named and no other (the
+#    demo stops if it does not answer);
 #  - else the system socket /var/run/docker.sock when it answers;
 #  - else a private engine with a loopback registry (installed if needed), stopped afterwards.
 # DEC_DEMO_REGISTRY=host:port (+ DEC_DEMO_REGISTRY_USER/_PASSWORD) makes the demo push and pull through that
@@ -15,8 +16,14 @@ answers() { # answers unix-socket-path
   [[ $(curl -fsS --max-time 5 --unix-socket "$1" http://d/_ping 2>/dev/null) == OK ]]
 }
 
-if [[ -n ${DOCKER_HOST:-} ]]; then
-  export DEC_DEMO_ENGINE_WHY='DOCKER_HOST is set in your environment'
+# The context the docker CLI would use (`docker context use`), if any but `default`.
+current_context() {
+  node -e 'try { const c = require(process.argv[1]).currentContext; if (c && c !== "default") console.log(c) } catch {}' \
+    "${DOCKER_CONFIG:-$HOME/.docker}/config.json" 2>/dev/null
+}
+
+if [[ -n ${DOCKER_HOST:-} || -n ${DOCKER_CONTEXT:-} || -n $(current_context) ]]; then
+  : # yours, as the docker CLI would choose it; the demo says which and stops if it does not answer
 elif answers /var/run/docker.sock; then
   export DOCKER_HOST=unix:///var/run/docker.sock
   export DEC_DEMO_ENGINE_WHY='DOCKER_HOST is not set; the system socket answers'
