@@ -11,8 +11,16 @@ import type { CallOptions } from '../core/spec.js';
 import type { Exec } from '../exec/exec.js';
 import { collectFrames, type CollectedOutput } from '../streams/frames.js';
 import type { DuplexSession } from '../streams/session.js';
-import type { Containers } from './containers.js';
-import type { ContainerCreateConfig, ContainerCreateOptions } from './options.js';
+import type * as O from './options.js';
+
+/** What run() needs of docker.containers (an interface, so that containers.ts and this module do not import each other). */
+export interface ContainerOps {
+  create(config: O.ContainerCreateConfig, opts: O.ContainerCreateOptions): Promise<O.ContainerCreateResult>;
+  attach(id: string, opts: O.ContainerAttachOptions): Promise<DuplexSession>;
+  start(id: string, opts: CallOptions): Promise<void>;
+  wait(id: string, opts: O.ContainerWaitOptions): Promise<O.ContainerWaitResult>;
+  remove(id: string, opts: O.ContainerRemoveOptions): Promise<void>;
+}
 
 /** Input for the process: text (UTF-8), bytes, or a stream / async iterable of bytes. Ended (EOF) after the last byte. */
 export type StdinSource = string | Uint8Array | AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream;
@@ -33,7 +41,7 @@ export interface ExecRunResult extends CollectedOutput {
   exitCode: number;
 }
 
-export interface RunOptions extends Pick<ContainerCreateOptions, 'name' | 'platform'>, CallOptions {
+export interface RunOptions extends Pick<O.ContainerCreateOptions, 'name' | 'platform'>, CallOptions {
   stdin?: StdinSource;
   /** Keep the container after it exited (default: remove it). */
   keep?: boolean;
@@ -61,7 +69,7 @@ export async function execIn(execs: Exec, id: string, cmd: string[], opts: ExecR
   return { exitCode: await exitCodeOf(execs, Id, signal), ...output };
 }
 
-export async function runContainer(containers: Containers, config: ContainerCreateConfig, opts: RunOptions): Promise<RunResult> {
+export async function runContainer(containers: ContainerOps, config: O.ContainerCreateConfig, opts: RunOptions): Promise<RunResult> {
   checkObject(opts, 'containers.run: options');
   const { signal, stdin, keep = false, name, platform } = opts;
   checkStdin('containers.run', stdin);
