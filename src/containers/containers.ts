@@ -34,7 +34,7 @@ export class Containers {
   ) {}
 
   /** `GET /containers/json`: running containers (all with `all: true`), filtered. */
-  list(opts: O.ContainerListOptions = {}): Promise<O.ContainerSummary[]> {
+  async list(opts: O.ContainerListOptions = {}): Promise<O.ContainerSummary[]> {
     checkObject(opts, 'containers.list: options');
     const { signal, filters, ...rest } = opts;
     const query = { ...rest, filters: encodeFilterTable('containers.list', CONTAINER_LIST_FILTERS, filters) };
@@ -52,14 +52,14 @@ export class Containers {
   }
 
   /** `GET /containers/{id}/json`. Unknown container → DockerApiError 404. */
-  inspect(id: string, opts: O.ContainerInspectOptions = {}): Promise<O.ContainerInspect> {
+  async inspect(id: string, opts: O.ContainerInspectOptions = {}): Promise<O.ContainerInspect> {
     checkName('containers.inspect', 'id', id);
     const { signal, ...query } = opts;
     return this.ctx.json(this.ctx.api.GET('/containers/{id}/json', { params: { path: { id }, query }, signal }));
   }
 
   /** `POST /containers/{id}/start`. Already running: resolves (the engine answers 304). */
-  start(id: string, opts: O.ContainerStartOptions = {}): Promise<void> {
+  async start(id: string, opts: O.ContainerStartOptions = {}): Promise<void> {
     return this.#action('start', id, opts, (signal, query) => this.ctx.api.POST('/containers/{id}/start', { params: { path: { id }, query }, parseAs: 'text', signal }));
   }
 
@@ -80,7 +80,7 @@ export class Containers {
   }
 
   /** `POST /containers/{id}/kill`: send `killSignal` (default SIGKILL). Not running → DockerApiError 409. */
-  kill(id: string, opts: O.ContainerKillOptions = {}): Promise<void> {
+  async kill(id: string, opts: O.ContainerKillOptions = {}): Promise<void> {
     const { killSignal, ...rest } = opts ?? {};
     return this.#action('kill', id, rest, (signal) =>
       this.ctx.api.POST('/containers/{id}/kill', { params: { path: { id }, query: { signal: killSignal } }, parseAs: 'text', signal }),
@@ -88,17 +88,17 @@ export class Containers {
   }
 
   /** `POST /containers/{id}/pause`. */
-  pause(id: string, opts: CallOptions = {}): Promise<void> {
+  async pause(id: string, opts: CallOptions = {}): Promise<void> {
     return this.#action('pause', id, opts, (signal) => this.ctx.api.POST('/containers/{id}/pause', { params: { path: { id } }, parseAs: 'text', signal }));
   }
 
   /** `POST /containers/{id}/unpause`. */
-  unpause(id: string, opts: CallOptions = {}): Promise<void> {
+  async unpause(id: string, opts: CallOptions = {}): Promise<void> {
     return this.#action('unpause', id, opts, (signal) => this.ctx.api.POST('/containers/{id}/unpause', { params: { path: { id } }, parseAs: 'text', signal }));
   }
 
   /** `POST /containers/{id}/rename`. */
-  rename(id: string, name: string, opts: CallOptions = {}): Promise<void> {
+  async rename(id: string, name: string, opts: CallOptions = {}): Promise<void> {
     checkName('containers.rename', 'name', name);
     return this.#action('rename', id, opts, (signal) =>
       this.ctx.api.POST('/containers/{id}/rename', { params: { path: { id }, query: { name } }, parseAs: 'text', signal }),
@@ -106,14 +106,14 @@ export class Containers {
   }
 
   /** `POST /containers/{id}/update`: change resources and restart policy of a container. */
-  update(id: string, body: O.ContainerUpdateBody, opts: CallOptions = {}): Promise<O.ContainerUpdateResult> {
+  async update(id: string, body: O.ContainerUpdateBody, opts: CallOptions = {}): Promise<O.ContainerUpdateResult> {
     checkName('containers.update', 'id', id);
     checkObject(body, 'containers.update: body');
     return this.ctx.json(this.ctx.api.POST('/containers/{id}/update', { params: { path: { id } }, body: body ?? {}, signal: opts.signal }));
   }
 
   /** `POST /containers/{id}/resize`: the TTY size (`h` rows, `w` columns). */
-  resize(id: string, opts: O.ContainerResizeOptions): Promise<void> {
+  async resize(id: string, opts: O.ContainerResizeOptions): Promise<void> {
     const { h, w, ...rest } = opts ?? ({} as O.ContainerResizeOptions);
     checkSize('containers.resize', h, w);
     return this.#action('resize', id, rest, (signal) =>
@@ -125,20 +125,20 @@ export class Containers {
    * `POST /containers/{id}/wait`: resolves when the container reaches `condition` (`not-running`, the default;
    * `next-exit`; `removed`) with its exit code. A client `timeout` also bounds this wait.
    */
-  wait(id: string, opts: O.ContainerWaitOptions = {}): Promise<O.ContainerWaitResult> {
+  async wait(id: string, opts: O.ContainerWaitOptions = {}): Promise<O.ContainerWaitResult> {
     checkName('containers.wait', 'id', id);
     const { signal, ...query } = opts;
     return this.ctx.json(this.ctx.api.POST('/containers/{id}/wait', { params: { path: { id }, query }, signal }));
   }
 
   /** `DELETE /containers/{id}`: `force` kills a running one; `v` removes its anonymous volumes. */
-  remove(id: string, opts: O.ContainerRemoveOptions = {}): Promise<void> {
+  async remove(id: string, opts: O.ContainerRemoveOptions = {}): Promise<void> {
     const { signal, ...query } = opts ?? {};
     return this.#action('remove', id, { signal }, (s) => this.ctx.api.DELETE('/containers/{id}', { params: { path: { id }, query }, parseAs: 'text', signal: s }));
   }
 
   /** `POST /containers/prune`: remove stopped containers. */
-  prune(opts: O.ContainerPruneOptions = {}): Promise<O.ContainerPruneResult> {
+  async prune(opts: O.ContainerPruneOptions = {}): Promise<O.ContainerPruneResult> {
     checkObject(opts, 'containers.prune: options');
     const { signal, filters } = opts;
     const query = { filters: encodeFilterTable('containers.prune', CONTAINER_PRUNE_FILTERS, filters) };
@@ -146,7 +146,7 @@ export class Containers {
   }
 
   /** `GET /containers/{id}/top`: the processes, as `ps` shows them (`ps_args`, default `-ef`). */
-  top(id: string, opts: O.ContainerTopOptions = {}): Promise<O.ContainerTopResult> {
+  async top(id: string, opts: O.ContainerTopOptions = {}): Promise<O.ContainerTopResult> {
     checkName('containers.top', 'id', id);
     const { signal, ...query } = opts;
     return this.ctx.json(this.ctx.api.GET('/containers/{id}/top', { params: { path: { id }, query }, signal }));

@@ -9,7 +9,7 @@ import { DockerInputError, DockerProtocolError } from '../core/errors.js';
 import { checkObject, kindOf } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import type { Exec } from '../exec/exec.js';
-import { collectFrames, type CollectedOutput } from '../streams/frames.js';
+import type { CollectedOutput } from '../streams/frames.js';
 import type { DuplexSession } from '../streams/session.js';
 import type * as O from './options.js';
 
@@ -96,15 +96,34 @@ export async function runContainer(containers: ContainerOps, config: O.Container
   return result;
 }
 
-/** Reads the session to its end while writing `stdin` into it; a process that exits before reading all input is fine. */
+/**
+ * Reads the session to its end while writing `stdin` into it. A process may exit before reading all its input;
+ * Podman then resets the connection (unread input in its socket), so a reset while input is still being written
+ * ends the output there (the exit code, from the engine, tells how the process ended) instead of failing.
+ */
 async function collectWhileFeeding(session: DuplexSession, stdin: StdinSource | undefined): Promise<CollectedOutput> {
-  const feeding = stdin === undefined ? Promise.resolve() : feed(session.stdin, stdin);
+  let feedingDone = stdin === undefined;
+  const feeding = stdin === undefined ? Promise.resolve() : feed(session.stdin, stdin).finally(() => (feedingDone = true));
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const reading = (async () => {
+    try {
+      for await (const frame of session) (frame.stream === 'stderr' ? err : out).push(frame.data);
+    } catch (error) {
+      if (feedingDone || !isReset(error)) throw error;
+    }
+  })();
   try {
-    const [output] = await Promise.all([collectFrames(session), feeding]);
-    return output;
+    await Promise.all([reading, feeding]);
+    return { stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
   } finally {
     await session.close();
   }
+}
+
+function isReset(error: unknown): boolean {
+  const code = ((error as { cause?: { code?: unknown } })?.cause?.code ?? (error as { code?: unknown })?.code) as string | undefined;
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 function checkStdin(method: string, stdin: unknown): void {

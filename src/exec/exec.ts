@@ -35,7 +35,7 @@ export class Exec {
   constructor(private readonly ctx: ApiContext) {}
 
   /** `POST /containers/{id}/exec`: set up a process to run in a running container → its id. */
-  create(containerId: string, config: ExecCreateConfig, opts: CallOptions = {}): Promise<ExecCreateResult> {
+  async create(containerId: string, config: ExecCreateConfig, opts: CallOptions = {}): Promise<ExecCreateResult> {
     checkName('exec.create', 'containerId', containerId);
     checkObject(config, 'exec.create: config');
     if (config === undefined || !Array.isArray(config.Cmd) || config.Cmd.length === 0) {
@@ -66,7 +66,7 @@ export class Exec {
   }
 
   /** `GET /exec/{id}/json`: state, exit code (once finished) and process config. */
-  inspect(execId: string, opts: CallOptions = {}): Promise<ExecInspect> {
+  async inspect(execId: string, opts: CallOptions = {}): Promise<ExecInspect> {
     checkName('exec.inspect', 'execId', execId);
     return this.ctx.json(this.ctx.api.GET('/exec/{id}/json', { params: { path: { id: execId } }, signal: opts.signal }));
   }
