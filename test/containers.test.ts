@@ -376,6 +376,11 @@ describe.each(engines())('$name', (engine: Engine) => {
         );
         await expect(old.containers.create({ Image: baseImage() }, { platform: 'linux/amd64' })).rejects.toThrow('needs Engine API v1.41');
         await expect(old.containers.stats('x', { stream: false, 'one-shot': true })).rejects.toBeInstanceOf(DockerInputError);
+        // A body field newer than the engine (generated/api-since.ts) is refused too: the daemon would drop it.
+        await expect(docker.containers.create({ Image: baseImage(), HostConfig: { Annotations: { a: 'b' } } })).rejects.toThrow(
+          'containers.create: body field "HostConfig.Annotations" needs Engine API v1.43 or newer, but this engine speaks v1.41',
+        );
+        await expect(docker.exec.create('x', { Cmd: ['true'], ConsoleSize: [10, 10] })).rejects.toThrow('needs Engine API v1.42');
       } finally {
         await old.close();
       }
