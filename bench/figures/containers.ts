@@ -24,6 +24,8 @@ export interface ContainerFigures {
   logsMiB: number;
   /** Per contender: MiB/s of the whole log (payload for the Node clients, raw stream for curl), peak RSS MB, CPU s. */
   logs: Partial<Record<LogsContender, { mibps: Summary; rssMB: Summary; cpuS: Summary } | { error: string }>>;
+  /** Peak RSS (MB) of this client reading a log 1/16 the size: the flat-in-size check compares against it. */
+  oursSmallRssMB?: number;
   /** Per op and contender: ms per round trip over all measured iterations. */
   roundTrips: Record<(typeof RT_OPS)[number], Partial<Record<NodeContainerContender, Summary | { error: string }>>>;
   notes: string[];
@@ -97,18 +99,25 @@ export async function runContainerFigures(opts: {
 
     // The log: written once (not measured), kept whole by the `local` driver (json-file would re-encode binary).
     opts.log(`figure 5: a container writes ${config.logsMiB} MiB of logs (set-up)`);
-    const logger = await createContainer(
-      admin,
-      {
-        ...base,
-        Entrypoint: ['/bin/busybox', 'sh', '-c'],
-        Cmd: [`/bin/busybox head -c ${half} /dev/urandom; /bin/busybox head -c ${half} /dev/urandom >&2`],
-        HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'local', Config: { 'max-size': `${config.logsMiB * 4}m`, 'max-file': '1', compress: 'false' } } },
-      },
-      containers,
-    );
-    await startContainer(admin, logger);
-    await admin.json('POST', `/containers/${logger}/wait`);
+    const writeLog = async (halfBytes: number): Promise<string> => {
+      const id = await createContainer(
+        admin,
+        {
+          ...base,
+          Entrypoint: ['/bin/busybox', 'sh', '-c'],
+          Cmd: [`/bin/busybox head -c ${halfBytes} /dev/urandom; /bin/busybox head -c ${halfBytes} /dev/urandom >&2`],
+          HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'local', Config: { 'max-size': `${config.logsMiB * 4}m`, 'max-file': '1', compress: 'false' } } },
+        },
+        containers,
+      );
+      await startContainer(admin, id);
+      await admin.json('POST', `/containers/${id}/wait`);
+      return id;
+    };
+    const logger = await writeLog(half);
+    // The same client on a log 1/16 the size: its peak RSS is the baseline that "flat in output size" is held to.
+    const small = await timed(process.execPath, [worker, 'logs', 'ours', JSON.stringify({ socketPath: opts.socketPath, containerId: await writeLog(half / 16) })], rssFile);
+    if (small.code === 0) result.oursSmallRssMB = (small.rssKiB * 1024) / 1e6;
 
     const logsUrl = `http://localhost/v${opts.apiVersion}/containers/${logger}/logs?stdout=1&stderr=1&follow=1`;
     const samples = new Map<LogsContender, { mibps: number[]; rss: number[]; cpu: number[] }>();
