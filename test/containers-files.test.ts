@@ -97,6 +97,22 @@ describe.each(engines())('$name', (engine: Engine) => {
     expect(fromBytes.get('from-bytes.txt')?.data.toString()).toBe('bytes\n');
   });
 
+  test('noOverwriteDirNonDir refuses to replace a directory with a file', async () => {
+    await docker.containers.exec(id, ['mkdir', '-p', '/tmp/keepdir']);
+    const err = await docker.containers.putArchive(id, '/tmp', await tarOf({ keepdir: Buffer.from('x') }), { noOverwriteDirNonDir: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DockerApiError);
+    engine.differs(
+      'podman',
+      "Podman's copier reports the clash as a failed create",
+      () => expect((err as DockerApiError).daemonMessage).toMatch(/error creating file at "\/tmp\/keepdir".*file exists/),
+      () => expect((err as DockerApiError).daemonMessage).toMatch(/cannot overwrite directory .*keepdir.* with non-directory/),
+    );
+    expect((await docker.containers.statPath(id, '/tmp/keepdir')).isDirectory).toBe(true);
+    await expect(docker.containers.putArchive(id, '/tmp', Buffer.alloc(0), { copyUIDGID: 'yes' as unknown as boolean })).rejects.toThrow(
+      'containers.putArchive: option "copyUIDGID" must be a boolean, got string',
+    );
+  });
+
   test('statPath decodes name, size, mode and the type bits of Go FileMode', async () => {
     await docker.containers.exec(id, ['sh', '-c', 'printf 12345 > /tmp/five && chmod 0604 /tmp/five && mkdir -p /tmp/d && ln -sf /tmp/five /tmp/sl']);
     const file = await docker.containers.statPath(id, '/tmp/five');
