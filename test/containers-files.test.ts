@@ -7,10 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { extract, pack } from 'tar-stream';
+import { extract } from 'tar-stream';
 import { DockerApiError, DockerClient } from '../src/index';
 import { engines, type Engine } from './helpers/engines';
 import { baseImage } from './helpers/env';
+import { tarOf } from './helpers/tar-of';
 
 interface Entry {
   type: string;
@@ -37,15 +38,6 @@ async function readTar(tar: Readable | AsyncIterable<Uint8Array>): Promise<Map<s
   Readable.from(tar).pipe(ex as unknown as NodeJS.WritableStream);
   await done;
   return entries;
-}
-
-async function tarOf(files: Record<string, Buffer>): Promise<Buffer> {
-  const p = pack();
-  for (const [name, content] of Object.entries(files)) p.entry({ name, mode: 0o640 }, content);
-  p.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of p) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 describe.each(engines())('$name', (engine: Engine) => {
@@ -86,7 +78,7 @@ describe.each(engines())('$name', (engine: Engine) => {
 
   test('putArchive a .tar file and bytes; modes are kept', async () => {
     const tarPath = join(dir, 'in.tar');
-    writeFileSync(tarPath, await tarOf({ 'from-file.bin': blob }));
+    writeFileSync(tarPath, await tarOf({ 'from-file.bin': blob }, 0o640));
     await docker.containers.putArchive(id, '/tmp', tarPath);
     await docker.containers.putArchive(id, '/tmp', await tarOf({ 'from-bytes.txt': Buffer.from('bytes\n') }));
     const fromFile = await readTar((await docker.containers.getArchive(id, '/tmp/from-file.bin')).tar);

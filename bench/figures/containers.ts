@@ -6,7 +6,6 @@
  * Logs runs are processes of their own under /usr/bin/time (peak RSS); round trips run BENCH_RT_ITERS times per
  * process after a warm-up, contenders taking turns round by round.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pack } from 'tar-stream';
@@ -14,6 +13,7 @@ import type { ContainerOp, ContainerParams, ContainerResult, NodeContainerConten
 import { config } from '../lib/config.js';
 import type { EngineAdmin } from '../lib/engine.js';
 import { rotate, summarize, type Summary } from '../lib/stats.js';
+import { run, timed } from './streams.js';
 
 export const LOGS_CONTENDERS = ['ours', 'dockerode', 'curl'] as const;
 export type LogsContender = (typeof LOGS_CONTENDERS)[number];
@@ -32,24 +32,6 @@ export interface ContainerFigures {
 }
 
 const MiB = 1 << 20;
-
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function timed(cmd: string, args: string[], rssFile: string) {
-  const out = await run('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]);
-  const [rssKiB, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-  return { ...out, rssKiB, cpuS: user + sys };
-}
 
 /** An image with /bin/busybox: the rig's, or one imported here from the host's static busybox. */
 async function busyboxImage(admin: EngineAdmin, made: string[]): Promise<string> {
