@@ -2,10 +2,12 @@
  * npm run demo — a tour of docker-engine-client against a real engine (DOCKER_HOST, the default socket, or a
  * private engine scripts/demo.sh starts — the first lines say which, and why): who is there, then an image's
  * whole life: build with live output, tag, list, inspect, history, save to a tar, remove, load it back; then a
- * 64 MB image moved with a live progress bar: pushed to and pulled back from a registry when one is configured
- * (DEC_DEMO_REGISTRY; the private engine brings one), else saved and loaded. Nothing comes from the internet.
+ * container's (demo-containers.ts): run, exec with stdin, copy in and out, logs, events; then a 64 MB image moved
+ * with a live progress bar: pushed to and pulled back from a registry when one is configured (DEC_DEMO_REGISTRY;
+ * the private engine brings one), else saved and loaded. Nothing comes from the internet.
  *
- * Each part is a function of its own (engine, imageLife, transfers); cleanup removes whatever they created.
+ * Each part is a function of its own (engine, imageLife, containerTour, transfers); cleanup removes whatever they
+ * created.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DockerClient, DockerError, MAX_API_VERSION, type ImageDeleteItem, type RegistryAuth } from '../src/index.js';
+import { containerTour, shellBase } from './demo-containers.js';
 import { byteCounter, col, formatBytes, status, TransferProgress } from './demo-display.js';
 
 const CONTEXT = join(__dirname, 'demo-context');
@@ -54,13 +57,19 @@ async function engine(docker: DockerClient): Promise<void> {
 
 // ---- an image's life: build, tag, list, inspect, history, save, remove, load -------------------------------------
 
-async function imageLife(docker: DockerClient, tmp: string): Promise<void> {
+/** Builds, saves, removes and loads back the demo image; resolves whether it can run (it has a shell base). */
+async function imageLife(docker: DockerClient, tmp: string): Promise<boolean> {
+  // A base with a shell, so that the built image can run (no network: the engine's busybox or the host's).
+  const base = await shellBase(docker, `${REPO}-base:1`);
+  if (base?.imported) created.add(base.image);
+  console.log(`${col('base')}${base ? `${base.image}${base.imported ? ' (imported from /bin/busybox)' : ''}` : 'none with a shell: the image will not run'}`);
+
   // Build: the operation is async-iterable (live output) and awaitable (the result).
   console.log(`\n${col('build')}${CONTEXT} → ${REPO}:1`);
   created.add(`${REPO}:1`);
   const build = docker.images.build(CONTEXT, {
     t: `${REPO}:1`,
-    buildargs: { GREETING: 'hello from the demo' },
+    buildargs: { GREETING: 'hello from the demo', ...(base ? { BASE: base.image } : {}) },
     labels: { 'dec.demo.run': String(process.pid) },
     networkmode: 'none',
     forcerm: true,
@@ -98,6 +107,7 @@ async function imageLife(docker: DockerClient, tmp: string): Promise<void> {
   const back = await docker.images.inspect(REPO);
   console.log(`${col('same id')}${back.Id === built.id ? 'yes' : `NO: ${back.Id} vs ${built.id}`} (${back.Id})`);
   if (back.Id !== built.id) process.exitCode = 1;
+  return base !== undefined;
 }
 
 /** `untagged 2 names, deleted the image and 8 untagged parents` from the entries DELETE /images/{name} answered. */
@@ -209,7 +219,7 @@ async function main(): Promise<void> {
   try {
     await engine(docker);
     reached = true;
-    await imageLife(docker, tmp);
+    if (await imageLife(docker, tmp)) await containerTour(docker, `${REPO}:1`);
     await transfers(docker, tmp);
   } finally {
     if (reached) await cleanup(docker, tmp);

@@ -7,6 +7,8 @@ import { createApiContext, type ApiContext } from './api/context.js';
 import type { DockerApi } from './api/fetch-adapter.js';
 import { RawApi } from './api/raw.js';
 import { Builder } from './builder/builder.js';
+import { Containers } from './containers/containers.js';
+import { Exec } from './exec/exec.js';
 import { CLIENT_VERSION } from './core/package-version.js';
 import { checkCallOptions, checkOptions, type Kind } from './core/check-options.js';
 import type { CallOptions } from './core/spec.js';
@@ -83,6 +85,10 @@ export class DockerClient {
   readonly auth: RegistryCredentials;
   /** Where this client connects, and why (options, DOCKER_HOST, a context, the default socket, discovery). */
   readonly endpoint: EndpointInfo;
+  /** Containers: lifecycle, logs, attach, exec/run conveniences, files in and out, stats. */
+  readonly containers: Containers;
+  /** Processes run inside containers: create, start (a duplex session), inspect, resize. */
+  readonly exec: Exec;
   readonly #transport: Transport;
 
   /** Bad options (both `host` and `socketPath`, a negative `timeout`, a malformed host) throw DockerInputError. */
@@ -119,6 +125,8 @@ export class DockerClient {
     this.images = new Images(ctx, options.credentials === false ? undefined : this.auth);
     this.builder = new Builder(ctx);
     this.system = new System(ctx);
+    this.exec = new Exec(ctx);
+    this.containers = new Containers(ctx, this.exec);
   }
 
   /**
