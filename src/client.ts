@@ -12,7 +12,9 @@ import { Exec } from './exec/exec.js';
 import { CLIENT_VERSION } from './core/package-version.js';
 import type { CallOptions } from './core/spec.js';
 import { Images } from './images/images.js';
+import { Networks } from './networks/networks.js';
 import { System, type PingResult } from './system/system.js';
+import { Volumes } from './volumes/volumes.js';
 import { endpointOf, optionsFromEnv, parseApiVersion, type TlsOptions } from './transport/endpoint.js';
 import { Transport } from './transport/transport.js';
 
@@ -39,8 +41,12 @@ export class DockerClient {
   readonly images: Images;
   /** Build cache operations. */
   readonly builder: Builder;
-  /** The engine itself: ping, version, info. */
+  /** The engine itself: ping, version, info, events, disk usage. */
   readonly system: System;
+  /** Volumes: list, create, inspect, remove, prune. */
+  readonly volumes: Volumes;
+  /** Networks: list, create, inspect, remove, prune, connect and disconnect containers. */
+  readonly networks: Networks;
   /** Containers: lifecycle, logs, attach, exec/run conveniences, files in and out, stats. */
   readonly containers: Containers;
   /** Processes run inside containers: create, start (a duplex session), inspect, resize. */
@@ -62,6 +68,8 @@ export class DockerClient {
     this.images = new Images(ctx);
     this.builder = new Builder(ctx);
     this.system = new System(ctx);
+    this.volumes = new Volumes(ctx);
+    this.networks = new Networks(ctx);
     this.exec = new Exec(ctx);
     this.containers = new Containers(ctx, this.exec);
   }

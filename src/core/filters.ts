@@ -25,6 +25,11 @@ export type FilterKind = 'values' | 'bool' | 'label' | 'until' | 'single' | 'pre
 /** One endpoint's keys: every key of its filters type, each with its kind. */
 export type FilterTable<F> = { readonly [K in keyof Required<F>]: FilterKind };
 
+/** A table from generated facts (`FILTER_KEYS.VolumeList`: key → { kind, enum?, since? }): the kinds alone. */
+export function kindsOf<T extends { readonly [key: string]: { readonly kind: FilterKind } }>(keys: T): { readonly [K in keyof T]: FilterKind } {
+  return Object.fromEntries(Object.entries(keys).map(([key, spec]) => [key, spec.kind])) as { [K in keyof T]: FilterKind };
+}
+
 const EXPECTED: Record<FilterKind, string> = {
   values: 'a string or an array of strings',
   bool: 'a boolean',
