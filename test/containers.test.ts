@@ -193,13 +193,13 @@ describe.each(engines())('$name', (engine: Engine) => {
     test('tail, since, timestamps, stdout/stderr selection', async () => {
       const id = await running({ Cmd: ['sh', '-c', 'echo a; echo b; echo c >&2'] });
       await docker.containers.wait(id);
-      const tail = (await docker.containers.logs(id, { tail: 1, stdout: true, stderr: false })).stdout.toString();
-      engine.differs(
-        'podman',
-        "Podman takes the tail over both streams before selecting one: the last line is c (stderr), so stdout's tail is empty",
-        () => expect(tail).toBe(''),
-        () => expect(tail).toBe('b\n'),
-      );
+      // tail counts lines of both streams, whose relative order in the log is a race between two pipes; a container
+      // writing stdout only makes it exact.
+      const onlyOut = await running({ Cmd: ['sh', '-c', 'echo x; echo y; echo z'] });
+      await docker.containers.wait(onlyOut);
+      expect((await docker.containers.logs(onlyOut, { tail: 2 })).stdout.toString()).toBe('y\nz\n');
+      expect((await docker.containers.logs(onlyOut, { tail: 'all' })).stdout.toString()).toBe('x\ny\nz\n');
+      expect((await docker.containers.logs(id, { stdout: false })).stderr.toString()).toBe('c\n');
       expect((await docker.containers.logs(id, { stderr: false })).stdout.toString()).toBe('a\nb\n');
       const future = await docker.containers.logs(id, { since: new Date(Date.now() + 3600_000) });
       expect(future.stdout.length + future.stderr.length).toBe(0);
@@ -376,6 +376,11 @@ describe.each(engines())('$name', (engine: Engine) => {
         );
         await expect(old.containers.create({ Image: baseImage() }, { platform: 'linux/amd64' })).rejects.toThrow('needs Engine API v1.41');
         await expect(old.containers.stats('x', { stream: false, 'one-shot': true })).rejects.toBeInstanceOf(DockerInputError);
+        // A body field newer than the engine (generated/api-since.ts) is refused too: the daemon would drop it.
+        await expect(docker.containers.create({ Image: baseImage(), HostConfig: { Annotations: { a: 'b' } } })).rejects.toThrow(
+          'containers.create: body field "HostConfig.Annotations" needs Engine API v1.43 or newer, but this engine speaks v1.41',
+        );
+        await expect(docker.exec.create('x', { Cmd: ['true'], ConsoleSize: [10, 10] })).rejects.toThrow('needs Engine API v1.42');
       } finally {
         await old.close();
       }

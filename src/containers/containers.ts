@@ -11,6 +11,7 @@
 import type { ApiContext } from '../api/context.js';
 import { DockerInputError } from '../core/errors.js';
 import { encodeFilterTable } from '../core/filters.js';
+import { gateBody } from '../core/since-body.js';
 import { checkName, checkObject, kindOf } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import type { Exec } from '../exec/exec.js';
@@ -24,7 +25,7 @@ import { CONTAINER_LIST_FILTERS, CONTAINER_PRUNE_FILTERS } from './filters.js';
 import * as output from './output.js';
 import type * as O from './options.js';
 import * as run from './run.js';
-import { CONTAINER_PARAM_SINCE as SINCE } from './since.js';
+import { API_SINCE } from '../../generated/api-since.js';
 
 export class Containers {
   /** @internal resources are made by DockerClient. */
@@ -47,7 +48,8 @@ export class Containers {
     if (config === undefined) throw new DockerInputError('containers.create: config (at least { Image }) is required');
     checkObject(opts, 'containers.create: options');
     const { signal, platform, ...rest } = opts;
-    const query = await this.ctx.gateQuery('containers.create', SINCE.ContainerCreate, { ...rest, platform: platformString(platform) }, signal);
+    const query = await this.ctx.gateQuery('containers.create', API_SINCE.ContainerCreate.params, { ...rest, platform: platformString(platform) }, signal);
+    gateBody(API_SINCE.ContainerCreate.body, 'containers.create', await this.ctx.negotiate(signal), config);
     return this.ctx.json(this.ctx.api.POST('/containers/create', { params: { query }, body: config, signal }));
   }
 
@@ -67,7 +69,7 @@ export class Containers {
   async stop(id: string, opts: O.ContainerStopOptions = {}): Promise<void> {
     checkName('containers.stop', 'id', id);
     const { signal, stopSignal, ...rest } = opts;
-    const query = await this.ctx.gateQuery('containers.stop', SINCE.ContainerStop, { ...rest, signal: stopSignal }, signal);
+    const query = await this.ctx.gateQuery('containers.stop', API_SINCE.ContainerStop.params, { ...rest, signal: stopSignal }, signal);
     await this.#action('stop', id, { signal }, (s) => this.ctx.api.POST('/containers/{id}/stop', { params: { path: { id }, query }, parseAs: 'text', signal: s }));
   }
 
@@ -75,7 +77,7 @@ export class Containers {
   async restart(id: string, opts: O.ContainerRestartOptions = {}): Promise<void> {
     checkName('containers.restart', 'id', id);
     const { signal, stopSignal, ...rest } = opts;
-    const query = await this.ctx.gateQuery('containers.restart', SINCE.ContainerRestart, { ...rest, signal: stopSignal }, signal);
+    const query = await this.ctx.gateQuery('containers.restart', API_SINCE.ContainerRestart.params, { ...rest, signal: stopSignal }, signal);
     await this.#action('restart', id, { signal }, (s) => this.ctx.api.POST('/containers/{id}/restart', { params: { path: { id }, query }, parseAs: 'text', signal: s }));
   }
 
@@ -109,6 +111,7 @@ export class Containers {
   async update(id: string, body: O.ContainerUpdateBody, opts: CallOptions = {}): Promise<O.ContainerUpdateResult> {
     checkName('containers.update', 'id', id);
     checkObject(body, 'containers.update: body');
+    gateBody(API_SINCE.ContainerUpdate.body, 'containers.update', await this.ctx.negotiate(opts.signal), body);
     return this.ctx.json(this.ctx.api.POST('/containers/{id}/update', { params: { path: { id } }, body: body ?? {}, signal: opts.signal }));
   }
 

@@ -1,8 +1,14 @@
-/** The container endpoints' filter keys: their types (what callers write) and their kinds (what the engine checks). */
-import type { FilterTable, FilterValues, LabelFilter, UntilFilter } from '../core/filters.js';
+/**
+ * The container endpoints' filter keys: their types (what callers write) and their kinds (what the engine checks).
+ * Keys, kinds and enumerations come from the spec (generated/filter-keys.ts); the types add what a caller needs.
+ */
+import { FILTER_KEYS, type FilterKeySpec } from '../../generated/filter-keys.js';
+import type { FilterKind, FilterTable, FilterValues, LabelFilter, UntilFilter } from '../core/filters.js';
 
-export type ContainerStatus = 'created' | 'restarting' | 'running' | 'removing' | 'paused' | 'exited' | 'dead';
-export type ContainerHealth = 'starting' | 'healthy' | 'unhealthy' | 'none';
+type ListKeys = typeof FILTER_KEYS.ContainerList;
+export type ContainerStatus = ListKeys['status']['enum'][number];
+export type ContainerHealth = ListKeys['health']['enum'][number];
+export type ContainerIsolation = ListKeys['isolation']['enum'][number];
 
 /** GET /containers/json */
 export interface ContainerListFilters {
@@ -16,7 +22,7 @@ export interface ContainerListFilters {
   exited?: number;
   health?: ContainerHealth | readonly ContainerHealth[];
   id?: FilterValues;
-  isolation?: 'default' | 'process' | 'hyperv';
+  isolation?: ContainerIsolation | readonly ContainerIsolation[];
   'is-task'?: boolean;
   label?: LabelFilter;
   name?: FilterValues;
@@ -40,21 +46,10 @@ export interface ContainerPruneFilters {
   'label!'?: LabelFilter;
 }
 
-export const CONTAINER_LIST_FILTERS: FilterTable<ContainerListFilters> = {
-  ancestor: 'values',
-  before: 'values',
-  expose: 'values',
-  exited: 'count',
-  health: 'values',
-  id: 'values',
-  isolation: 'single',
-  'is-task': 'bool',
-  label: 'label',
-  name: 'values',
-  network: 'values',
-  publish: 'values',
-  since: 'values',
-  status: 'values',
-  volume: 'values',
-};
-export const CONTAINER_PRUNE_FILTERS: FilterTable<ContainerPruneFilters> = { until: 'until', label: 'label', 'label!': 'label' };
+/** The generated key table as the filter encoder's kind table (same keys; a key the type lacks fails to compile). */
+function kinds<T extends Readonly<Record<string, FilterKeySpec>>>(keys: T): { readonly [K in keyof T]: FilterKind } {
+  return Object.fromEntries(Object.entries(keys).map(([key, spec]) => [key, spec.kind])) as { [K in keyof T]: FilterKind };
+}
+
+export const CONTAINER_LIST_FILTERS: FilterTable<ContainerListFilters> = kinds(FILTER_KEYS.ContainerList);
+export const CONTAINER_PRUNE_FILTERS: FilterTable<ContainerPruneFilters> = kinds(FILTER_KEYS.ContainerPrune);

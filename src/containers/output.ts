@@ -13,7 +13,7 @@ import type { FrameMode } from '../streams/frames.js';
 import { decodeJsonLines } from '../streams/json-lines.js';
 import { openSession, type DuplexSession } from '../streams/session.js';
 import type * as O from './options.js';
-import { CONTAINER_PARAM_SINCE as SINCE } from './since.js';
+import { API_SINCE } from '../../generated/api-since.js';
 
 /** The framing of a container's output: from `tty` when given, else from its config. */
 export async function modeOf(ctx: ApiContext, id: string, tty: boolean | undefined, signal?: AbortSignal): Promise<FrameMode> {
@@ -77,7 +77,7 @@ const flag = (b: boolean): string => (b ? '1' : '0');
 export async function statsOnce(ctx: ApiContext, id: string, opts: O.ContainerStatsOptions): Promise<O.ContainerStats> {
   checkName('containers.stats', 'id', id);
   const { signal, ...rest } = opts;
-  const query = await ctx.gateQuery('containers.stats', SINCE.ContainerStats, { ...rest, stream: false }, signal);
+  const query = await ctx.gateQuery('containers.stats', API_SINCE.ContainerStats.params, { ...rest, stream: false }, signal);
   return ctx.json(ctx.api.GET('/containers/{id}/stats', { params: { path: { id }, query }, signal }));
 }
 

@@ -6,10 +6,12 @@
  * output is stdcopy-framed is decided by the `Tty` sent with start, which defaults to the exec's own setting
  * (looked up with an inspect), so the framing always matches what the engine writes.
  */
+import { API_SINCE } from '../../generated/api-since.js';
 import type { ApiContext } from '../api/context.js';
 import type { operations } from '../../generated/docker-engine.js';
 import { DockerInputError } from '../core/errors.js';
 import { checkName, checkObject } from '../core/input.js';
+import { gateBody } from '../core/since-body.js';
 import type { CallOptions, Schemas } from '../core/spec.js';
 import { openSession, type DuplexSession } from '../streams/session.js';
 
@@ -41,6 +43,7 @@ export class Exec {
     if (config === undefined || !Array.isArray(config.Cmd) || config.Cmd.length === 0) {
       throw new DockerInputError('exec.create: config.Cmd must be a non-empty array of strings');
     }
+    gateBody(API_SINCE.ContainerExec.body, 'exec.create', await this.ctx.negotiate(opts.signal), config);
     return this.ctx.json(this.ctx.api.POST('/containers/{id}/exec', { params: { path: { id: containerId } }, body: config, signal: opts.signal }));
   }
 
@@ -54,7 +57,7 @@ export class Exec {
     checkName('exec.start', 'execId', execId);
     checkObject(opts, 'exec.start: options');
     const { signal, detach = false, consoleSize } = opts;
-    if (consoleSize !== undefined) await this.ctx.requireSince('exec.start: option "consoleSize"', '1.42', signal);
+    if (consoleSize !== undefined) await this.ctx.requireSince('exec.start: option "consoleSize"', API_SINCE.ExecStart.body.ConsoleSize, signal);
     const tty = opts.tty ?? (await this.inspect(execId, { signal })).ProcessConfig?.tty ?? false;
     const body: ExecStartBody = { Detach: detach, Tty: tty, ...(consoleSize ? { ConsoleSize: consoleSize } : {}) };
     if (detach) {
