@@ -331,10 +331,10 @@ describe('input and version checks (refused before anything is sent: the client 
 
   test('request-body fields newer than the engine are refused, naming the field and both versions', async () => {
     await expect(docker.networks.create({ Name: 'x', Internal: true, EnableIPv4: false })).rejects.toThrow(
-      new DockerInputError('networks.create: field "EnableIPv4" needs Engine API v1.48 or newer, but this engine speaks v1.41 (an older engine would silently ignore it)'),
+      new DockerInputError('networks.create: body field "EnableIPv4" needs Engine API v1.48 or newer, but this engine speaks v1.41 (an older engine would silently ignore it)'),
     );
     await expect(docker.networks.connect('n', 'c', { EndpointConfig: { MacAddress: '02:42:ac:11:00:02' } })).rejects.toThrow(/field "EndpointConfig\.MacAddress" needs Engine API v1\.54/);
     await expect(docker.networks.connect('n', 'c', { EndpointConfig: { DNSNames: ['a'] } })).rejects.toThrow(/field "EndpointConfig\.DNSNames" needs Engine API v1\.44/);
-    await expect(docker.volumes.create({ Name: 'x', ClusterVolumeSpec: {} })).rejects.toThrow(/volumes\.create: field "ClusterVolumeSpec" needs Engine API v1\.42/);
+    await expect(docker.volumes.create({ Name: 'x', ClusterVolumeSpec: {} })).rejects.toThrow(/volumes\.create: body field "ClusterVolumeSpec" needs Engine API v1\.42/);
   });
 });

@@ -39,30 +39,3 @@ export function gateParams<Q extends object>(since: Readonly<Record<string, stri
   }
   return out as Q;
 }
-
-/**
- * Check a request body against one operation's body-field row (`API_SINCE.X.body`: `EndpointConfig.MacAddress`,
- * `Mounts[].X`, `Options.*`) at `apiVersion`: a field the engine is too old for is refused when it is set to
- * anything at all. Unlike query flags, a body field's `false` is no safe default (`EnableIPv4: false` asks
- * for something every older engine does the opposite of), so nothing is dropped. `method` names the public method.
- */
-export function gateBody(since: Readonly<Record<string, string>> | undefined, method: string, apiVersion: string, body: unknown): void {
-  for (const [path, version] of Object.entries(since ?? {})) {
-    if (compareVersions(apiVersion, version) >= 0 || !isSet(body, path.split('.'))) continue;
-    requireSince(`${method}: field ${JSON.stringify(path)}`, version, apiVersion);
-  }
-}
-
-/** Whether `steps` (`Mounts[]`, `*` for any key of a map) reach a value other than undefined in `value`. */
-function isSet(value: unknown, steps: readonly string[]): boolean {
-  if (steps.length === 0) return value !== undefined;
-  if (value === null || typeof value !== 'object') return false;
-  const [step, ...rest] = steps;
-  const record = value as Record<string, unknown>;
-  if (step === '*') return Object.values(record).some((v) => isSet(v, rest));
-  if (step.endsWith('[]')) {
-    const list = record[step.slice(0, -2)];
-    return Array.isArray(list) && list.some((v) => isSet(v, rest));
-  }
-  return Object.hasOwn(record, step) && isSet(record[step], rest);
-}

@@ -12,7 +12,7 @@ import type { ApiContext } from '../api/context.js';
 import { DockerInputError } from '../core/errors.js';
 import { encodeFilterTable } from '../core/filters.js';
 import { checkName, checkObject } from '../core/input.js';
-import { gateBody } from '../core/since.js';
+import { gateBody } from '../core/since-body.js';
 import type { CallOptions, QueryOf, Schemas } from '../core/spec.js';
 import { NETWORK_LIST_FILTERS, NETWORK_PRUNE_FILTERS, type NetworkListFilters, type NetworkPruneFilters } from './filters.js';
 

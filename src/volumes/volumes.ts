@@ -10,7 +10,7 @@ import type { ApiContext } from '../api/context.js';
 import { DockerInputError } from '../core/errors.js';
 import { encodeFilterTable } from '../core/filters.js';
 import { checkName, checkObject } from '../core/input.js';
-import { gateBody } from '../core/since.js';
+import { gateBody } from '../core/since-body.js';
 import type { CallOptions, QueryOf, Schemas } from '../core/spec.js';
 import { compareVersions } from '../core/versions.js';
 import { VOLUME_LIST_FILTERS, VOLUME_PRUNE_ALL_SINCE, VOLUME_PRUNE_FILTERS, type VolumeListFilters, type VolumePruneFilters } from './filters.js';
