@@ -16,6 +16,8 @@ export type FilterValues = string | readonly string[];
  * `{ key: true }` → `key` (has the label, any value). Several labels are AND-ed by the daemon.
  */
 export type LabelFilter = string | readonly string[] | Readonly<Record<string, string | true>>;
+/** One value of an enumeration, or several (OR-ed by the daemon). */
+export type OneOrMore<T> = T | readonly T[];
 /** Timestamp (RFC 3339, Unix seconds) or Go duration (`10m`, `1h30m`) relative to the daemon's clock. */
 export type UntilFilter = string | number;
 

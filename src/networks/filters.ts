@@ -3,9 +3,8 @@
  * from the generated facts (generated/filter-keys.ts) so a key the spec adds or drops breaks the typecheck.
  */
 import { FILTER_KEYS } from '../../generated/filter-keys.js';
-import { kindsOf, type FilterTable, type FilterValues, type LabelFilter, type UntilFilter } from '../core/filters.js';
+import { kindsOf, type FilterTable, type FilterValues, type OneOrMore, type LabelFilter, type UntilFilter } from '../core/filters.js';
 
-type OneOrMore<T> = T | readonly T[];
 export type NetworkScope = (typeof FILTER_KEYS.NetworkList.scope.enum)[number];
 /** `builtin`: the engine's own networks (`none`, `host`, `bridge`); `custom`: created ones. */
 export type NetworkType = (typeof FILTER_KEYS.NetworkList.type.enum)[number];

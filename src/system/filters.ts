@@ -3,9 +3,8 @@
  * kinds, read from the generated facts (generated/filter-keys.ts).
  */
 import { FILTER_KEYS } from '../../generated/filter-keys.js';
-import { kindsOf, type FilterTable, type FilterValues, type LabelFilter } from '../core/filters.js';
+import { kindsOf, type FilterTable, type FilterValues, type OneOrMore, type LabelFilter } from '../core/filters.js';
 
-type OneOrMore<T> = T | readonly T[];
 /** The kinds of object an event is about. */
 export type EventType = (typeof FILTER_KEYS.SystemEvents.type.enum)[number];
 export type EventScope = (typeof FILTER_KEYS.SystemEvents.scope.enum)[number];
