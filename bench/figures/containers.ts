@@ -154,7 +154,10 @@ export async function runContainerFigures(opts: {
       for (let r = 0; r < config.rtRounds; r++) {
         for (const who of rotate(RT_CONTENDERS, r)) {
           if (result.roundTrips[op][who]) continue;
-          const params: ContainerParams = { socketPath: opts.socketPath, containerId: op === 'exec' ? sleeper : cat, iterations: config.rtIters, warmup: config.rtWarmup };
+          const params: ContainerParams =
+            op === 'exec'
+              ? { socketPath: opts.socketPath, containerId: sleeper, iterations: config.rtIters, warmup: config.rtWarmup }
+              : { socketPath: opts.socketPath, containerId: cat, iterations: config.echoIters, warmup: config.echoWarmup };
           const out = await run(process.execPath, [worker, op, who, JSON.stringify(params)]);
           if (out.code !== 0) {
             result.roundTrips[op][who] = { error: out.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 300) };
