@@ -13,12 +13,14 @@ import { CLIENT_VERSION } from './core/package-version.js';
 import { checkCallOptions, checkOptions, type Kind } from './core/check-options.js';
 import type { CallOptions } from './core/spec.js';
 import { Images } from './images/images.js';
+import { Networks } from './networks/networks.js';
 import { System, type PingResult } from './system/system.js';
 import { resolveConnection, type EndpointInfo } from './cli-config/resolve-endpoint.js';
 import { RegistryCredentials, type CredentialOptions } from './registry/credentials.js';
 import { discoverEngine, discoveryCandidates } from './transport/discover.js';
 import { DEFAULT_HOST, endpointOf, parseApiVersion, type TlsOptions } from './transport/endpoint.js';
 import type { SshOptions } from './transport/ssh.js';
+import { Volumes } from './volumes/volumes.js';
 import { Transport } from './transport/transport.js';
 
 export interface DockerClientOptions {
@@ -79,12 +81,16 @@ export class DockerClient {
   readonly images: Images;
   /** Build cache operations. */
   readonly builder: Builder;
-  /** The engine itself: ping, version, info, registry login. */
+  /** The engine itself: ping, version, info, events, disk usage, registry login. */
   readonly system: System;
   /** Registry credentials as the docker CLI resolves them: `await docker.auth.resolve('ghcr.io/org/app')`. */
   readonly auth: RegistryCredentials;
   /** Where this client connects, and why (options, DOCKER_HOST, a context, the default socket, discovery). */
   readonly endpoint: EndpointInfo;
+  /** Volumes: list, create, inspect, remove, prune. */
+  readonly volumes: Volumes;
+  /** Networks: list, create, inspect, remove, prune, connect and disconnect containers. */
+  readonly networks: Networks;
   /** Containers: lifecycle, logs, attach, exec/run conveniences, files in and out, stats. */
   readonly containers: Containers;
   /** Processes run inside containers: create, start (a duplex session), inspect, resize. */
@@ -125,6 +131,8 @@ export class DockerClient {
     this.images = new Images(ctx, options.credentials === false ? undefined : this.auth);
     this.builder = new Builder(ctx);
     this.system = new System(ctx);
+    this.volumes = new Volumes(ctx);
+    this.networks = new Networks(ctx);
     this.exec = new Exec(ctx);
     this.containers = new Containers(ctx, this.exec);
   }

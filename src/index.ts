@@ -20,8 +20,15 @@ export type { CredentialOptions } from './registry/credentials.js';
 export type { AuthRequiredHook } from './images/auth-retry.js';
 
 // System
-export { System } from './system/system.js';
-export type { PingResult } from './system/system.js';
+export { System, isLegacyDiskUsage } from './system/system.js';
+export type { PingResult, DiskUsage, LegacyDiskUsage, SystemDiskUsage, SystemDfOptions } from './system/system.js';
+export type { SystemEventsOptions, EventTime } from './system/events.js';
+
+// Volumes and networks
+export { Volumes } from './volumes/volumes.js';
+export type * from './volumes/volumes.js';
+export { Networks } from './networks/networks.js';
+export type * from './networks/networks.js';
 
 // Images and build cache
 export { Images } from './images/images.js';

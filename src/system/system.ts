@@ -1,10 +1,13 @@
-/** system/ — `docker.system`: the engine itself (ping, version, info, registry login). Changes when a system endpoint changes. */
+/** system/ — `docker.system`: the engine itself (ping, version, info, events, df, registry login). Changes when a system endpoint changes. */
+import { API_SINCE } from '../../generated/api-since.js';
 import type { ApiContext } from '../api/context.js';
 import { apiError } from '../api/result.js';
 import { DockerInputError } from '../core/errors.js';
 import { checkObject, kindOf } from '../core/input.js';
 import { checkCallOptions } from '../core/check-options.js';
-import type { CallOptions, Schemas } from '../core/spec.js';
+import type { CallOptions, QueryOf, Schemas } from '../core/spec.js';
+import type { EventMessage } from '../streams/events.js';
+import { systemEvents, type SystemEventsOptions } from './events.js';
 
 export interface PingResult {
   /** The engine's own API version (before negotiation caps it). */
@@ -13,6 +16,42 @@ export interface PingResult {
   experimental: boolean;
   builderVersion: string | null;
   swarm: string | null;
+}
+
+type Usage<U, Item> = Omit<U, 'Items'> & {
+  /** Present with `verbose: true`. (The spec names the item type only in a Go annotation; this is it.) */
+  Items?: Item[];
+};
+/**
+ * GET /system/df as API 1.52 and later answer it: per object type, counts and sizes (the items with `verbose`):
+ * the spec's answer, its untyped `Items` typed.
+ */
+export interface DiskUsage {
+  ImageUsage?: Usage<Schemas['ImagesDiskUsage'], Schemas['ImageSummary']>;
+  ContainerUsage?: Usage<Schemas['ContainersDiskUsage'], Schemas['ContainerSummary']>;
+  VolumeUsage?: Usage<Schemas['VolumesDiskUsage'], Schemas['Volume']>;
+  BuildCacheUsage?: Usage<Schemas['BuildCacheDiskUsage'], Schemas['BuildCache']>;
+}
+/**
+ * GET /system/df as engines before API 1.52 answer it (dockerd ≤ 28, Podman): every object listed in full. The
+ * pinned spec no longer describes this shape; it is built from the spec's own item models.
+ */
+export interface LegacyDiskUsage {
+  LayersSize?: number;
+  Images?: Schemas['ImageSummary'][];
+  Containers?: Schemas['ContainerSummary'][];
+  Volumes?: Schemas['Volume'][];
+  BuildCache?: Schemas['BuildCache'][] | null;
+  /** Sent by the engines, not in any spec. */
+  BuilderSize?: number;
+}
+/** What `system.df()` resolves with: the shape depends on the API version spoken (`isLegacyDiskUsage` tells). */
+export type SystemDiskUsage = DiskUsage | LegacyDiskUsage;
+export type SystemDfOptions = QueryOf<'SystemDataUsage'> & CallOptions;
+
+/** Whether a df answer has the pre-1.52 shape (full lists) rather than the per-type summaries. */
+export function isLegacyDiskUsage(df: SystemDiskUsage): df is LegacyDiskUsage {
+  return ['LayersSize', 'Images', 'Containers', 'Volumes', 'BuildCache'].some((key) => Object.hasOwn(df, key));
 }
 
 export class System {
@@ -64,5 +103,27 @@ export class System {
     }
     const { username, password, serveraddress } = auth;
     return this.ctx.json(this.ctx.api.POST('/auth', { body: { username, password, serveraddress }, signal: options.signal }));
+  }
+
+  /**
+   * `GET /events`: the engine's events as they happen (`since` replays past ones first), filtered by `filters`.
+   * Iterate it; the loop ends at `until` or when `signal` is aborted. `timeNano` is exact (a decimal string).
+   * A client `timeout` also bounds the wait between two events.
+   */
+  events(opts: SystemEventsOptions = {}): AsyncGenerator<EventMessage, void, undefined> {
+    return systemEvents(this.ctx, opts);
+  }
+
+  /**
+   * `GET /system/df`: disk usage of images, containers, volumes and build cache. `type` (API ≥ 1.42) limits it
+   * to some of them; `verbose` (API ≥ 1.52) adds the items to the summaries. Older engines list every object
+   * in full instead (LegacyDiskUsage).
+   */
+  async df(opts: SystemDfOptions = {}): Promise<SystemDiskUsage> {
+    checkObject(opts, 'system.df: options');
+    const { signal, ...rest } = opts;
+    // An empty type list asks for nothing in particular: the same as no list, and no reason to refuse.
+    const query = await this.ctx.gateQuery('system.df', API_SINCE.SystemDataUsage.params, { ...rest, type: rest.type?.length ? rest.type : undefined }, signal);
+    return this.ctx.json(this.ctx.api.GET('/system/df', { params: { query }, signal })) as Promise<SystemDiskUsage>;
   }
 }
