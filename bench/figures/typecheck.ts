@@ -1,5 +1,5 @@
 /**
- * Figure 5: what type-checking costs a consumer. A 40-line program that uses docker.images and containers
+ * Figure 6: what type-checking costs a consumer. A 40-line program that uses docker.images and containers
  * (through `docker.api`) is checked with `tsc --noEmit` against the installed package (its emitted .d.ts, as
  * users get them), next to an empty program in the same setting (same tsc, same @types/node), with
  * `skipLibCheck` false and true. A third program is the same consumer with `docker.api` typed as openapi-fetch's
@@ -120,7 +120,7 @@ export function runTypecheckFigures(pkg: InstalledPackage, log: (line: string) =
     }
   }
   const runs = Number(process.env.BENCH_TYPECHECK_RUNS ?? (QUICK ? 1 : 3));
-  log(`figure 5: tsc --noEmit, ${jobs.length} projects × ${runs} runs`);
+  log(`figure 6: tsc --noEmit, ${jobs.length} projects × ${runs} runs`);
   const samples = new Map(jobs.map((j) => [j, { cpu: [] as number[], wall: [] as number[], rss: [] as number[], out: '' }]));
   for (let r = 0; r < runs; r++) {
     for (const job of rotate(jobs, r)) {

@@ -10,6 +10,7 @@
  * and none of it can be switched off through its options. What it does for this client is small and fixed:
  * `{name}` path templates, form/deepObject query strings, JSON bodies, and four ways to read a 2xx body.
  */
+import { serializePath } from '../core/path-params.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { RawRequest } from '../transport/transport.js';
 import type { DockerApi } from './api-types.js';
@@ -21,6 +22,7 @@ interface CallInit {
   body?: unknown;
   bodySerializer?: (body: unknown, headers: Record<string, string>) => unknown;
   querySerializer?: (query: Record<string, unknown>) => string;
+  pathSerializer?: ApiClientOptions['pathSerializer'];
   parseAs?: 'json' | 'text' | 'blob' | 'arrayBuffer' | 'stream';
   signal?: AbortSignal | null;
   /** This client's own calls only (not in the public type): send this one call another way (e.g. another lane). */
@@ -32,25 +34,6 @@ export interface ApiClientOptions {
   send: (req: RawRequest) => Promise<LiteResponse>;
   /** Replaces `{name}` templates of `path` with `params` (openapi-fetch's `pathSerializer` signature). */
   pathSerializer?: (path: string, params: Record<string, unknown>) => string;
-}
-
-const PATH_PARAM = /\{([^{}]+)\}/g;
-/** Spec paths split once into literal parts and parameter names (odd indexes): no regex per call. */
-const templates = new Map<string, string[]>();
-
-/** openapi-fetch's default path serializer for this spec's templates (`{name}`, simple style). */
-export function serializePath(path: string, params: Record<string, unknown>): string {
-  let parts = templates.get(path);
-  if (parts === undefined) {
-    parts = path.split(PATH_PARAM);
-    if (templates.size < 1000) templates.set(path, parts);
-  }
-  let out = parts[0];
-  for (let i = 1; i < parts.length; i += 2) {
-    const value = params[parts[i]];
-    out += (value === undefined || value === null ? `{${parts[i]}}` : encodeURIComponent(value as string)) + parts[i + 1];
-  }
-  return out;
 }
 
 /** openapi-fetch's default query serializer: arrays as repeated `k=v`, objects as `k[p]=v` (deepObject). */
@@ -97,7 +80,7 @@ function mergeHeaders(out: Record<string, string>, source: CallInit['headers'] |
 
 async function call(options: ApiClientOptions, method: string, path: string, init: CallInit | undefined): Promise<object> {
   const params = init?.params;
-  let url = params?.path ? (options.pathSerializer ?? serializePath)(path, params.path) : path;
+  let url = params?.path ? (init?.pathSerializer ?? options.pathSerializer ?? serializePath)(path, params.path) : path;
   const query = params?.query;
   if (query) {
     let search = init?.querySerializer ? init.querySerializer(query) : serializeQuery(query);

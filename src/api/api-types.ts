@@ -75,6 +75,8 @@ export type ApiInit<Op, A extends ParseAs = 'json'> = ParamsOption<Op> &
     signal?: AbortSignal | null;
     /** Turns `body` into what is sent (default: JSON). */
     bodySerializer?: (body: BodyOf<Op>) => unknown;
+    /** Fills the `{name}` templates of the spec path from `params.path` (default: checked, percent-encoded). */
+    pathSerializer?: (path: string, params: Record<string, unknown>) => string;
     /** Turns `params.query` into the query string (without `?`). */
     querySerializer?: (query: NonNullable<ParamsOf<Op> extends { query?: infer Q } ? Q : never>) => string;
   };

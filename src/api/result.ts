@@ -5,6 +5,7 @@
  */
 import { DockerApiError } from '../core/errors.js';
 import type { LiteResponse } from '../transport/response.js';
+import type { RawRequest } from '../transport/transport.js';
 
 /** What an openapi-fetch call resolves with (its response is the transport's LiteResponse). */
 export interface FetchResult<T> {
@@ -66,17 +67,24 @@ export interface StreamInit {
   parseAs: 'stream';
   /** Send request bodies (tar streams) as they are: no JSON encoding. */
   bodySerializer: (body: unknown) => unknown;
+  /** The `stream` lane (transport.ts, Lane), so a long answer never holds a connection short calls wait for. */
+  send?: (req: RawRequest) => Promise<LiteResponse>;
 }
 
 const STREAM_INIT: StreamInit = { parseAs: 'stream', bodySerializer: (body: unknown): unknown => body };
+
+/** The init of streamed calls sent with `send`. */
+export function streamInit(send: (req: RawRequest) => Promise<LiteResponse>): StreamInit {
+  return { ...STREAM_INIT, send };
+}
 
 /**
  * Run `call` (a `docker.api` call spread with the given init) and resolve with the response, its body not yet
  * read (`parseAs: 'stream'` only touches LiteResponse's lazy web `body`), when the engine answered 2xx. Any
  * other status rejects with a DockerApiError (the error body is read, so it is never mistaken for content).
  */
-export async function openStream(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse> {
-  const result = await call(STREAM_INIT);
+export async function openStream(call: (init: StreamInit) => Promise<FetchResult<unknown>>, init: StreamInit = STREAM_INIT): Promise<LiteResponse> {
+  const result = await call(init);
   const res = result.response as unknown as LiteResponse;
   // openapi-fetch read an error body unless it announced no content; release the connection either way.
   if (!res.ok) await res.discard();

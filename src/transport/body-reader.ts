@@ -16,8 +16,11 @@ export const READ_AHEAD_BYTES = 1 << 20;
 
 export interface ReadAheadOptions {
   limit?: number;
-  /** Maps a failure of the body (abort, timeout, connection reset) to the error the reader is destroyed with. */
-  mapError?: (err: unknown) => Error;
+  /**
+   * Maps a failure of the body (abort, timeout, connection reset) to the error the reader is destroyed with;
+   * `bytesReceived` is what the body delivered before it failed.
+   */
+  mapError?: (err: unknown, bytesReceived: number) => Error;
 }
 
 /**
@@ -33,6 +36,7 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
   let wanted = false;
   let ended = false;
   let paused = false;
+  let bytesReceived = 0;
 
   const take = (): Buffer => {
     const chunk = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
@@ -73,6 +77,7 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
   });
 
   body.on('data', (chunk: Buffer) => {
+    bytesReceived += chunk.length;
     if (reader.destroyed) return;
     if (wanted) {
       wanted = false;
@@ -93,13 +98,13 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
   });
   body.on('error', (err) => {
     ended = true;
-    reader.destroy(mapError(err));
+    reader.destroy(mapError(err, bytesReceived));
   });
   // A body that closes without 'end' or 'error' (destroyed elsewhere) must not look complete.
   body.on('close', () => {
     if (!body.readableEnded && !reader.destroyed) {
       ended = true;
-      reader.destroy(mapError(Object.assign(new Error('the response body closed before its end'), { code: 'ECONNRESET' })));
+      reader.destroy(mapError(Object.assign(new Error('the response body closed before its end'), { code: 'ECONNRESET' }), bytesReceived));
     }
   });
   return reader;

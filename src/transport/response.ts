@@ -61,7 +61,7 @@ export class LiteResponse {
     method: string,
     url: string,
     /** Maps a failure while reading the body (abort, timeout, reset) to the client's typed errors. */
-    private readonly mapError: (err: unknown) => Error = (err) => err as Error,
+    private readonly mapError: (err: unknown, body: { bytesReceived?: number }) => Error = (err) => err as Error,
   ) {
     this.status = data.statusCode;
     this.ok = data.statusCode >= 200 && data.statusCode < 300;
@@ -95,7 +95,7 @@ export class LiteResponse {
    * connection. One reader per response: `chunks()` reads the same one.
    */
   readable(): Readable {
-    this.reader ??= readAhead(this.data.body, { mapError: this.mapError });
+    this.reader ??= readAhead(this.data.body, { mapError: (err, bytesReceived) => this.mapError(err, { bytesReceived }) });
     return this.reader;
   }
   /**
@@ -109,6 +109,11 @@ export class LiteResponse {
     } finally {
       if (!reader.readableEnded) reader.destroy();
     }
+  }
+  /** Stop reading: destroys an unfinished body (and its reader), which aborts the request and frees its connection. */
+  cancel(): void {
+    if (this.reader && !this.reader.destroyed) this.reader.destroy();
+    if (!this.data.body.readableEnded) this.data.body.destroy();
   }
   /** Read and drop the body (an answer nobody reads must still be drained to free its connection). */
   discard(): Promise<void> {
@@ -133,7 +138,7 @@ export class LiteResponse {
     return this.data.body.blob().catch((err: unknown) => this.fail(err));
   }
   private fail(err: unknown): never {
-    throw this.mapError(err);
+    throw this.mapError(err, {});
   }
   formData(): Promise<never> {
     return Promise.reject(new TypeError('formData() is not supported by the Docker Engine API client'));
@@ -143,7 +148,7 @@ export class LiteResponse {
   }
 }
 
-function lazyWebStream(body: UndiciBody, mapError: (err: unknown) => Error): ReadableStream<Uint8Array> {
+function lazyWebStream(body: UndiciBody, mapError: (err: unknown, body: { bytesReceived?: number }) => Error): ReadableStream<Uint8Array> {
   let it: AsyncIterator<Uint8Array> | undefined;
   return new ReadableStream<Uint8Array>(
     {
@@ -154,7 +159,7 @@ function lazyWebStream(body: UndiciBody, mapError: (err: unknown) => Error): Rea
           if (done) controller.close();
           else controller.enqueue(value);
         } catch (err) {
-          controller.error(mapError(err));
+          controller.error(mapError(err, {}));
         }
       },
       cancel(reason) {
