@@ -100,7 +100,10 @@ export async function exportContainer(ctx: ApiContext, id: string, opts: CallOpt
   return byteStream(res);
 }
 
-/** A response body as a Node byte stream; chunks() maps mid-stream failures to typed errors. */
+/**
+ * A response body as a Node byte stream: the response's read-ahead reader (typed mid-stream errors, larger chunks
+ * for a slow consumer such as a file; destroying it releases the connection).
+ */
 function byteStream(res: LiteResponse): Readable {
-  return Readable.from(res.chunks(), { objectMode: false });
+  return res.readable();
 }
