@@ -25,7 +25,8 @@ export function packAndInstall(log: (line: string) => void): InstalledPackage {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+    // run.sh has built dist/ already; --ignore-scripts keeps the prepack build's output out of the JSON.
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
   ) as { name: string; filename: string; size: number }[];
   const appDir = path.join(dir, 'app');
   mkdirSync(appDir);

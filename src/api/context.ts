@@ -29,7 +29,7 @@ export interface UploadBody {
 /** What an upload's `docker.api` call spreads into its init: stream parsing, the body, its headers and the signal. */
 export type UploadInit = StreamInit & { body: Readable; headers: Record<string, string>; signal: AbortSignal };
 
-/** The connection itself, for a module that takes it over (e.g. an `Upgrade: tcp` session). @internal */
+/** The connection itself, for a module that takes it over (e.g. an `Upgrade: tcp` session). */
 export type Connection = Pick<Transport, 'dispatcher' | 'origin' | 'target' | 'versionPrefix' | 'mapError'>;
 
 export interface ApiContext {
@@ -60,7 +60,6 @@ export interface ApiContext {
   upload(upload: UploadBody, signal: AbortSignal | undefined, call: (init: UploadInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /** One request as given (path without the version prefix); any status resolves — judge it with `res.ok`. */
   request(req: RawRequest): Promise<LiteResponse>;
-  /** @internal */
   readonly connection: Connection;
 }
 

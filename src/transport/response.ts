@@ -55,7 +55,7 @@ export class LiteResponse {
   readonly method: string;
   private webBody: ReadableStream<Uint8Array> | undefined;
   private reader: Readable | undefined;
-  /** @internal made by the transport (stripped from the published .d.ts: it would pull in undici's types). */
+  /** @internal made by the transport only (stripped from the published .d.ts). */
   constructor(
     private readonly data: Dispatcher.ResponseData,
     method: string,

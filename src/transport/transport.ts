@@ -51,7 +51,7 @@ export interface RawRequest {
   /** Path without the version prefix, with its query string, e.g. `/images/json?all=true`. */
   path: string;
   headers?: Record<string, string>;
-  // What undici's `DispatchOptions['body']` takes (spelt out: undici's types stay out of the published .d.ts).
+  // What undici's `DispatchOptions['body']` takes, spelt out (the public request type needs no undici types).
   body?: string | Uint8Array | Readable | null | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
   signal?: AbortSignal;
   /** Send without the `/vX.Y` prefix (only `/_ping` negotiation does). */
@@ -138,10 +138,7 @@ export class Transport {
     return this.version;
   }
 
-  /**
-   * The dispatcher of the `stream` lane, for a connection upgrade (a hijacked session) over the same endpoint.
-   * @internal (stripped from the published .d.ts, which then needs no undici types)
-   */
+  /** The dispatcher of the `stream` lane, for a connection upgrade (a hijacked session) over the same endpoint. */
   get dispatcher(): Dispatcher {
     if (this.closed) throw new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
     return this.pools.stream;
