@@ -7,9 +7,9 @@
  * ~2 s per `tsc` run, and every call instantiates the deep `Readable<…>`/`Writable<…>` mapped types over the
  * whole request and response schemas (which carry no `$Read`/`$Write` markers in this spec: they are identities
  * that still cost). Here the operation's own schema types are used as they are (hovers show their names), and
- * nothing from openapi-fetch appears in the emitted declarations (the runtime is still openapi-fetch's client,
- * fetch-adapter.ts). bench/figures/typecheck.ts measures the cost; test/types/api-parity.typecheck.ts pins that
- * the types match openapi-fetch's for the same calls.
+ * nothing from openapi-fetch appears in the emitted declarations (the runtime, api-client.ts, has openapi-fetch's
+ * semantics). bench/figures/typecheck.ts measures the cost; test/types/api-parity.typecheck.ts pins that the types
+ * match openapi-fetch's for the same calls.
  *
  * Differences from openapi-fetch's type, both stricter: the init object is checked for excess properties (a
  * misspelt option or query parameter is an error, not silently sent), and only the options this client's

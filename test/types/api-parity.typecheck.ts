@@ -1,7 +1,8 @@
 /**
- * Type-level tests: `docker.api` (the light DockerApi type of src/api-types.ts) gives the same parameter, body and
- * result types as openapi-fetch's own `Client<paths>` — the runtime is openapi-fetch, so its typing is the
- * reference — and is stricter only where documented (excess properties). Compiled by `npm run typecheck`.
+ * Type-level tests: `docker.api` (the light DockerApi type of src/api/api-types.ts) gives the same parameter, body
+ * and result types as openapi-fetch's own `Client<paths>` — the runtime (src/api/api-client.ts) has openapi-fetch's
+ * semantics, so its typing is the reference — and is stricter only where documented (excess properties).
+ * Compiled by `npm run typecheck`.
  */
 import type { Client } from 'openapi-fetch';
 import type { paths } from '../../generated/docker-engine';
