@@ -12,9 +12,12 @@ import type { DockerApi } from './api-types.js';
 
 export type { DockerApi };
 
-/** Sends one request over one lane of `transport`. */
+/** Sends one request over one lane of `transport` (the request object is api-client's own, made per call). */
 export function laneSend(transport: Transport, lane: Lane): (req: RawRequest) => Promise<LiteResponse> {
-  return (req) => transport.request({ ...req, lane });
+  return (req) => {
+    req.lane = lane;
+    return transport.request(req);
+  };
 }
 
 /** The typed API over `transport` (the `call` lane; streamed calls pass the `stream` lane's send in their init). */
