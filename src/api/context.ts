@@ -13,7 +13,7 @@
  * resources by one more member here that calls it with `transport`.
  */
 import type { Readable } from 'node:stream';
-import { gateParams, requireSince } from '../core/since.js';
+import { gateParams, requireSince, type SinceSource } from '../core/since.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { RawRequest, Transport } from '../transport/transport.js';
 import { createDockerApi, type DockerApi } from './fetch-adapter.js';
@@ -41,8 +41,12 @@ export interface ApiContext {
    * DockerInputError unless the engine speaks `since` or newer. Negotiates first; resolves with the version.
    */
   requireSince(what: string, since: string, signal?: AbortSignal): Promise<string>;
-  /** The same gate over one operation's row of a since-table; `false` values of too-new options are dropped. */
-  gateQuery<Q extends object>(method: string, since: Readonly<Record<string, string>> | undefined, query: Q, signal?: AbortSignal): Promise<Q>;
+  /**
+   * The same gate over one operation's facts — its operationId (`'ContainerStop'`: generated/api-since.ts, and
+   * the filter keys' versions when `query.filters` is encoded) or a hand row. `false` values of too-new options
+   * are dropped; renamed options go out under the name the engine knows (core/since.ts).
+   */
+  gateQuery<Q extends object>(method: string, since: SinceSource, query: Q, signal?: AbortSignal): Promise<Q>;
   /** Await a `docker.api` call: its parsed answer, or DockerApiError for any status outside 2xx. */
   json<T>(call: Promise<FetchResult<T>>): Promise<T>;
   /** A `docker.api` call whose answer is its headers (HEAD, e.g. a path stat): the 2xx response, or DockerApiError. */

@@ -4,14 +4,14 @@
  * Each method is a thin typed wrapper over the generated `paths`: options keep the spec's parameter names and
  * types (derived from `operations`); where the spec wants a JSON-encoded string (filters, OCI platforms) the
  * option takes the structured value. Parameters newer than the negotiated API version are refused before
- * sending (since.ts). Streamed operations (pull, push, import, load, build) return a StreamOperation: iterate
+ * sending (core/since.ts, reading generated/api-since.ts). Streamed operations (pull, push, import, load, build) return a StreamOperation: iterate
  * it for the progress events, await it for the result; bad input rejects it with DockerInputError before
  * anything is sent.
  */
 import type { Readable } from 'node:stream';
 import type { ApiContext } from '../api/context.js';
 import type { TarSource } from '../bodies/tar-body.js';
-import { encodeFilterTable } from '../core/filters.js';
+import { encodeOperationFilters } from '../core/filters.js';
 import { DockerInputError } from '../core/errors.js';
 import { checkName } from '../core/input.js';
 import { encodeRegistryAuth } from '../registry/auth.js';
@@ -20,11 +20,9 @@ import { validateRepository, validateTag } from '../registry/reference.js';
 import { StreamOperation } from '../streams/stream-operation.js';
 import { openImport, openLoad, saveImages, type ImportOperation, type ImportOptions, type LoadOperation, type LoadOptions, type SaveOptions } from './archive.js';
 import { openBuild, requestedTags, type BuildOperation, type BuildOptions } from './build.js';
-import { IMAGE_LIST_FILTERS, IMAGE_PRUNE_FILTERS, IMAGE_SEARCH_FILTERS } from './filters.js';
 import type * as o from './options.js';
 import { openPull, openPush, type PullOperation, type PullOptions, type PushOperation, type PushOptions } from './pull-push.js';
 import { buildReducer, importReducer, loadReducer, pullReducer, pushReducer } from './reducers.js';
-import { IMAGE_PARAM_SINCE as SINCE } from './since.js';
 
 export class Images {
   /** @internal resources are made by DockerClient. */
@@ -33,7 +31,7 @@ export class Images {
   /** `GET /images/json`. */
   async list(opts: o.ImageListOptions = {}): Promise<o.ImageSummary[]> {
     const { signal, filters, ...rest } = opts;
-    const query = await this.ctx.gateQuery('images.list', SINCE.ImageList, { ...rest, filters: encodeFilterTable('images.list', IMAGE_LIST_FILTERS, filters) }, signal);
+    const query = await this.ctx.gateQuery('images.list', 'ImageList', { ...rest, filters: encodeOperationFilters('images.list', 'ImageList', filters) }, signal);
     return this.ctx.json(this.ctx.api.GET('/images/json', { params: { query }, signal }));
   }
 
@@ -41,7 +39,7 @@ export class Images {
   async inspect(name: string, opts: o.ImageInspectOptions = {}): Promise<o.ImageInspect> {
     checkName('images.inspect', 'name', name);
     const { signal, platform, ...rest } = opts;
-    const query = await this.ctx.gateQuery('images.inspect', SINCE.ImageInspect, { ...rest, platform: encodePlatform(platform, 'images.inspect: platform') }, signal);
+    const query = await this.ctx.gateQuery('images.inspect', 'ImageInspect', { ...rest, platform: encodePlatform(platform, 'images.inspect: platform') }, signal);
     return this.ctx.json(this.ctx.api.GET('/images/{name}/json', { params: { path: { name }, query }, signal }));
   }
 
@@ -49,7 +47,7 @@ export class Images {
   async history(name: string, opts: o.ImageHistoryOptions = {}): Promise<o.ImageHistoryItem[]> {
     checkName('images.history', 'name', name);
     const { signal, platform, ...rest } = opts;
-    const query = await this.ctx.gateQuery('images.history', SINCE.ImageHistory, { ...rest, platform: encodePlatform(platform, 'images.history: platform') }, signal);
+    const query = await this.ctx.gateQuery('images.history', 'ImageHistory', { ...rest, platform: encodePlatform(platform, 'images.history: platform') }, signal);
     return this.ctx.json(this.ctx.api.GET('/images/{name}/history', { params: { path: { name }, query }, signal }));
   }
 
@@ -74,7 +72,7 @@ export class Images {
     }
     const query = await this.ctx.gateQuery(
       'images.remove',
-      SINCE.ImageDelete,
+      'ImageDelete',
       // Repeated once per platform (overlay fix image-delete-platforms-multi): the daemon reads r.Form["platforms"].
       { ...rest, platforms: platforms?.length ? encodePlatforms(platforms, 'images.remove: platforms') : undefined },
       signal,
@@ -85,7 +83,7 @@ export class Images {
   /** `POST /images/prune`: delete unused images (only untagged ones unless `filters.dangling` is false). */
   async prune(opts: o.ImagePruneOptions = {}): Promise<o.ImagePruneResult> {
     const { signal, filters, ...rest } = opts;
-    const query = { ...rest, filters: encodeFilterTable('images.prune', IMAGE_PRUNE_FILTERS, filters) };
+    const query = await this.ctx.gateQuery('images.prune', 'ImagePrune', { ...rest, filters: encodeOperationFilters('images.prune', 'ImagePrune', filters) }, signal);
     return this.ctx.json(this.ctx.api.POST('/images/prune', { params: { query }, signal }));
   }
 
@@ -97,7 +95,7 @@ export class Images {
     checkName('images.search', 'term', term);
     const { signal, filters, auth, ...rest } = opts;
     const headers = auth === undefined ? undefined : { 'X-Registry-Auth': encodeRegistryAuth(auth) };
-    const query = { ...rest, term, filters: encodeFilterTable('images.search', IMAGE_SEARCH_FILTERS, filters) };
+    const query = await this.ctx.gateQuery('images.search', 'ImageSearch', { ...rest, term, filters: encodeOperationFilters('images.search', 'ImageSearch', filters) }, signal);
     return this.ctx.json(this.ctx.api.GET('/images/search', { params: { query }, headers, signal }));
   }
 

@@ -12,7 +12,6 @@ import { parseReference, parseRepositoryTag, validateTag } from '../registry/ref
 import type { StreamOperation } from '../streams/stream-operation.js';
 import type { Platform } from './options.js';
 import type { PullEvent, PullResult, PushEvent, PushResult } from './reducers.js';
-import { IMAGE_PARAM_SINCE } from './since.js';
 
 type CreateQuery = QueryOf<'ImageCreate'>;
 
@@ -74,7 +73,7 @@ export async function openPush(ctx: ApiContext, ref: string, opts: PushOptions):
   const { signal, auth } = opts;
   const { repository, tag, digest } = repositoryAndTag('images.push', ref, opts.tag);
   if (digest) throw new DockerInputError(`images.push: cannot push by digest (${JSON.stringify(ref)}); push a tag`);
-  if (opts.platform !== undefined) await ctx.gateQuery('images.push', IMAGE_PARAM_SINCE.ImagePush, { platform: opts.platform }, signal);
+  if (opts.platform !== undefined) await ctx.gateQuery('images.push', 'ImagePush', { platform: opts.platform }, signal);
   const platform = encodePlatforms(opts.platform, 'images.push: platform')?.[0];
   // The daemon refuses a push without the header (even for a registry that needs no login): send `{}` then.
   const header = { 'X-Registry-Auth': encodeRegistryAuth(auth ?? {}) };
