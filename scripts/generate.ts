@@ -60,7 +60,11 @@ const HEADER = `/**
  */
 `;
 
-export async function generate(openapiDir = join(ROOT, 'openapi'), historyDir = SPEC_HISTORY): Promise<Record<string, string>> {
+/**
+ * The pinned spec as generation sees it: overlay applied, `@since` tags added, converted to OpenAPI 3 — the
+ * document the types are generated from (the conformance check validates engine answers against its schemas).
+ */
+export async function convertPinned(openapiDir = join(ROOT, 'openapi'), historyDir = SPEC_HISTORY) {
   const pinned = readPinned(openapiDir);
   const raw = readFileSync(pinned.path);
   const actual = sha256(raw);
@@ -73,6 +77,11 @@ export async function generate(openapiDir = join(ROOT, 'openapi'), historyDir = 
   const facts = specFacts(loadHistory(historyDir, { version, doc: swagger as Doc }));
   injectSince(facts.jsdoc);
   const { openapi } = await swagger2openapi.convertObj(swagger, { patch: true, warnOnly: true, resolve: false });
+  return { openapi, applied, version, facts, pinned, actual };
+}
+
+export async function generate(openapiDir = join(ROOT, 'openapi'), historyDir = SPEC_HISTORY): Promise<Record<string, string>> {
+  const { openapi, applied, version, facts, pinned, actual } = await convertPinned(openapiDir, historyDir);
   const binaryType = ts.factory.createTypeReferenceNode(BINARY_BODY);
   const ast = await openapiTS(openapi as any, {
     emptyObjectsUnknown: true,

@@ -8,10 +8,11 @@
  * request bodies go out as they were given (string, bytes, Node stream, async iterable — never re-buffered) and
  * the answer is the transport's LiteResponse.
  */
-import createClient, { type Client } from 'openapi-fetch';
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths } from '../../generated/docker-engine.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { RawRequest, Transport } from '../transport/transport.js';
+import { responseRecorder, type ResponseRecorder } from './recorder.js';
 
 /** Every operation of the pinned spec, typed: `docker.api.GET('/containers/json', { params: { query: { all: true } } })`. */
 export type DockerApi = Client<paths, `${string}/${string}`>;
@@ -46,9 +47,42 @@ export function createDockerApi(transport: Transport): DockerApi {
       signal: input.signal,
     });
   };
-  return createClient<paths>({
+  const client = createClient<paths>({
     baseUrl: transport.origin,
     fetch: fetch as unknown as (input: Request) => Promise<Response>,
     Request: LiteRequest as unknown as typeof Request,
   });
+  const recorder = responseRecorder();
+  if (recorder) client.use(recording(recorder));
+  return client;
+}
+
+/** Tee each parsed 2xx JSON answer to `record` (test-only, see recorder.ts): wraps the body reader openapi-fetch calls. */
+function recording(record: ResponseRecorder): Middleware {
+  return {
+    onResponse({ request, response, schemaPath, options }) {
+      const parseAs = (options as { parseAs?: string }).parseAs ?? 'json';
+      if (!response.ok || parseAs !== 'json') return undefined;
+      const res = response as unknown as LiteResponse & { text(): Promise<string>; json(): Promise<unknown> };
+      const meta = { method: request.method, schemaPath, status: res.status, server: res.headers.get('server'), apiVersion: res.headers.get('api-version') };
+      const { text, json } = res;
+      res.text = async () => {
+        const raw = await text.call(res);
+        let body: unknown;
+        try {
+          body = raw ? (JSON.parse(raw) as unknown) : undefined;
+        } catch {
+          return raw; // not JSON: openapi-fetch's own parse reports it
+        }
+        if (body !== undefined) record({ ...meta, body });
+        return raw;
+      };
+      res.json = async () => {
+        const body = await json.call(res);
+        record({ ...meta, body });
+        return body;
+      };
+      return undefined;
+    },
+  };
 }
