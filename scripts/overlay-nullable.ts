@@ -11,7 +11,7 @@
  */
 
 /** The engines the test rig runs (Debian's docker.io and podman packages). */
-export const DOCKERD = 'dockerd 20.10.24 (API 1.41)';
+export const DOCKERD = 'dockerd 20.10.24+dfsg1 (API 1.41)';
 export const PODMAN = 'podman 4.3.1 (API 1.41)';
 
 export interface NullableFix {
