@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { deviationFor } from './conformance/deviations';
 import { renderReport, VOLATILE } from './conformance/report';
 import { readRecords, Validator } from './conformance/validate';
-import { convertPinned } from './generate';
+import { convertPinned } from './openapi3';
 
 const DOC = resolve(__dirname, '..', 'docs', 'conformance.md');
 

@@ -145,10 +145,18 @@ function locate(spec: Node, field: string): { holder: Node; key: string } | unde
   return found;
 }
 
-/** Mark `field` nullable; a `$ref` (whose siblings OpenAPI 3.0 ignores) is wrapped in allOf first. */
+/** Whether the spec has `field` (test/unit/overlay.test.ts checks every fix's fields against the pinned spec). */
+export function hasField(spec: object, field: string): boolean {
+  return locate(spec as Node, field) !== undefined;
+}
+
+/**
+ * Mark `field` nullable; a `$ref` (whose siblings OpenAPI 3.0 ignores) is wrapped in allOf first. A field the
+ * spec does not have (an older spec in the history) is left alone.
+ */
 function makeNullable(spec: Node, field: string): boolean {
   const at = locate(spec, field);
-  if (!at) throw new Error(`overlay: nullable field ${field} is not in the spec (fix scripts/overlay-nullable.ts)`);
+  if (!at) return false;
   const schema = at.holder[at.key] as Node;
   if (schema['x-nullable'] === true) return false;
   if (schema.$ref) {
