@@ -3261,7 +3261,7 @@ export interface components {
              *       "/bin/sh"
              *     ]
              */
-            Cmd?: string[];
+            Cmd?: string[] | null;
             Healthcheck?: components["schemas"]["HealthConfig"];
             /**
              * @description Command is already escaped (Windows only)

@@ -33,8 +33,8 @@ export const NULLABLE_FIXES: readonly NullableFix[] = [
   },
   {
     name: 'image-config-nil-collections',
-    why: 'Image inspect Config: an image without Env, Entrypoint, Labels or Volumes (e.g. `FROM scratch`, an import) has them null.',
-    fields: { 'ImageConfig.Env': BOTH, 'ImageConfig.Entrypoint': BOTH, 'ImageConfig.Labels': BOTH, 'ImageConfig.Volumes': BOTH },
+    why: 'Image inspect Config: an image without Cmd, Env, Entrypoint, Labels or Volumes (e.g. an import, `FROM scratch`) has them null.',
+    fields: { 'ImageConfig.Cmd': BOTH, 'ImageConfig.Env': BOTH, 'ImageConfig.Entrypoint': BOTH, 'ImageConfig.Labels': BOTH, 'ImageConfig.Volumes': BOTH },
   },
   {
     name: 'image-history-tags-null',

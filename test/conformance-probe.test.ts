@@ -5,6 +5,7 @@
  * also checked for the facts that tie the answers together. Networks are `Internal: true`; the container is
  * created with network `none` and never started.
  */
+import tarStream from 'tar-stream';
 import type { DockerClient } from '../src/index';
 import { engines } from './helpers/engines';
 import { baseImage } from './helpers/env';
@@ -88,6 +89,22 @@ describe.each(engines())('$name', (engine) => {
       expect(inspect.Config?.Cmd).toEqual(['true']);
     } finally {
       await docker.api.DELETE('/containers/{id}', { params: { path: { id: Id }, query: { force: true } } });
+    }
+  });
+
+  test('images: an imported root file system has no command, entrypoint or labels', async () => {
+    const pack = tarStream.pack();
+    pack.entry({ name: 'probe.txt', mode: 0o644 }, 'probe\n');
+    pack.finalize();
+    const repo = `localhost/dec-probe-${suffix}`;
+    const { id } = await docker.images.import(pack as AsyncIterable<Uint8Array>, { repo });
+    try {
+      const image = await docker.images.inspect(id);
+      // null on dockerd (overlay fix image-config-nil-collections), absent or empty elsewhere.
+      expect([image.Config?.Cmd ?? [], image.Config?.Entrypoint ?? [], image.Config?.Labels ?? {}]).toEqual([[], [], {}]);
+      expect((await docker.images.history(id)).length).toBeGreaterThan(0);
+    } finally {
+      await docker.images.remove(id, { force: true });
     }
   });
 });
