@@ -7,15 +7,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
+import type { RecordedResponse } from '../../src/api/recorder';
 
-/** One line of a recording (src/api/recorder.ts RecordedResponse, plus the test file that made it). */
-export interface Recorded {
-  method: string;
-  schemaPath: string;
-  status: number;
-  server: string | null;
-  apiVersion: string | null;
-  body: unknown;
+/** One line of a recording: what the client's recorder saw, and the test file that made it. */
+export interface Recorded extends RecordedResponse {
   suite?: string;
 }
 
