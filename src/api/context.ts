@@ -13,7 +13,8 @@
  * resources by one more member here that calls it with `transport`.
  */
 import type { Readable } from 'node:stream';
-import { gateParams, requireSince, type SinceSource } from '../core/since.js';
+import { gateBodyFields, gateParams, requireSince, type SinceSource } from '../core/since.js';
+import type { operations } from '../../generated/docker-engine.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { RawRequest, Transport } from '../transport/transport.js';
 import { createDockerApi, type DockerApi } from './fetch-adapter.js';
@@ -47,6 +48,8 @@ export interface ApiContext {
    * are dropped; renamed options go out under the name the engine knows (core/since.ts).
    */
   gateQuery<Q extends object>(method: string, since: SinceSource, query: Q, signal?: AbortSignal): Promise<Q>;
+  /** The gate over a request body: fields newer than the engine (generated API_SINCE body paths) are refused. */
+  gateBody<B>(method: string, operationId: keyof operations, body: B, signal?: AbortSignal): Promise<B>;
   /** Await a `docker.api` call: its parsed answer, or DockerApiError for any status outside 2xx. */
   json<T>(call: Promise<FetchResult<T>>): Promise<T>;
   /** A `docker.api` call whose answer is its headers (HEAD, e.g. a path stat): the 2xx response, or DockerApiError. */
@@ -76,6 +79,10 @@ export function createApiContext(transport: Transport): ApiContext {
     },
     async gateQuery(method, since, query, signal) {
       return gateParams(since, method, await negotiate(signal), query);
+    },
+    async gateBody(method, operationId, body, signal) {
+      gateBodyFields(operationId, method, await negotiate(signal), body);
+      return body;
     },
     json: unwrap,
     response: responseOf,

@@ -109,6 +109,7 @@ export class Images {
     if (rest.repo !== undefined) validateRepository(rest.repo);
     if (rest.tag !== undefined) validateTag(rest.tag);
     const query = { ...rest, container, changes: encodeChanges(changes) };
+    if (config !== undefined) await this.ctx.gateBody('images.commit', 'ImageCommit', config, signal);
     return this.ctx.json(this.ctx.api.POST('/commit', { params: { query }, body: config, signal }));
   }
 
