@@ -36,6 +36,11 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   let rc = unexplained.length ? 1 : 0;
+  if (observed.length === 0) {
+    // The recorder is wired by jest's setupFilesAfterEnv; no answer at all means it is not (or no engine ran).
+    console.error(`conformance: no engine answers in ${dir}: is test/helpers/conformance-recorder.ts still in jest.config.js?`);
+    rc = 1;
+  }
   if (argv.includes('--write')) writeFileSync(DOC, report);
   if (argv.includes('--check')) {
     const stable = (text: string): string => text.split('\n').filter((l) => !VOLATILE.test(l)).join('\n');

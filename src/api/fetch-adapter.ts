@@ -62,9 +62,15 @@ function recording(record: ResponseRecorder): Middleware {
   return {
     onResponse({ request, response, schemaPath, options }) {
       const parseAs = (options as { parseAs?: string }).parseAs ?? 'json';
-      if (!response.ok || parseAs !== 'json') return undefined;
       const res = response as unknown as LiteResponse & { text(): Promise<string>; json(): Promise<unknown> };
       const meta = { method: request.method, schemaPath, status: res.status, server: res.headers.get('server'), apiVersion: res.headers.get('api-version') };
+      if (!response.ok) return undefined;
+      if (parseAs === 'stream') {
+        // JSON-lines answers (events, stats, progress): each line is one answer to its schema.
+        if (/json/.test(res.headers.get('content-type') ?? '')) teeLines(res, (body) => record({ ...meta, body }));
+        return undefined;
+      }
+      if (parseAs !== 'json') return undefined;
       const { text, json } = res;
       res.text = async () => {
         const raw = await text.call(res);
@@ -84,5 +90,30 @@ function recording(record: ResponseRecorder): Middleware {
       };
       return undefined;
     },
+  };
+}
+
+/** Wrap `res.chunks()` so each complete JSON line read through it is passed to `record` (bytes pass unchanged). */
+function teeLines(res: LiteResponse, record: (body: unknown) => void): void {
+  const chunks = res.chunks.bind(res);
+  res.chunks = async function* () {
+    const decoder = new TextDecoder();
+    let pending = '';
+    const emit = (line: string): void => {
+      if (!line.trim()) return;
+      try {
+        record(JSON.parse(line) as unknown);
+      } catch {
+        // not a JSON line: the stream's own decoder reports it
+      }
+    };
+    for await (const chunk of chunks()) {
+      pending += decoder.decode(chunk, { stream: true });
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      lines.forEach(emit);
+      yield chunk;
+    }
+    emit(pending + decoder.decode());
   };
 }
