@@ -22,11 +22,11 @@ async function main(argv: string[]): Promise<number> {
     console.error('conformance: no recordings: run jest with DEC_CONFORMANCE_DIR=<dir> (npm test does), then pass --records <dir>');
     return 2;
   }
-  const { openapi, applied, version } = await convertPinned();
+  const { openapi, applied } = await convertPinned();
   const records = readRecords(dir);
   const { observed, findings } = new Validator(openapi).run(records);
   const unexplained = findings.filter((f) => !deviationFor(f.engine, f.where, f.keyword));
-  const report = renderReport(version, applied, observed, findings);
+  const report = renderReport(applied, observed, findings);
   const engines = new Set(observed.map((o) => o.engine));
   console.log(`conformance: ${records.length} answers recorded, ${observed.length} operation×engine pairs on ${engines.size} engines, ${findings.length - unexplained.length} documented deviations`);
   for (const f of unexplained) {

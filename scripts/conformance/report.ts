@@ -9,7 +9,7 @@ export const VOLATILE = /^- Responses validated: /;
 
 const code = (s: string): string => `\`${s}\``;
 
-export function renderReport(specVersion: string, applied: readonly string[], observed: Observed[], findings: Finding[]): string {
+export function renderReport(applied: readonly string[], observed: Observed[], findings: Finding[]): string {
   const engines = [...new Set(observed.map((o) => o.engine))].sort();
   const out: string[] = [
     '# Conformance: what real engines answer, checked against the generated types',
@@ -18,7 +18,7 @@ export function renderReport(specVersion: string, applied: readonly string[], ob
     '',
     `Every 2xx JSON answer the test suites receive through \`docker.api\` (each resource, raw calls, both engines) is`,
     `recorded (test/helpers/conformance-recorder.ts) and validated with ajv against the response schema of the`,
-    `OpenAPI 3 document the types are generated from (spec v${specVersion}, overlay applied). A mismatch is either`,
+    'OpenAPI 3 document the types are generated from (the pinned spec, overlay applied). A mismatch is either',
     'fixed in the overlay (scripts/overlay.ts, scripts/overlay-nullable.ts) or listed below as an engine deviation;',
     'anything else fails `npm test` (`npm run conformance:check`). Not covered: streamed answers (progress lines,',
     'events, logs), text answers, error bodies, and answers from test fakes. Schemas allow fields they do not name,',
