@@ -9331,7 +9331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FilesystemChange"][];
+                    "application/json": components["schemas"]["FilesystemChange"][] | null;
                 };
             };
             /** @description no such container */

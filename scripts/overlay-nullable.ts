@@ -6,7 +6,7 @@
  *
  * Each fix names the fields and the engines whose answers showed `null` there (test suites recorded and
  * validated; see docs/conformance.md). A field is `Schema.path` (a definition, then properties; `allOf` members
- * are searched) or `#OperationId.path` for an operation's inline 200 answer. A fix applies only where the field
+ * are searched), `#OperationId.path` for an operation's inline 200 answer, or `#OperationId` for the answer itself. A fix applies only where the field
  * is not nullable yet, so a later spec that fixes the defect upstream passes through untouched.
  */
 
@@ -108,6 +108,11 @@ export const NULLABLE_FIXES: readonly NullableFix[] = [
     fields: { 'Volume.Options': BOTH, 'VolumeListResponse.Warnings': D },
   },
   {
+    name: 'container-changes-null',
+    why: 'GET /containers/{id}/changes: a container whose file system has no changes answers `null`, not `[]`.',
+    fields: { '#ContainerChanges': D },
+  },
+  {
     name: 'build-prune-caches-deleted-null',
     why: 'POST /build/prune: `CachesDeleted` is null when nothing was deleted.',
     fields: { '#BuildPrune.CachesDeleted': D },
@@ -136,6 +141,11 @@ function property(schema: Node | undefined, name: string): { holder: Node; key: 
 
 function locate(spec: Node, field: string): { holder: Node; key: string } | undefined {
   const [root, ...path] = field.split('.');
+  if (root.startsWith('#') && path.length === 0) {
+    // The whole answer (`#ContainerChanges`).
+    const response = operation(spec, root.slice(1))?.responses?.['200'];
+    return response?.schema ? { holder: response, key: 'schema' } : undefined;
+  }
   let schema: Node | undefined = root.startsWith('#') ? operation(spec, root.slice(1))?.responses?.['200']?.schema : spec.definitions?.[root];
   let found: { holder: Node; key: string } | undefined;
   for (const name of path) {

@@ -107,4 +107,27 @@ describe.each(engines())('$name', (engine) => {
       await docker.images.remove(id, { force: true });
     }
   });
+
+  test('a running container (network none): inspect, top, changes, one stats sample, then kill and wait', async () => {
+    const name = `dec-probe-run-${suffix}`;
+    const { Id } = await json(
+      docker.api.POST('/containers/create', { params: { query: { name } }, body: { Image: baseImage(), Cmd: ['sleep', '60'], HostConfig: { NetworkMode: 'none' } } }),
+    );
+    try {
+      await json(docker.api.POST('/containers/{id}/start', { params: { path: { id: Id } }, parseAs: 'text' }));
+      const inspect = await json(docker.api.GET('/containers/{id}/json', { params: { path: { id: Id } } }));
+      expect(inspect.State?.Running).toBe(true);
+      const top = await json(docker.api.GET('/containers/{id}/top', { params: { path: { id: Id } } }));
+      expect(top.Processes?.some((p) => p.some((field) => field.includes('sleep')))).toBe(true);
+      const changes = await json(docker.api.GET('/containers/{id}/changes', { params: { path: { id: Id } } }));
+      expect(changes === null || Array.isArray(changes)).toBe(true);
+      const stats = await json(docker.api.GET('/containers/{id}/stats', { params: { path: { id: Id }, query: { stream: false } } }));
+      expect(stats.name?.replace(/^\//, '')).toBe(name);
+      await json(docker.api.POST('/containers/{id}/kill', { params: { path: { id: Id } }, parseAs: 'text' }));
+      const waited = await json(docker.api.POST('/containers/{id}/wait', { params: { path: { id: Id } } }));
+      expect(waited.StatusCode).not.toBe(0);
+    } finally {
+      await docker.api.DELETE('/containers/{id}', { params: { path: { id: Id }, query: { force: true } } });
+    }
+  });
 });
