@@ -298,6 +298,9 @@ check_push() {
   local cfg ref=$REGISTRY/dec-rig/push-check:latest out
   cfg=$(mktemp -d)
   out=$({
+    # No credential helper on PATH: the CLI would pick docker-credential-pass whenever `pass` is installed, and
+    # fail on an empty password store. The throwaway config stores the login in its config.json instead.
+    export PATH=$cfg
     printf %s "$REG_PASSWORD" | DOCKER_CONFIG=$cfg /usr/bin/docker login -u "$REG_USER" --password-stdin "$REGISTRY" &&
       DOCKER_CONFIG=$cfg /usr/bin/docker tag "$BASE_IMAGE" "$ref" &&
       DOCKER_CONFIG=$cfg /usr/bin/docker push "$ref" &&
