@@ -14,6 +14,7 @@ import yaml from 'js-yaml';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { applyOverlay } from './overlay';
+import { runBuildkitStep } from './generate-buildkit';
 
 // swagger2openapi ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -87,7 +88,7 @@ export async function generate(openapiDir = join(ROOT, 'openapi')): Promise<Reco
 
 /** Names of files that differ between `files` and `dir` (changed, missing, or extra). */
 export function diffDir(files: Record<string, string>, dir: string): string[] {
-  const present = existsSync(dir) ? readdirSync(dir) : [];
+  const present = existsSync(dir) ? readdirSync(dir).filter((n) => n !== 'buildkit') : []; // generate-buildkit.ts owns it
   const out: string[] = [];
   for (const [name, text] of Object.entries(files)) {
     const p = join(dir, name);
@@ -129,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => process.exit(code || runBuildkitStep(process.argv.slice(2))),
     (err: Error) => {
       console.error(`generate: ${err.message}`);
       process.exit(2);
