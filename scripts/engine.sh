@@ -297,6 +297,9 @@ EOF
 check_push() {
   local cfg ref=$REGISTRY/dec-rig/push-check:latest out
   cfg=$(mktemp -d)
+  # With no auth in config.json the CLI picks the `pass` credential helper whenever one is installed (and this
+  # machine has one, uninitialised); an entry makes it keep credentials in the file.
+  echo '{"auths":{"dec-rig.invalid":{}}}' >"$cfg/config.json"
   out=$({
     printf %s "$REG_PASSWORD" | DOCKER_CONFIG=$cfg /usr/bin/docker login -u "$REG_USER" --password-stdin "$REGISTRY" &&
       DOCKER_CONFIG=$cfg /usr/bin/docker tag "$BASE_IMAGE" "$ref" &&
