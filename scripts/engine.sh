@@ -297,6 +297,9 @@ EOF
 check_push() {
   local cfg ref=$REGISTRY/dec-rig/push-check:latest out
   cfg=$(mktemp -d)
+  # With no auth in config.json the CLI picks the `pass` credential helper whenever one is installed (and this
+  # machine has one, uninitialised); an entry makes it keep credentials in the file.
+  echo '{"auths":{"dec-rig.invalid":{}}}' >"$cfg/config.json"
   out=$({
     # No credential helper on PATH: the CLI would pick docker-credential-pass whenever `pass` is installed, and
     # fail on an empty password store. The throwaway config stores the login in its config.json instead.

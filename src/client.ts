@@ -1,18 +1,18 @@
 /**
- * DockerClient: the entry point. `docker.api` is an openapi-fetch client typed by the generated `paths`, so
- * every operation of the pinned spec is callable; resource modules (images, …) wrap it thinly.
+ * DockerClient: the entry point. It wires the layers — transport (the connection) → api context (typed calls,
+ * version gate, result rule) → resources — and holds nothing else. `docker.api` is an openapi-fetch client typed
+ * by the generated `paths`, so every operation of the pinned spec is callable; resources wrap it thinly.
  */
-import createClient, { type Client } from 'openapi-fetch';
-import type { components, paths } from '../generated/docker-engine.js';
-import { unwrap } from './call.js';
-import { LiteRequest } from './fetch-adapter.js';
-import { DEFAULT_HOST, optionsFromEnv, parseApiVersion, parseHost, type TlsOptions } from './host.js';
-import { Transport } from './transport.js';
-import { CLIENT_VERSION } from './meta.js';
-import { Images } from './images.js';
-import { Builder } from './builder.js';
-
-export type DockerApi = Client<paths, `${string}/${string}`>;
+import { createApiContext, type ApiContext } from './api/context.js';
+import type { DockerApi } from './api/fetch-adapter.js';
+import { RawApi } from './api/raw.js';
+import { Builder } from './builder/builder.js';
+import { CLIENT_VERSION } from './core/package-version.js';
+import type { CallOptions } from './core/spec.js';
+import { Images } from './images/images.js';
+import { System, type PingResult } from './system/system.js';
+import { endpointOf, optionsFromEnv, parseApiVersion, type TlsOptions } from './transport/endpoint.js';
+import { Transport } from './transport/transport.js';
 
 export interface DockerClientOptions {
   /** `unix:///var/run/docker.sock` (default), `tcp://host:2376`, `http://host:2375`, `https://host:2376`. */
@@ -28,52 +28,34 @@ export interface DockerClientOptions {
   userAgent?: string;
 }
 
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
-export interface PingResult {
-  /** The engine's own API version (before negotiation caps it). */
-  apiVersion: string | null;
-  osType: string | null;
-  experimental: boolean;
-  builderVersion: string | null;
-  swarm: string | null;
-}
-
 export class DockerClient {
   /** Every operation of the Engine API spec, typed: `docker.api.GET('/containers/json', { params: { query: { all: true } } })`. */
   readonly api: DockerApi;
-  /** @internal the connection; resource modules use it for streaming bodies. */
-  readonly transport: Transport;
+  /** The escape hatch: any request over this client's connection, and the result rule for `docker.api` calls. */
+  readonly raw: RawApi;
   /** Image operations: list, inspect, pull, push, build, save, load, … */
   readonly images: Images;
   /** Build cache operations. */
   readonly builder: Builder;
+  /** The engine itself: ping, version, info. */
+  readonly system: System;
+  readonly #transport: Transport;
 
+  /** Bad options (both `host` and `socketPath`, a negative `timeout`, a malformed host) throw DockerInputError. */
   constructor(options: DockerClientOptions = {}) {
-    const { host, socketPath, tls, timeout } = options;
-    if (host !== undefined && socketPath !== undefined) {
-      throw new TypeError('DockerClient: pass either `host` or `socketPath`, not both');
-    }
-    if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) {
-      throw new TypeError(`DockerClient: timeout must be a number of milliseconds ≥ 0, got ${String(timeout)}`);
-    }
-    const endpoint = parseHost(socketPath !== undefined ? `unix://${socketPath}` : (host ?? DEFAULT_HOST), { tls: !!tls });
-    this.transport = new Transport({
-      endpoint,
-      tls,
+    this.#transport = new Transport({
+      endpoint: endpointOf(options),
+      tls: options.tls,
       apiVersion: options.apiVersion !== undefined ? parseApiVersion(options.apiVersion) : undefined,
-      timeout,
+      timeout: options.timeout,
       userAgent: options.userAgent ?? `docker-engine-client/${CLIENT_VERSION}`,
     });
-    this.api = createClient<paths>({
-      baseUrl: this.transport.origin,
-      fetch: this.transport.fetch as unknown as (input: Request) => Promise<Response>,
-      Request: LiteRequest as unknown as typeof Request,
-    });
-    this.images = new Images(this);
-    this.builder = new Builder(this);
+    const ctx: ApiContext = createApiContext(this.#transport);
+    this.api = ctx.api;
+    this.raw = new RawApi(this.#transport);
+    this.images = new Images(ctx);
+    this.builder = new Builder(ctx);
+    this.system = new System(ctx);
   }
 
   /** A client configured like the docker CLI: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION. */
@@ -84,39 +66,31 @@ export class DockerClient {
 
   /** The API version requests use, once negotiated (or as configured). */
   get apiVersion(): string | undefined {
-    return this.transport.apiVersion;
+    return this.#transport.apiVersion;
   }
 
   /** Negotiate now instead of on the first request: min(engine, client maximum). */
   negotiate(options: CallOptions = {}): Promise<string> {
-    return this.transport.negotiate(options.signal);
+    return this.#transport.negotiate(options.signal);
   }
 
-  /** `GET /_ping`: is the engine there, and what does it speak. */
-  async ping(options: CallOptions = {}): Promise<PingResult> {
-    const res = await this.transport.ping(options.signal);
-    const h = res.headers;
-    return {
-      apiVersion: h.get('api-version'),
-      osType: h.get('ostype'),
-      experimental: h.get('docker-experimental') === 'true',
-      builderVersion: h.get('builder-version'),
-      swarm: h.get('swarm'),
-    };
+  /** `GET /_ping`: is the engine there, and what does it speak. Same as `docker.system.ping()`. */
+  ping(options: CallOptions = {}): Promise<PingResult> {
+    return this.system.ping(options);
   }
 
-  /** `GET /version`. */
-  version(options: CallOptions = {}): Promise<components['schemas']['SystemVersion']> {
-    return unwrap('GET', this.api.GET('/version', { signal: options.signal }));
+  /** `GET /version`. Same as `docker.system.version()`. */
+  version(options: CallOptions = {}): ReturnType<System['version']> {
+    return this.system.version(options);
   }
 
-  /** `GET /info`. */
-  info(options: CallOptions = {}): Promise<components['schemas']['SystemInfo']> {
-    return unwrap('GET', this.api.GET('/info', { signal: options.signal }));
+  /** `GET /info`. Same as `docker.system.info()`. */
+  info(options: CallOptions = {}): ReturnType<System['info']> {
+    return this.system.info(options);
   }
 
   /** Free the connection pool. The client cannot be used afterwards. */
   close(): Promise<void> {
-    return this.transport.close();
+    return this.#transport.close();
   }
 }

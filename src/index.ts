@@ -1,41 +1,42 @@
+/** The package's public surface: re-exports only. */
 export { DockerClient } from './client.js';
-export type { DockerApi, DockerClientOptions, CallOptions, PingResult } from './client.js';
-export * from './errors.js';
-export { parseHost, optionsFromEnv, DEFAULT_HOST } from './host.js';
-export type { Endpoint, TlsOptions } from './host.js';
-export { MIN_API_VERSION, MAX_API_VERSION } from './versions.js';
+export type { DockerClientOptions } from './client.js';
+export type { DockerApi } from './api/fetch-adapter.js';
+export { RawApi } from './api/raw.js';
+export type { RawRequest } from './api/raw.js';
+export type { LiteResponse, LiteHeaders } from './transport/response.js';
+export type { CallOptions } from './core/spec.js';
+export * from './core/errors.js';
+export { parseHost, optionsFromEnv, DEFAULT_HOST } from './transport/endpoint.js';
+export type { Endpoint, TlsOptions } from './transport/endpoint.js';
+export { MIN_API_VERSION, MAX_API_VERSION } from './core/versions.js';
 export type { paths, components, operations } from '../generated/docker-engine.js';
 
+// System
+export { System } from './system/system.js';
+export type { PingResult } from './system/system.js';
+
 // Images and build cache
-export { Images } from './images.js';
-export type * from './images.js';
-export { Builder } from './builder.js';
-export type { BuilderPruneOptions, BuilderPruneResult } from './builder.js';
-export type {
-  PullOptions,
-  PushOptions,
-  ImportOptions,
-  LoadOptions,
-  SaveOptions,
-  BuildOptions,
-  BuildOutput,
-  PullOperation,
-  PushOperation,
-  ImportOperation,
-  LoadOperation,
-  BuildOperation,
-} from './image-transfer.js';
-export { StreamOperation } from './operation.js';
-export type * from './stream-reducers.js';
-export { ProgressTracker } from './progress-bar.js';
-export type { ProgressSnapshot, LayerProgress } from './progress-bar.js';
+export { Images } from './images/images.js';
+export type * from './images/options.js';
+export type { PullOptions, PushOptions, PullOperation, PushOperation } from './images/pull-push.js';
+export type { ImportOptions, LoadOptions, SaveOptions, ImportOperation, LoadOperation } from './images/archive.js';
+export type { BuildOptions, BuildOutput, BuildOperation } from './images/build.js';
+export type * from './images/reducers.js';
+export { Builder } from './builder/builder.js';
+export type { BuilderPruneOptions, BuilderPruneResult } from './builder/builder.js';
+export { StreamOperation } from './streams/stream-operation.js';
+export type { StreamReducer, StreamDecoder, StreamBody } from './streams/stream-operation.js';
+export type { StreamMessage } from './streams/progress-lines.js';
+export { ProgressTracker } from './streams/progress-tracker.js';
+export type { ProgressSnapshot, LayerProgress } from './streams/progress-tracker.js';
 
 // Building blocks, usable with the raw `docker.api` calls
-export { encodeRegistryAuth, encodeRegistryConfig, encodeIdentityToken } from './auth.js';
-export type { AuthConfig, RegistryAuth, RegistryConfig, IdentityTokenAuth } from './auth.js';
+export { encodeRegistryAuth, encodeRegistryConfig, encodeIdentityToken } from './registry/auth.js';
+export type { AuthConfig, RegistryAuth, RegistryConfig, IdentityTokenAuth } from './registry/auth.js';
 export { encodeFilters } from './filters.js';
 export type * from './filters.js';
-export { parseReference, parseRepositoryTag, normalizeReference, familiarName } from './reference.js';
-export type { ImageReference, RepositoryTag } from './reference.js';
-export { tarBody } from './tar-source.js';
-export type { TarSource, TarBody, TarBodyOptions } from './tar-source.js';
+export { parseReference, parseRepositoryTag, normalizeReference, familiarName } from './registry/reference.js';
+export type { ImageReference, RepositoryTag } from './registry/reference.js';
+export { tarBody } from './bodies/tar-body.js';
+export type { TarSource, TarBody, TarBodyOptions } from './bodies/tar-body.js';

@@ -125,8 +125,7 @@ describe('typed errors', () => {
     expect(err.status).toBe(404);
     expect((err.error as { message: string }).message).toMatch(/no such image/i);
 
-    const { unwrap } = await import('../src/call.js');
-    const thrown = await unwrap('GET', docker.api.GET('/images/{name}/json', { params: { path: { name: 'dec-no-such-image:nope' } } })).catch(
+    const thrown = await docker.raw.unwrap(docker.api.GET('/images/{name}/json', { params: { path: { name: 'dec-no-such-image:nope' } } })).catch(
       (e: unknown) => e,
     );
     expect(thrown).toBeInstanceOf(DockerApiError);
@@ -137,6 +136,18 @@ describe('typed errors', () => {
     expect(api.method).toBe('GET');
     expect(api.path).toBe(`/v${docker.apiVersion}/images/dec-no-such-image%3Anope/json`);
     expect(api.daemonMessage).toBe((err.error as { message: string }).message);
+  });
+
+  test('a redirect is never success: a 301 with an empty body rejects with DockerApiError', async () => {
+    // The engine's router answers a path with a dot segment with 301 and no body; redirects are never followed.
+    const err = await docker.raw.unwrap(docker.api.GET('/images/{name}/json', { params: { path: { name: '.' } } })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DockerApiError);
+    expect((err as DockerApiError).status).toBe(301);
+    expect((err as DockerApiError).path).toBe(`/v${docker.apiVersion}/images/./json`);
+    // The escape hatch hands the same answer over as it is, for the caller to judge.
+    const res = await docker.raw.request({ method: 'GET', path: '/images/./json' });
+    await res.discard();
+    expect([res.status, res.ok, res.headers.get('location')]).toEqual([301, false, `/v${docker.apiVersion}/images/json`]);
   });
 
   test('engine absent: a connection error naming the socket, without hanging', async () => {

@@ -24,7 +24,7 @@ import {
   encodeRegistryConfig,
   type ImageSearchResult,
 } from '../src/index';
-import { compareVersions } from '../src/versions';
+import { compareVersions } from '../src/core/versions';
 import { engines } from './helpers/engines';
 import { baseImage, registry } from './helpers/env';
 
@@ -70,7 +70,7 @@ describe.each(engines())('$name', (engine) => {
   async function buildRaw(dockerfile: string, tag?: string): Promise<string> {
     const query = new URLSearchParams({ rm: 'true', forcerm: 'true', networkmode: 'none' });
     if (tag) query.set('t', tag);
-    const res = await docker.transport.request({
+    const res = await docker.raw.request({
       method: 'POST',
       path: `/build?${query}`,
       headers: { 'content-type': 'application/x-tar' },
@@ -114,7 +114,7 @@ describe.each(engines())('$name', (engine) => {
 
   /** Contents of a file in a container's filesystem, via GET /containers/{id}/archive (a tar). */
   async function readFileFromContainer(id: string, path: string): Promise<string> {
-    const res = await docker.transport.request({ method: 'GET', path: `/containers/${id}/archive?path=${encodeURIComponent(path)}` });
+    const res = await docker.raw.request({ method: 'GET', path: `/containers/${id}/archive?path=${encodeURIComponent(path)}` });
     const tar = Buffer.from(await res.arrayBuffer());
     if (res.status !== 200) throw new Error(`archive answered ${res.status}: ${tar.toString()}`);
     const ex = extract();
@@ -321,17 +321,17 @@ describe.each(engines())('$name', (engine) => {
       );
     });
 
-    test('an unknown filter key is a TypeError at runtime (JavaScript callers), before any request', async () => {
+    test('an unknown filter key is a DockerInputError at runtime (JavaScript callers), before any request', async () => {
       const err = await rejection(docker.images.list({ filters: { labels: 'x' } as any }));
-      expect(err).toBeInstanceOf(TypeError);
+      expect(err).toBeInstanceOf(DockerInputError);
       expect(err).toBeInstanceOf(DockerFilterError);
       expect((err as DockerFilterError).key).toBe('labels');
       expect((err as Error).message).toContain('images.list');
-      expect(await rejection(docker.images.prune({ filters: { reference: 'x' } as any }))).toBeInstanceOf(TypeError);
-      expect(await rejection(docker.images.search('x', { filters: { official: true } as any }))).toBeInstanceOf(TypeError);
-      expect(await rejection(docker.builder.prune({ filters: { label: 'x' } as any }))).toBeInstanceOf(TypeError);
+      expect(await rejection(docker.images.prune({ filters: { reference: 'x' } as any }))).toBeInstanceOf(DockerInputError);
+      expect(await rejection(docker.images.search('x', { filters: { official: true } as any }))).toBeInstanceOf(DockerInputError);
+      expect(await rejection(docker.builder.prune({ filters: { label: 'x' } as any }))).toBeInstanceOf(DockerInputError);
       // A wrong value type is refused too, instead of being sent as "[object Object]".
-      expect(await rejection(docker.images.list({ filters: { dangling: 'yes' } as any }))).toBeInstanceOf(TypeError);
+      expect(await rejection(docker.images.list({ filters: { dangling: 'yes' } as any }))).toBeInstanceOf(DockerInputError);
     });
 
     test('a signal that is already aborted rejects with DockerAbortError', async () => {
@@ -687,7 +687,7 @@ describe.each(engines())('$name', (engine) => {
      */
     async function podmanCatalogSearch(query: Record<string, string> = {}) {
       const { username, password, serveraddress } = registryAuth();
-      const res = await docker.transport.request({
+      const res = await docker.raw.request({
         method: 'GET',
         path: `/images/search?${new URLSearchParams({ term: catalogTerm, ...query })}`,
         headers: { 'X-Registry-Config': encodeRegistryConfig({ [serveraddress]: { username, password } }) },
@@ -737,7 +737,7 @@ describe.each(engines())('$name', (engine) => {
           );
           expect(requests).toEqual([]); // a TLS handshake, never an HTTP request
 
-          const res = await docker.transport.request({ method: 'GET', path: `/images/search?term=${index}/dec&tlsVerify=false` });
+          const res = await docker.raw.request({ method: 'GET', path: `/images/search?term=${index}/dec&tlsVerify=false` });
           expect(res.status).toBe(500);
           expect(JSON.parse(await res.text()).message).toContain(`couldn't search registry "${index}": can't talk to a V1 container registry`);
           expect(requests.map((r) => r.path)).toEqual(['/v2/', '/v1/_ping']);

@@ -75,7 +75,7 @@ describe.each(engines())('$name', (engine) => {
    * `external=true`. A build FROM a repository tagged for one test makes them identifiable.
    */
   async function podmanWorkingContainers(repo: string): Promise<{ Id: string; Names: string[] }[]> {
-    const res = await docker.transport.request({ method: 'GET', path: '/libpod/containers/json?all=true&external=true' });
+    const res = await docker.raw.request({ method: 'GET', path: '/libpod/containers/json?all=true&external=true' });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`libpod containers list answered ${res.status}: ${text}`);
     const name = `${repo}-working-container`;

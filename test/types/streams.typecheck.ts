@@ -2,8 +2,8 @@
  * Type-level tests for StreamOperation, the stream event types and ProgressTracker: compiled by
  * `npm run typecheck`, never run. Each @ts-expect-error must stay an error.
  */
-import { StreamOperation } from '../../src/operation';
-import { ProgressTracker } from '../../src/progress-bar';
+import { StreamOperation } from '../../src/streams/stream-operation';
+import { ProgressTracker } from '../../src/streams/progress-tracker';
 import {
   buildReducer,
   loadReducer,
@@ -15,7 +15,7 @@ import {
   type PullEvent,
   type PullResult,
   type PushEvent,
-} from '../../src/stream-reducers';
+} from '../../src/images/reducers';
 
 declare const body: Promise<AsyncIterable<Uint8Array>>;
 

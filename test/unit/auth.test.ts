@@ -1,5 +1,5 @@
-import { encodeIdentityToken, encodeRegistryAuth, encodeRegistryConfig } from '../../src/auth';
-import { DockerInputError } from '../../src/errors';
+import { encodeIdentityToken, encodeRegistryAuth, encodeRegistryConfig } from '../../src/registry/auth';
+import { DockerInputError } from '../../src/core/errors';
 
 /**
  * Decoder written to behave like Go's base64.URLEncoding.DecodeString (what dockerd runs on the header):

@@ -1,4 +1,4 @@
-import { DockerFilterError } from '../../src/errors';
+import { DockerFilterError, DockerInputError } from '../../src/core/errors';
 import { encodeFilters } from '../../src/filters';
 
 function thrownBy(fn: () => unknown): DockerFilterError {
@@ -53,9 +53,9 @@ describe('encodeFilters', () => {
     expect(encodeFilters('images.list', { reference: [], dangling: true })).toBe('{"dangling":["true"]}');
   });
 
-  it('an unknown key is a TypeError with a code, naming key, endpoint and allowed keys', () => {
+  it('an unknown key is a DockerInputError with a code, naming key, endpoint and allowed keys', () => {
     const err = thrownBy(() => encodeFilters('images.list', { name: 'busybox' } as never));
-    expect(err).toBeInstanceOf(TypeError);
+    expect(err).toBeInstanceOf(DockerInputError);
     expect(err).toBeInstanceOf(DockerFilterError);
     expect(err.code).toBe('DOCKER_INVALID_FILTER');
     expect(err.name).toBe('DockerFilterError');

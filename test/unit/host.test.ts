@@ -73,5 +73,9 @@ describe('DockerClient options', () => {
     expect(() => new DockerClient({ host: 'unix:///a', socketPath: '/b' })).toThrow(/either `host` or `socketPath`/);
     expect(() => new DockerClient({ timeout: -1 })).toThrow(/timeout must be/);
     expect(() => new DockerClient({ apiVersion: '1' })).toThrow(/not an API version/);
+    // Bad input, like every other: a DockerInputError with its code, not a bare TypeError.
+    for (const options of [{ host: 'unix:///a', socketPath: '/b' }, { timeout: -1 }, { timeout: Number.NaN }]) {
+      expect(() => new DockerClient(options)).toThrow(DockerInputError);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { DockerInputError } from '../../src/errors';
+import { DockerInputError } from '../../src/core/errors';
 import {
   familiarName,
   formatReference,
@@ -7,7 +7,7 @@ import {
   parseRepositoryTag,
   validateRepository,
   validateTag,
-} from '../../src/reference';
+} from '../../src/registry/reference';
 
 const SHA = 'sha256:' + 'a'.repeat(64);
 

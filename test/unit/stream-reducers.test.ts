@@ -1,6 +1,6 @@
-import { DockerStreamError } from '../../src/errors';
-import { StreamOperation, type StreamReducer } from '../../src/operation';
-import { buildReducer, importReducer, loadReducer, pullReducer, pushReducer } from '../../src/stream-reducers';
+import { DockerStreamError } from '../../src/core/errors';
+import { StreamOperation, type StreamReducer } from '../../src/streams/stream-operation';
+import { buildReducer, importReducer, loadReducer, pullReducer, pushReducer } from '../../src/images/reducers';
 import { chunks, recorded } from './stream-bodies';
 
 /** Result of running a recorded body (cut into 7-byte chunks) through a reducer. */

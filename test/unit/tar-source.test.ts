@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import * as tarStream from 'tar-stream';
-import { createContextFilter } from '../../src/context-filter.js';
-import { DockerInputError } from '../../src/errors.js';
-import { tarBody, type TarSource } from '../../src/tar-source.js';
+import { createContextFilter } from '../../src/bodies/context-filter.js';
+import { DockerInputError } from '../../src/core/errors.js';
+import { tarBody, type TarSource } from '../../src/bodies/tar-body.js';
 
 interface Entry {
   name: string;

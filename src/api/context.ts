@@ -1,0 +1,91 @@
+/**
+ * api/ — the openapi-fetch boundary. Changes when how a typed call is made, judged or gated changes; never for
+ * one resource.
+ *
+ * ApiContext is all a resource receives (never the DockerClient): the typed `api`, the version gate, the one
+ * result rule for JSON and streamed answers, uploads, a raw request for what openapi-fetch cannot express (HEAD
+ * with headers, paths outside the spec), and the connection for modules that take it over (a hijacked upgrade).
+ *
+ * Plugging in: a resource is a class in its own folder taking this context (`new Containers(ctx)` in client.ts).
+ * A streaming GET (logs, events, stats, archive) is `ctx.stream(init => ctx.api.GET(path, { …, ...init }))`, then
+ * `res.chunks()` into a decoder (streams/) or a StreamOperation with an injected decoder. A connection upgrade
+ * lives in transport/ (it needs `Transport`'s dispatcher, origin and version prefix) and is offered to
+ * resources by one more member here that calls it with `transport`.
+ */
+import type { Readable } from 'node:stream';
+import { gateParams, requireSince } from '../core/since.js';
+import type { LiteResponse } from '../transport/response.js';
+import type { RawRequest, Transport } from '../transport/transport.js';
+import { createDockerApi, type DockerApi } from './fetch-adapter.js';
+import { openStream, responseOf, unwrap, type FetchResult, type StreamInit } from './result.js';
+
+/** A streamed request body: the stream, and its length when known (sent as Content-Length). */
+export interface UploadBody {
+  body: Readable;
+  length?: number;
+}
+
+/** What an upload's `docker.api` call spreads into its init: stream parsing, the body and its headers. */
+export type UploadInit = StreamInit & { body: Readable; headers: Record<string, string> };
+
+/** The connection itself, for a module that takes it over (e.g. an `Upgrade: tcp` session). */
+export type Connection = Pick<Transport, 'dispatcher' | 'origin' | 'target' | 'versionPrefix' | 'mapError'>;
+
+export interface ApiContext {
+  /** Every operation of the pinned spec, typed by the generated `paths`. */
+  readonly api: DockerApi;
+  /** The API version requests use (negotiated once, on first use). */
+  negotiate(signal?: AbortSignal): Promise<string>;
+  /**
+   * The version gate: refuse `what` (an option, `images.push: option "platform"`, or an operation) with
+   * DockerInputError unless the engine speaks `since` or newer. Negotiates first; resolves with the version.
+   */
+  requireSince(what: string, since: string, signal?: AbortSignal): Promise<string>;
+  /** The same gate over one operation's row of a since-table; `false` values of too-new options are dropped. */
+  gateQuery<Q extends object>(method: string, since: Readonly<Record<string, string>> | undefined, query: Q, signal?: AbortSignal): Promise<Q>;
+  /** Await a `docker.api` call: its parsed answer, or DockerApiError for any status outside 2xx. */
+  json<T>(call: Promise<FetchResult<T>>): Promise<T>;
+  /** A `docker.api` call whose answer is its headers (HEAD, e.g. a path stat): the 2xx response, or DockerApiError. */
+  response(call: Promise<FetchResult<unknown>>): Promise<LiteResponse>;
+  /** A `docker.api` call answered with a stream: the 2xx response with its body unread (`res.chunks()`). */
+  stream(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
+  /**
+   * `stream`, sending `upload` as the request body (`application/x-tar`, with Content-Length when known). The
+   * body is destroyed when the request fails, so an open file or a caller's stream is released.
+   */
+  upload(upload: UploadBody, call: (init: UploadInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
+  /** One request as given (path without the version prefix); any status resolves — judge it with `res.ok`. */
+  request(req: RawRequest): Promise<LiteResponse>;
+  readonly connection: Connection;
+}
+
+export function createApiContext(transport: Transport): ApiContext {
+  const negotiate = (signal?: AbortSignal): Promise<string> => transport.negotiate(signal);
+  return {
+    api: createDockerApi(transport),
+    connection: transport,
+    negotiate,
+    async requireSince(what, since, signal) {
+      const version = await negotiate(signal);
+      requireSince(what, since, version);
+      return version;
+    },
+    async gateQuery(method, since, query, signal) {
+      return gateParams(since, method, await negotiate(signal), query);
+    },
+    json: unwrap,
+    response: responseOf,
+    stream: openStream,
+    async upload(upload, call) {
+      const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
+      if (upload.length !== undefined) headers['Content-Length'] = String(upload.length);
+      try {
+        return await openStream((init) => call({ ...init, body: upload.body, headers }));
+      } catch (err) {
+        if (!upload.body.destroyed) upload.body.destroy();
+        throw err;
+      }
+    },
+    request: (req) => transport.request(req),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * core/ — rules every layer shares: the typed errors, input checks, spec-type helpers, API versions and their
+ * gates, filter encoding. Changes when a cross-cutting rule changes, never for one resource.
+ *
+ * Typed errors. Everything this client throws on purpose is a DockerError, so callers can catch one class
+ * and switch on the subclass (or on `code`) without parsing message text.
+ *
+ * `instanceof` works across copies of this package loaded in one process (the CommonJS and the ESM build, or
+ * two installed versions): each class carries a brand `Symbol.for('docker-engine-client.<ClassName>')`, every
+ * instance is marked with the brands of its class chain, and `Symbol.hasInstance` accepts a marked object.
+ */
+import type { components } from '../../generated/docker-engine.js';
+
+/** Where a class keeps its brand (a registered symbol, so every copy of the package sees the same one). */
+const BRAND = Symbol.for('docker-engine-client.brand');
+
+export class DockerError extends Error {
+  /** True for errors of this class made by any copy of the package (CJS and ESM builds alike). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    // Only classes that own a brand match foreign instances; a caller's own subclass stays plain instanceof.
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(this, BRAND)) return false;
+    return (value as Record<symbol, unknown>)[(this as unknown as Record<symbol, symbol>)[BRAND]] === true;
+  }
+
+  /** Stable machine-readable kind. */
+  readonly code: string = 'DOCKER_ERROR';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) {
+      if (Object.hasOwn(c, BRAND)) Object.defineProperty(this, (c as unknown as Record<symbol, symbol>)[BRAND], { value: true });
+    }
+  }
+}
+
+/** The engine answered with an HTTP error status. `message` is the daemon's own text, verbatim. */
+export class DockerApiError extends DockerError {
+  override readonly code = 'DOCKER_API_ERROR';
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly path: string,
+    /** The daemon's message, verbatim (`{"message": …}` body, or the raw body text). */
+    readonly daemonMessage: string,
+  ) {
+    super(`${method} ${path} → ${status}: ${daemonMessage}`);
+  }
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+  get isConflict(): boolean {
+    return this.status === 409;
+  }
+}
+
+/** The engine could not be reached (socket missing, connection refused, TLS failure, …). */
+export class DockerConnectionError extends DockerError {
+  override readonly code = 'DOCKER_CONNECTION_ERROR';
+  constructor(
+    /** Socket path or host:port that was dialled. */
+    readonly target: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot connect to the Docker engine at ${target}: ${message}`, options);
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class DockerAbortError extends DockerError {
+  override readonly code = 'DOCKER_ABORTED';
+  constructor(message = 'the operation was aborted', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The client's `timeout` elapsed before the engine finished answering. */
+export class DockerTimeoutError extends DockerError {
+  override readonly code = 'DOCKER_TIMEOUT';
+  constructor(readonly timeoutMs: number, what: string) {
+    super(`${what} timed out after ${timeoutMs} ms`);
+  }
+}
+
+/** A streamed operation (pull, push, build, import, load) reported failure in its body (HTTP 200). */
+export class DockerStreamError extends DockerError {
+  override readonly code = 'DOCKER_STREAM_ERROR';
+  constructor(
+    readonly operation: string,
+    /** The daemon's error text, verbatim. */
+    readonly daemonMessage: string,
+    /** The `errorDetail` object of the failing line, when the daemon sent one. */
+    readonly detail?: components['schemas']['ErrorDetail'],
+  ) {
+    super(`${operation} failed: ${daemonMessage}`);
+  }
+}
+
+/** The engine speaks an API older than this client supports. */
+export class DockerVersionError extends DockerError {
+  override readonly code = 'DOCKER_UNSUPPORTED_VERSION';
+  constructor(
+    readonly engineVersion: string,
+    readonly minimumVersion: string,
+  ) {
+    super(`the engine speaks API v${engineVersion}, but docker-engine-client needs at least v${minimumVersion}`);
+  }
+}
+
+/** Bad input caught before any request was sent (bad reference, unknown filter key, bad option, bad env). */
+export class DockerInputError extends DockerError {
+  override readonly code: string = 'DOCKER_INPUT_ERROR';
+}
+
+/**
+ * The engine's answer broke the API's wire format (e.g. a progress stream line that is not JSON). Distinct from
+ * DockerStreamError, which carries a failure the daemon itself reported.
+ */
+export class DockerProtocolError extends DockerError {
+  override readonly code = 'DOCKER_PROTOCOL_ERROR';
+}
+
+/**
+ * A filter key the endpoint does not document, or a value of the wrong type. TypeScript rejects these at compile
+ * time; this is the runtime check for JavaScript callers, one kind of bad input.
+ */
+export class DockerFilterError extends DockerInputError {
+  override readonly code = 'DOCKER_INVALID_FILTER';
+  constructor(
+    /** The operation whose filters were given, e.g. `images.list`. */
+    readonly endpoint: string,
+    /** The offending key. */
+    readonly key: string,
+    /** The keys this endpoint accepts. */
+    readonly allowed: readonly string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// Each class owns its brand (set here once rather than as a static field in each class).
+for (const [name, cls] of Object.entries({
+  DockerError,
+  DockerApiError,
+  DockerConnectionError,
+  DockerAbortError,
+  DockerTimeoutError,
+  DockerStreamError,
+  DockerVersionError,
+  DockerInputError,
+  DockerProtocolError,
+  DockerFilterError,
+})) {
+  Object.defineProperty(cls, BRAND, { value: Symbol.for(`docker-engine-client.${name}`) });
+}

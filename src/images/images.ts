@@ -1,0 +1,177 @@
+/**
+ * images/ — `docker.images`: every image operation of the Engine API. Changes when an image endpoint changes.
+ *
+ * Each method is a thin typed wrapper over the generated `paths`: options keep the spec's parameter names and
+ * types (derived from `operations`); where the spec wants a JSON-encoded string (filters, OCI platforms) the
+ * option takes the structured value. Parameters newer than the negotiated API version are refused before
+ * sending (since.ts). Streamed operations (pull, push, import, load, build) return a StreamOperation: iterate
+ * it for the progress events, await it for the result; bad input rejects it with DockerInputError before
+ * anything is sent.
+ */
+import type { Readable } from 'node:stream';
+import type { ApiContext } from '../api/context.js';
+import type { TarSource } from '../bodies/tar-body.js';
+import { encodeFilterTable } from '../core/filters.js';
+import { DockerInputError } from '../core/errors.js';
+import { checkName } from '../core/input.js';
+import { encodeRegistryAuth } from '../registry/auth.js';
+import { encodePlatform, encodePlatforms } from '../registry/platform.js';
+import { validateRepository, validateTag } from '../registry/reference.js';
+import { StreamOperation } from '../streams/stream-operation.js';
+import { openImport, openLoad, saveImages, type ImportOperation, type ImportOptions, type LoadOperation, type LoadOptions, type SaveOptions } from './archive.js';
+import { openBuild, requestedTags, type BuildOperation, type BuildOptions } from './build.js';
+import { IMAGE_LIST_FILTERS, IMAGE_PRUNE_FILTERS, IMAGE_SEARCH_FILTERS } from './filters.js';
+import type * as o from './options.js';
+import { openPull, openPush, type PullOperation, type PullOptions, type PushOperation, type PushOptions } from './pull-push.js';
+import { buildReducer, importReducer, loadReducer, pullReducer, pushReducer } from './reducers.js';
+import { IMAGE_PARAM_SINCE as SINCE } from './since.js';
+
+export class Images {
+  /** @internal resources are made by DockerClient. */
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** `GET /images/json`. */
+  async list(opts: o.ImageListOptions = {}): Promise<o.ImageSummary[]> {
+    const { signal, filters, ...rest } = opts;
+    const query = await this.ctx.gateQuery('images.list', SINCE.ImageList, { ...rest, filters: encodeFilterTable('images.list', IMAGE_LIST_FILTERS, filters) }, signal);
+    return this.ctx.json(this.ctx.api.GET('/images/json', { params: { query }, signal }));
+  }
+
+  /** `GET /images/{name}/json`. Unknown image → DockerApiError 404. */
+  async inspect(name: string, opts: o.ImageInspectOptions = {}): Promise<o.ImageInspect> {
+    checkName('images.inspect', 'name', name);
+    const { signal, platform, ...rest } = opts;
+    const query = await this.ctx.gateQuery('images.inspect', SINCE.ImageInspect, { ...rest, platform: encodePlatform(platform, 'images.inspect: platform') }, signal);
+    return this.ctx.json(this.ctx.api.GET('/images/{name}/json', { params: { path: { name }, query }, signal }));
+  }
+
+  /** `GET /images/{name}/history`: the image and its parent layers, newest first. */
+  async history(name: string, opts: o.ImageHistoryOptions = {}): Promise<o.ImageHistoryItem[]> {
+    checkName('images.history', 'name', name);
+    const { signal, platform, ...rest } = opts;
+    const query = await this.ctx.gateQuery('images.history', SINCE.ImageHistory, { ...rest, platform: encodePlatform(platform, 'images.history: platform') }, signal);
+    return this.ctx.json(this.ctx.api.GET('/images/{name}/history', { params: { path: { name }, query }, signal }));
+  }
+
+  /** `POST /images/{name}/tag`: add `repo[:tag]` (tag defaults to `latest`) to an image. The reference is validated first. */
+  async tag(name: string, opts: o.ImageTagOptions): Promise<void> {
+    checkName('images.tag', 'name', name);
+    if (opts === null || typeof opts !== 'object') throw new DockerInputError('images.tag: options { repo, tag? } are required');
+    const { signal, ...query } = opts;
+    validateRepository(query.repo);
+    if (query.tag !== undefined) validateTag(query.tag);
+    // 201 has no content in the spec; read it as text, since Podman sends a lone newline (Content-Length 1) that
+    // openapi-fetch's default JSON parsing would reject.
+    await this.ctx.json(this.ctx.api.POST('/images/{name}/tag', { params: { path: { name }, query }, parseAs: 'text', signal }));
+  }
+
+  /** `DELETE /images/{name}`: untag, and delete when no tag is left (with untagged parents unless `noprune`). */
+  async remove(name: string, opts: o.ImageRemoveOptions = {}): Promise<o.ImageDeleteItem[]> {
+    checkName('images.remove', 'name', name);
+    const { signal, platforms, ...rest } = opts;
+    if (platforms !== undefined && !Array.isArray(platforms)) {
+      throw new DockerInputError('images.remove: `platforms` must be an array of OCI platform objects');
+    }
+    const query = await this.ctx.gateQuery(
+      'images.remove',
+      SINCE.ImageDelete,
+      // Repeated once per platform (overlay fix image-delete-platforms-multi): the daemon reads r.Form["platforms"].
+      { ...rest, platforms: platforms?.length ? encodePlatforms(platforms, 'images.remove: platforms') : undefined },
+      signal,
+    );
+    return this.ctx.json(this.ctx.api.DELETE('/images/{name}', { params: { path: { name }, query }, signal }));
+  }
+
+  /** `POST /images/prune`: delete unused images (only untagged ones unless `filters.dangling` is false). */
+  async prune(opts: o.ImagePruneOptions = {}): Promise<o.ImagePruneResult> {
+    const { signal, filters, ...rest } = opts;
+    const query = { ...rest, filters: encodeFilterTable('images.prune', IMAGE_PRUNE_FILTERS, filters) };
+    return this.ctx.json(this.ctx.api.POST('/images/prune', { params: { query }, signal }));
+  }
+
+  /**
+   * `GET /images/search`: ask the index named in `term` (Docker Hub when the term has no registry part).
+   * The daemon applies `filters` to the index's answer; `limit` is passed to the index (1–100).
+   */
+  async search(term: string, opts: o.ImageSearchOptions = {}): Promise<o.ImageSearchResult> {
+    checkName('images.search', 'term', term);
+    const { signal, filters, auth, ...rest } = opts;
+    const headers = auth === undefined ? undefined : { 'X-Registry-Auth': encodeRegistryAuth(auth) };
+    const query = { ...rest, term, filters: encodeFilterTable('images.search', IMAGE_SEARCH_FILTERS, filters) };
+    return this.ctx.json(this.ctx.api.GET('/images/search', { params: { query }, headers, signal }));
+  }
+
+  /** `POST /commit`: create an image from a container's changes. `repo`/`tag` are validated first. */
+  async commit(container: string, opts: o.ImageCommitOptions = {}): Promise<o.ImageCommitResult> {
+    checkName('images.commit', 'container', container);
+    const { signal, changes, config, ...rest } = opts;
+    if (rest.tag !== undefined && rest.repo === undefined) {
+      throw new DockerInputError('images.commit: `tag` needs `repo` (the daemon would silently create an untagged image)');
+    }
+    if (rest.repo !== undefined) validateRepository(rest.repo);
+    if (rest.tag !== undefined) validateTag(rest.tag);
+    const query = { ...rest, container, changes: encodeChanges(changes) };
+    return this.ctx.json(this.ctx.api.POST('/commit', { params: { query }, body: config, signal }));
+  }
+
+  /**
+   * `POST /images/create?fromImage=…&tag=…`: pull `ref` (validated first; tag `latest` when it names none).
+   * An error line (unknown manifest, refused credentials, …) rejects with DockerStreamError.
+   */
+  pull(ref: string, opts: PullOptions = {}): PullOperation {
+    return new StreamOperation(openPull(this.ctx, ref, opts), pullReducer());
+  }
+
+  /**
+   * `POST /images/{name}/push?tag=…`: push `ref` (validated first; tag `latest` when it names none) with
+   * `X-Registry-Auth` always set. A refused login rejects with DockerStreamError carrying the registry's text.
+   */
+  push(ref: string, opts: PushOptions = {}): PushOperation {
+    return new StreamOperation(openPush(this.ctx, ref, opts), pushReducer());
+  }
+
+  /** `POST /images/create?fromSrc=-`: a root file system tar (or directory) as a new image, `changes` applied. */
+  import(source: TarSource, opts: ImportOptions = {}): ImportOperation {
+    return new StreamOperation(openImport(this.ctx, source, opts), importReducer());
+  }
+
+  /** `POST /images/load`: the images of a `docker save` archive. */
+  load(source: TarSource, opts: LoadOptions = {}): LoadOperation {
+    return new StreamOperation(openLoad(this.ctx, source, opts), loadReducer());
+  }
+
+  /**
+   * `GET /images/{name}/get` (one name) or `GET /images/get?names=…` (several): the images as a tar stream in the
+   * `docker save` format. Resolves once the engine has answered 200, with a Node Readable that pulls from the
+   * connection only as fast as it is read; an HTTP error (e.g. an unknown image) rejects instead, so error text is
+   * never handed out as tar. A failure while streaming (abort, connection loss, timeout) destroys the stream with
+   * the typed error. Destroying the stream aborts the download. To write it to a file, give the file stream a
+   * 1 MiB `highWaterMark`: with the default 16 KiB each chunk waits for its own write (bench/README.md).
+   */
+  save(nameOrNames: string | string[], opts: SaveOptions = {}): Promise<Readable> {
+    return saveImages(this.ctx, nameOrNames, opts);
+  }
+
+  /**
+   * `POST /build`: build `context` (a directory honouring `.dockerignore`, a tar path, stream or bytes) with the
+   * classic builder or BuildKit as the engine chooses (`version`). A failing step rejects with DockerStreamError
+   * carrying the daemon's text; aborting `signal` rejects with DockerAbortError and makes the engine stop the build.
+   * The library imposes no `networkmode`: pass `'none'` to keep `RUN` steps off the network.
+   */
+  build(context: TarSource, opts: BuildOptions = {}): BuildOperation {
+    return new StreamOperation(openBuild(this.ctx, context, opts), buildReducer({ tags: requestedTags(opts) }));
+  }
+}
+
+/**
+ * The spec declares `changes` as one string; the daemon joins its `changes` values with newlines and parses the
+ * result as a Dockerfile, so one newline-joined string carries the list exactly.
+ */
+function encodeChanges(changes: string | readonly string[] | undefined): string | undefined {
+  if (changes === undefined) return undefined;
+  const list = typeof changes === 'string' ? [changes] : changes;
+  if (!Array.isArray(list) || !list.every((c) => typeof c === 'string')) {
+    throw new DockerInputError('images.commit: `changes` must be a string or an array of Dockerfile instruction strings');
+  }
+  return list.length ? list.join('\n') : undefined;
+}

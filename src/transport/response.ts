@@ -1,0 +1,154 @@
+/**
+ * The one response type: what every request to the engine answers, for openapi-fetch and for this client's own
+ * stream handling alike. It is the Response subset openapi-fetch reads (status, ok, headers.get(),
+ * text()/json()/body) over an undici response, without a web stream per body or header copies; and it owns its
+ * body reader, which maps failures while reading (abort, timeout, connection loss) to the typed errors with the
+ * signal captured when the request was sent.
+ */
+import type { Dispatcher } from 'undici';
+
+/** Read-only Headers view over undici's lower-cased raw header object (no copy). */
+export class LiteHeaders {
+  constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
+  get(name: string): string | null {
+    const v = this.raw[name.toLowerCase()];
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+  }
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+  forEach(cb: (value: string, key: string) => void): void {
+    for (const [k, v] of this.entries()) cb(v, k);
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const k of Object.keys(this.raw).sort()) {
+      const v = this.get(k);
+      if (v !== null) yield [k, v];
+    }
+  }
+  *keys(): IterableIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+  *values(): IterableIterator<string> {
+    for (const [, v] of this.entries()) yield v;
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+  getSetCookie(): string[] {
+    const v = this.raw['set-cookie'];
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
+  }
+}
+
+type UndiciBody = Dispatcher.ResponseData['body'];
+
+/** The Response subset openapi-fetch and callers use, over an undici response. */
+export class LiteResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: LiteHeaders;
+  readonly url: string;
+  /** The request's method (for error messages: the response knows what it answers). */
+  readonly method: string;
+  private webBody: ReadableStream<Uint8Array> | undefined;
+  constructor(
+    private readonly data: Dispatcher.ResponseData,
+    method: string,
+    url: string,
+    /** Maps a failure while reading the body (abort, timeout, reset) to the client's typed errors. */
+    private readonly mapError: (err: unknown) => Error = (err) => err as Error,
+  ) {
+    this.status = data.statusCode;
+    this.ok = data.statusCode >= 200 && data.statusCode < 300;
+    this.headers = new LiteHeaders(data.headers);
+    this.url = url;
+    this.method = method;
+  }
+  // Constant parts of Response as prototype getters: per-instance fields cost on every call (hot path).
+  get statusText(): string {
+    return '';
+  }
+  get redirected(): boolean {
+    return false;
+  }
+  get type(): 'basic' {
+    return 'basic';
+  }
+  /**
+   * A web stream over the Node body, made on first access and pulling only when read (highWaterMark 0):
+   * openapi-fetch touches `body` for `parseAs: 'stream'`, and this client's own code then reads `chunks()`;
+   * an eager conversion (Readable.toWeb) would have moved chunks into a queue nobody reads.
+   */
+  get body(): ReadableStream<Uint8Array> {
+    this.webBody ??= lazyWebStream(this.data.body, this.mapError);
+    return this.webBody;
+  }
+  /**
+   * The body as bytes, for streamed answers (progress lines, tar): failures while reading become typed errors;
+   * stopping early (or a failure) destroys the body, which releases the connection.
+   */
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    const body = this.data.body;
+    try {
+      for await (const chunk of body) yield chunk as Uint8Array;
+    } catch (err) {
+      throw this.mapError(err);
+    } finally {
+      if (!body.readableEnded) body.destroy();
+    }
+  }
+  /** Read and drop the body (an answer nobody reads must still be drained to free its connection). */
+  discard(): Promise<void> {
+    return this.data.body.dump().catch(() => {});
+  }
+  get bodyUsed(): boolean {
+    return this.data.body.bodyUsed;
+  }
+  text(): Promise<string> {
+    return this.data.body.text().catch((err: unknown) => this.fail(err));
+  }
+  json(): Promise<unknown> {
+    return this.data.body.json().catch((err: unknown) => this.fail(err));
+  }
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.data.body.arrayBuffer().catch((err: unknown) => this.fail(err));
+  }
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+  blob(): Promise<Blob> {
+    return this.data.body.blob().catch((err: unknown) => this.fail(err));
+  }
+  private fail(err: unknown): never {
+    throw this.mapError(err);
+  }
+  formData(): Promise<never> {
+    return Promise.reject(new TypeError('formData() is not supported by the Docker Engine API client'));
+  }
+  clone(): never {
+    throw new TypeError('Response.clone() is not supported: the body is a stream read once');
+  }
+}
+
+function lazyWebStream(body: UndiciBody, mapError: (err: unknown) => Error): ReadableStream<Uint8Array> {
+  let it: AsyncIterator<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        it ??= (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+        try {
+          const { done, value } = await it.next();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (err) {
+          controller.error(mapError(err));
+        }
+      },
+      cancel(reason) {
+        body.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

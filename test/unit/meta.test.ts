@@ -1,7 +1,0 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CLIENT_VERSION } from '../../src/meta';
-
-test('CLIENT_VERSION (sent as User-Agent) matches package.json', () => {
-  expect(CLIENT_VERSION).toBe(JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')).version);
-});
