@@ -12,15 +12,16 @@ import { createServer, connect, type Server, type Socket, type AddressInfo } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
-import { DockerAbortError, DockerApiError, DockerClient } from '../src/index';
+import { DockerAbortError, DockerApiError } from '../src/index';
 import { collectFrames, type Frame } from '../src/streams/frames';
 import { DuplexSession } from '../src/streams/session';
 import { baseImage, engineSocketPath } from './helpers/env';
 import { engines, type Engine } from './helpers/engines';
+import { linkedClient, type LinkedClient } from './helpers/upgrade-link';
 
 const ATTACH_QUERY = '?stream=1&stdin=1&stdout=1&stderr=1';
 
-async function createContainer(docker: DockerClient, cmd: string[], extra: { Tty?: boolean; StdinOnce?: boolean } = {}): Promise<string> {
+async function createContainer(docker: LinkedClient, cmd: string[], extra: { Tty?: boolean; StdinOnce?: boolean } = {}): Promise<string> {
   const { data, error } = await docker.api.POST('/containers/create', {
     body: {
       Image: baseImage(),
@@ -38,21 +39,21 @@ async function createContainer(docker: DockerClient, cmd: string[], extra: { Tty
   return data.Id;
 }
 
-async function start(docker: DockerClient, id: string): Promise<void> {
+async function start(docker: LinkedClient, id: string): Promise<void> {
   const { response, error } = await docker.api.POST('/containers/{id}/start', { params: { path: { id } } });
   if (response.status >= 300) throw new Error(`start failed: ${JSON.stringify(error)}`);
 }
 
-async function waitExit(docker: DockerClient, id: string): Promise<number> {
+async function waitExit(docker: LinkedClient, id: string): Promise<number> {
   const { data } = await docker.api.POST('/containers/{id}/wait', { params: { path: { id } } });
   return data!.StatusCode;
 }
 
-async function remove(docker: DockerClient, id: string): Promise<void> {
+async function remove(docker: LinkedClient, id: string): Promise<void> {
   await docker.api.DELETE('/containers/{id}', { params: { path: { id }, query: { force: true } } });
 }
 
-async function attach(docker: DockerClient, id: string, opts: { tty?: boolean; signal?: AbortSignal } = {}): Promise<DuplexSession> {
+async function attach(docker: LinkedClient, id: string, opts: { tty?: boolean; signal?: AbortSignal } = {}): Promise<DuplexSession> {
   const { socket } = await docker.transport.upgrade({ method: 'POST', path: `/containers/${id}/attach${ATTACH_QUERY}`, signal: opts.signal });
   return new DuplexSession(socket, {
     mode: opts.tty ? 'raw' : 'multiplexed',
@@ -63,7 +64,7 @@ async function attach(docker: DockerClient, id: string, opts: { tty?: boolean; s
 }
 
 /** The issue's attach test: `cat` with OpenStdin/StdinOnce; write, end stdin → exactly the input back, exit 0. */
-async function catRoundTrip(docker: DockerClient): Promise<{ frames: Frame[]; exitCode: number }> {
+async function catRoundTrip(docker: LinkedClient): Promise<{ frames: Frame[]; exitCode: number }> {
   const id = await createContainer(docker, ['cat']);
   try {
     // Attach before start: a StdinOnce container's stdin is the first attached session's.
@@ -80,9 +81,9 @@ async function catRoundTrip(docker: DockerClient): Promise<{ frames: Frame[]; ex
 }
 
 describe.each(engines())('upgrade over the unix socket: $name', (engine: Engine) => {
-  let docker: DockerClient;
+  let docker: LinkedClient;
   beforeAll(() => {
-    docker = engine.client();
+    docker = linkedClient({ host: engine.host });
   });
   afterAll(() => docker.close());
 
@@ -247,7 +248,7 @@ describe.each(engines())('upgrade over the unix socket: $name', (engine: Engine)
 
   test('a client timeout bounds the wait for the 101 only: an idle session outlives it', async () => {
     // Only the attach goes through the impatient client (a busy machine may take longer than that to create).
-    const impatient = new DockerClient({ host: engine.host, timeout: 1000 });
+    const impatient = linkedClient({ host: engine.host, timeout: 1000 });
     const id = await createContainer(docker, ['cat']);
     try {
       const session = await attach(impatient, id);
@@ -303,7 +304,7 @@ describe('upgrade over TCP and TLS (relayed to dockerd)', () => {
   });
 
   test('tcp://: the cat round trip', async () => {
-    const docker = new DockerClient({ host: `tcp://127.0.0.1:${tcp.port}` });
+    const docker = linkedClient({ host: `tcp://127.0.0.1:${tcp.port}` });
     try {
       const { frames, exitCode } = await catRoundTrip(docker);
       expect(frames).toEqual([{ stream: 'stdout', data: Buffer.from('hello\n') }]);
@@ -314,7 +315,7 @@ describe('upgrade over TCP and TLS (relayed to dockerd)', () => {
   });
 
   test('TLS (certificate verified against our CA): the cat round trip, half-close through TLS', async () => {
-    const docker = new DockerClient({ host: `tcp://127.0.0.1:${tlsRelay.port}`, tls: { ca } });
+    const docker = linkedClient({ host: `tcp://127.0.0.1:${tlsRelay.port}`, tls: { ca } });
     try {
       const { frames, exitCode } = await catRoundTrip(docker);
       expect(frames).toEqual([{ stream: 'stdout', data: Buffer.from('hello\n') }]);

@@ -11,7 +11,7 @@
  * across chunks is joined, once, when its last piece arrives. A header split across chunks is assembled in an
  * 8-byte scratch buffer. Nothing is re-concatenated per chunk, so the cost is linear in the body size.
  */
-import { DockerProtocolError, DockerStreamError } from '../errors.js';
+import { DockerProtocolError, DockerStreamError } from '../core/errors.js';
 
 export type FrameStream = 'stdin' | 'stdout' | 'stderr';
 

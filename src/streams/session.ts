@@ -18,7 +18,7 @@
  * so iterate while writing large inputs to a process that echoes them.
  */
 import { Writable, type Duplex } from 'node:stream';
-import { DockerAbortError } from '../errors.js';
+import { DockerAbortError } from '../core/errors.js';
 import { decodeFrames, type Frame, type FrameMode } from './frames.js';
 
 export interface SessionOptions {

@@ -49,6 +49,8 @@ export async function upgradeConnection(conn: UpgradeConnection, req: UpgradeReq
   const mapError = (err: unknown): Error => conn.mapError(err, req.signal);
   if (req.signal?.aborted) throw mapError(req.signal.reason);
   const path = (await conn.versionPrefix(req.signal)) + req.path;
+  // Errors name the path without its query (queries may carry values callers consider private).
+  const shownPath = path.split('?')[0];
   const dispatcher = conn.dispatcher;
   return new Promise<UpgradedConnection>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
@@ -71,7 +73,7 @@ export async function upgradeConnection(conn: UpgradeConnection, req: UpgradeReq
       onRequestUpgrade(_c, statusCode, headers, socket) {
         if (statusCode !== 101) {
           socket.destroy();
-          settle(() => reject(new DockerProtocolError(`${req.method} ${path}: the engine switched protocols with status ${statusCode}`)));
+          settle(() => reject(new DockerProtocolError(`${req.method} ${shownPath}: the engine switched protocols with status ${statusCode}`)));
           return;
         }
         settle(() => resolve({ socket, headers }));
@@ -91,8 +93,8 @@ export async function upgradeConnection(conn: UpgradeConnection, req: UpgradeReq
         // A 2xx without upgrade would be a stream we cannot write to; the engines here always upgrade when asked.
         const failure =
           status >= 200 && status < 300
-            ? new DockerProtocolError(`${req.method} ${path}: the engine answered ${status} instead of upgrading the connection`)
-            : new DockerApiError(status, req.method, path, daemonText(text, status));
+            ? new DockerProtocolError(`${req.method} ${shownPath}: the engine answered ${status} instead of upgrading the connection`)
+            : new DockerApiError(status, req.method, shownPath, daemonText(text, status));
         settle(() => reject(failure));
       },
       onResponseError(_c, err) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DockerProtocolError, DockerStreamError } from '../../src/errors';
+import { DockerProtocolError, DockerStreamError } from '../../src/core/errors';
 import { FrameDecoder, collectFrames, decodeFrames, type Frame, type FrameStream } from '../../src/streams/frames';
 
 /** dockerd 20.10 logs of a container that wrote 100 KiB of random bytes between two lines (see streams/README.md). */

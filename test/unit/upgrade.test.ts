@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DockerAbortError, DockerClient, DockerProtocolError, DockerTimeoutError } from '../../src/index';
+import { DockerAbortError, DockerProtocolError, DockerTimeoutError } from '../../src/index';
+import { linkedClient, type LinkedClient } from '../helpers/upgrade-link';
 import { collectFrames } from '../../src/streams/frames';
 import { DuplexSession } from '../../src/streams/session';
 
@@ -49,8 +50,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function client(timeout?: number): DockerClient {
-  return new DockerClient({ socketPath, apiVersion: '1.41', timeout });
+function client(timeout?: number): LinkedClient {
+  return linkedClient({ socketPath, apiVersion: '1.41', timeout });
 }
 
 test('output that arrives in the same packet as the 101 is the first thing read', async () => {
