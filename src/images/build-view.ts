@@ -7,8 +7,7 @@
  * Classic-builder events (`stream` text) are passed through as they are, so one call serves both builders.
  */
 import type { Writable } from 'node:stream';
-import type { BuildEvent } from '../stream-reducers.js';
-import type { BuildkitTraceFields } from '../streams/buildkit-events.js';
+import type { BuildEvent } from './reducers.js';
 import { BuildkitSteps, type BuildStep, type StepChange } from './buildkit-steps.js';
 
 export interface BuildViewOptions {
@@ -43,7 +42,7 @@ export class BuildView {
   }
 
   /** Shows one build event. */
-  update(event: BuildEvent & BuildkitTraceFields): void {
+  update(event: BuildEvent): void {
     if (event.buildkit) {
       const changes = this.#steps.update(event.buildkit);
       if (this.#live) this.#schedule();
@@ -122,7 +121,7 @@ export class BuildView {
  * Iterates a build operation (`docker.images.build(…)`), showing every event; resolves when the build's events
  * end and rethrows the build's failure after showing it. Await the operation afterwards for its result.
  */
-export async function showBuild(events: AsyncIterable<BuildEvent & BuildkitTraceFields>, options: BuildViewOptions = {}): Promise<void> {
+export async function showBuild(events: AsyncIterable<BuildEvent>, options: BuildViewOptions = {}): Promise<void> {
   const view = new BuildView(options);
   try {
     for await (const event of events) view.update(event);

@@ -8,6 +8,7 @@ import { DockerInputError } from '../core/errors.js';
 import { checkObject, checkSignal, inMethod, kindOf, stringList, stringMap } from '../core/input.js';
 import type { CallOptions, QueryOf } from '../core/spec.js';
 import { encodeRegistryConfig, type RegistryConfig } from '../registry/auth.js';
+import type { CredentialsLookup } from '../registry/session-services.js';
 import { parseReference } from '../registry/reference.js';
 import type { StreamOperation } from '../streams/stream-operation.js';
 import type { BuildEvent, BuildResult } from './reducers.js';
@@ -48,8 +49,13 @@ export interface BuildOptions extends Omit<BuildQuery, RetypedBuildParams>, Call
   pull?: boolean | BuildQuery['pull'];
   /** Honour `.dockerignore` of a directory context (default true). */
   dockerignore?: boolean;
-  /** Registry address → credentials for the base images, sent as `X-Registry-Config`. */
+  /**
+   * Registry address → credentials for the base images: sent as `X-Registry-Config` (classic builder, Podman) and,
+   * for BuildKit (`version: '2'`), served per registry through a build session.
+   */
   registryConfig?: RegistryConfig;
+  /** BuildKit: credentials for registries `registryConfig` does not name, asked one host at a time (e.g. config.json). */
+  credentials?: CredentialsLookup;
 }
 
 /** The `t` values a build asked for (what the reducer reports when the builder names no tags). */
@@ -58,11 +64,19 @@ export function requestedTags(opts: BuildOptions | undefined): string[] {
   return typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
 }
 
-/** Checks the options, packs the context and opens the builder's output. */
-export async function openBuild(ctx: ApiContext, context: TarSource, opts: BuildOptions): Promise<AsyncIterable<Uint8Array>> {
+/**
+ * Checks the options, packs the context and opens the builder's output. `openSession` (BuildKit) runs once the
+ * input is known good, right before the request, and returns the ID of the session the build names.
+ */
+export async function openBuild(
+  ctx: ApiContext,
+  context: TarSource,
+  opts: BuildOptions,
+  openSession?: () => Promise<string | undefined>,
+): Promise<AsyncIterable<Uint8Array>> {
   checkObject(opts, 'images.build options');
   checkSignal(opts.signal);
-  const { signal, dockerfile, t, extrahosts, buildargs, labels, cachefrom, outputs, pull, dockerignore, registryConfig, ...rest } = opts;
+  const { signal, dockerfile, t, extrahosts, buildargs, labels, cachefrom, outputs, pull, dockerignore, registryConfig, credentials, ...rest } = opts;
   const tags = stringList(t, 'images.build: t');
   for (const name of tags ?? []) inMethod('images.build: t', () => parseReference(name));
   if (cachefrom !== undefined && !Array.isArray(cachefrom)) throw new DockerInputError('images.build: cachefrom must be an array of image names');
@@ -84,8 +98,13 @@ export async function openBuild(ctx: ApiContext, context: TarSource, opts: Build
   const header = registryConfig === undefined ? undefined : { 'X-Registry-Config': encodeRegistryConfig(registryConfig) };
   // After the cheap checks: packing a directory starts reading it.
   const tar = await tarBody(context, { dockerfile, dockerignore });
+  // `session` is read by the daemon (moby's build router) but missing from the spec's query parameters.
+  const session = await openSession?.().catch((err: unknown) => {
+    tar.body.destroy();
+    throw err;
+  });
   const res = await ctx.upload(tar, (init) =>
-    ctx.api.POST('/build', { params: { query: { ...query, dockerfile: tar.dockerfile }, header }, signal, ...init }),
+    ctx.api.POST('/build', { params: { query: { ...query, dockerfile: tar.dockerfile, ...(session && { session }) } as BuildQuery, header }, signal, ...init }),
   );
   return res.chunks();
 }

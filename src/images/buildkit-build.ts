@@ -1,43 +1,26 @@
 /**
- * The result reducer of a BuildKit build (`version: '2'`): the image ID from the `moby.image.id` aux line (as the
- * classic builder's reducer reads it), plus the step view, so that a failure can name the step that failed.
- * BuildKit's error line only says `executor failed running [/bin/sh -c …]: exit code: N`; the step's name and
- * output are only in the trace.
+ * BuildKit builds (`version: '2'`): the trace lines decoded (`event.buildkit`), the result reducer — the image ID
+ * from the `moby.image.id` aux line, as the classic builder's reducer reads it, plus the step view, so that a
+ * failure can name the step that failed (BuildKit's error line only says `executor failed running [/bin/sh -c …]:
+ * exit code: N`; the step's name and output are only in the trace) — and the session that serves credentials.
  */
-import { DockerStreamError } from '../errors.js';
-import type { StreamReducer } from '../operation.js';
-import type { BuildkitTraceFields } from '../streams/buildkit-events.js';
-import { buildReducer, type BuildEvent, type BuildResult } from '../stream-reducers.js';
+import type { ApiContext } from '../api/context.js';
+import type { TarSource } from '../bodies/tar-body.js';
+import { DockerApiError, DockerBuildError, DockerInputError, DockerStreamError } from '../core/errors.js';
+import { kindOf } from '../core/input.js';
+import { openBuildSession, type BuildSession } from '../registry/build-session.js';
+import { sessionCredentials } from '../registry/session-credentials.js';
+import { decodeBuildkitTraces } from '../streams/buildkit-events.js';
+import { progressMessages } from '../streams/progress-lines.js';
+import { StreamOperation, type StreamDecoder, type StreamReducer } from '../streams/stream-operation.js';
+import { openBuild, requestedTags, type BuildOperation, type BuildOptions } from './build.js';
 import { BuildkitSteps } from './buildkit-steps.js';
+import { buildReducer, type BuildEvent, type BuildResult } from './reducers.js';
 
 /** Output lines of the failing step that go into the error (the step record keeps more). */
 const ERROR_LOG_LINES = 10;
 
-export interface FailedStep {
-  /** `[2/3] RUN make` */
-  name: string;
-  digest: string;
-  /** BuildKit's error text for the step. */
-  error?: string;
-  /** The step's last output lines (at most 10). */
-  logs: string[];
-}
-
-/** A BuildKit build failed; `step` names the step and carries its last output when the trace showed it. */
-export class DockerBuildError extends DockerStreamError {
-  constructor(
-    failure: DockerStreamError,
-    readonly step: FailedStep | undefined,
-  ) {
-    super(failure.operation, failure.daemonMessage, failure.detail);
-    if (step) {
-      const output = step.logs.length ? `; its last output:\n${step.logs.map((l) => `  ${l}`).join('\n')}` : ' (no output)';
-      this.message = `${this.message}\nstep ${step.name} failed${output}`;
-    }
-  }
-}
-
-export interface BuildkitReducer extends StreamReducer<BuildEvent & BuildkitTraceFields, BuildResult> {
+export interface BuildkitReducer extends StreamReducer<BuildEvent, BuildResult> {
   /** The steps seen so far. */
   readonly steps: BuildkitSteps;
   /** Turns the daemon's error line into a DockerBuildError naming the failed step. */
@@ -63,4 +46,71 @@ export function buildkitReducer(options: { tags?: readonly string[] } = {}): Bui
       );
     },
   };
+}
+
+/**
+ * The StreamOperation decoder of a BuildKit build: progress lines with each trace decoded (`event.buildkit`),
+ * and the daemon's error line turned into a DockerBuildError by `reducer` (which has seen every event before).
+ */
+export function buildkitDecoder(reducer: BuildkitReducer): StreamDecoder<BuildEvent> {
+  return async function* (body, operation) {
+    try {
+      yield* decodeBuildkitTraces(progressMessages(body, operation)) as AsyncIterable<BuildEvent>;
+    } catch (err) {
+      throw err instanceof DockerStreamError ? reducer.failed(err) : err;
+    }
+  };
+}
+
+/** A body whose end — read to the end, failed, or cancelled before it was read — also ends the session. */
+function closingSession(body: AsyncIterable<Uint8Array>, session: BuildSession): AsyncIterable<Uint8Array> & { destroy(): void } {
+  const end = (): void => void session.close();
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        yield* body;
+      } finally {
+        end();
+      }
+    },
+    destroy() {
+      (body as { destroy?: () => void }).destroy?.();
+      void body[Symbol.asyncIterator]().return?.();
+      end();
+    },
+  };
+}
+
+/**
+ * `POST /build?version=2`. When credentials are given (`registryConfig`, `credentials`), a session serves them
+ * to BuildKit one registry at a time; an engine without sessions (Podman: 404) builds without one, with
+ * `X-Registry-Config` as for the classic builder. The session ends with the build's output.
+ */
+export function buildkitBuild(ctx: ApiContext, context: TarSource, opts: BuildOptions): BuildOperation {
+  const reducer = buildkitReducer({ tags: requestedTags(opts) });
+  let session: BuildSession | undefined;
+  const open = async (): Promise<string | undefined> => {
+    const { registryConfig, credentials, signal } = opts;
+    if (registryConfig === undefined && credentials === undefined) return undefined;
+    try {
+      session = await openBuildSession(ctx.connection, { credentials: sessionCredentials(registryConfig, credentials), signal });
+    } catch (err) {
+      if (err instanceof DockerApiError && err.status === 404) return undefined;
+      throw err;
+    }
+    return session.id;
+  };
+  const body = (async () => {
+    if (opts?.credentials !== undefined && typeof opts.credentials !== 'function') {
+      throw new DockerInputError(`images.build: credentials must be a function (registry host) => credentials, got ${kindOf(opts.credentials)}`);
+    }
+    try {
+      const output = await openBuild(ctx, context, opts, open);
+      return session ? closingSession(output, session) : output;
+    } catch (err) {
+      await session?.close();
+      throw err;
+    }
+  })();
+  return new StreamOperation(body, reducer, buildkitDecoder(reducer));
 }

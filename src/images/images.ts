@@ -20,6 +20,7 @@ import { validateRepository, validateTag } from '../registry/reference.js';
 import { StreamOperation } from '../streams/stream-operation.js';
 import { openImport, openLoad, saveImages, type ImportOperation, type ImportOptions, type LoadOperation, type LoadOptions, type SaveOptions } from './archive.js';
 import { openBuild, requestedTags, type BuildOperation, type BuildOptions } from './build.js';
+import { buildkitBuild } from './buildkit-build.js';
 import { IMAGE_LIST_FILTERS, IMAGE_PRUNE_FILTERS, IMAGE_SEARCH_FILTERS } from './filters.js';
 import type * as o from './options.js';
 import { openPull, openPush, type PullOperation, type PullOptions, type PushOperation, type PushOptions } from './pull-push.js';
@@ -157,8 +158,11 @@ export class Images {
    * classic builder or BuildKit as the engine chooses (`version`). A failing step rejects with DockerStreamError
    * carrying the daemon's text; aborting `signal` rejects with DockerAbortError and makes the engine stop the build.
    * The library imposes no `networkmode`: pass `'none'` to keep `RUN` steps off the network.
+   * With `version: '2'` (BuildKit) each trace event carries the decoded `buildkit` status, a failing step rejects
+   * with DockerBuildError naming the step, and `registryConfig` / `credentials` reach BuildKit through a session.
    */
   build(context: TarSource, opts: BuildOptions = {}): BuildOperation {
+    if (opts?.version === '2') return buildkitBuild(this.ctx, context, opts);
     return new StreamOperation(openBuild(this.ctx, context, opts), buildReducer({ tags: requestedTags(opts) }));
   }
 }

@@ -7,7 +7,7 @@
  */
 import { fromBinary } from '@bufbuild/protobuf';
 import { StatusResponseSchema, type StatusResponse } from '../../generated/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
-import { DockerProtocolError } from '../errors.js';
+import { DockerProtocolError } from '../core/errors.js';
 
 /** Standard base64 (what Go's encoding/json makes of a []byte), strictly: anything else is not a trace payload. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { Auth } from '../../generated/buildkit/github.com/moby/buildkit/session/auth/auth_pb';
 import { Health, HealthCheckResponse_ServingStatus } from '../../generated/buildkit/grpc/health/v1/health_pb';
-import { sessionMethods } from '../../src/session/auth-service';
-import { serveGrpc, type GrpcConnection } from '../../src/session/grpc-server';
-import { registryHost, sessionCredentials } from '../../src/session/registry-lookup';
+import { sessionMethods } from '../../src/registry/session-services';
+import { serveGrpc, type GrpcConnection } from '../../src/transport/grpc-server';
+import { registryHost, sessionCredentials } from '../../src/registry/session-credentials';
 
 interface Answer<O extends DescMessage> {
   status: string;

@@ -12,11 +12,11 @@ import {
   VertexLogSchema,
   VertexSchema,
 } from '../../generated/buildkit/github.com/moby/buildkit/api/services/control/control_pb';
-import { DockerProtocolError, DockerStreamError } from '../../src/errors';
-import { decodeJsonLines } from '../../src/json-stream';
+import { DockerBuildError, DockerProtocolError, DockerStreamError } from '../../src/core/errors';
+import { decodeJsonLines } from '../../src/streams/json-lines';
 import { decodeBuildkitTraces, type BuildkitStatus } from '../../src/streams/buildkit-events';
 import { BuildkitSteps } from '../../src/images/buildkit-steps';
-import { buildkitReducer, DockerBuildError } from '../../src/images/buildkit-build';
+import { buildkitReducer } from '../../src/images/buildkit-build';
 import { BuildView } from '../../src/images/build-view';
 
 const ROOT = resolve(__dirname, '../..');

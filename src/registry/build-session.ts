@@ -9,13 +9,8 @@
  * messages) is loaded only when a session is opened.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Duplex } from 'node:stream';
-import type { CredentialsLookup } from './auth-service.js';
-
-export interface SessionUpgrade {
-  /** Sends `POST /session` with these headers asking for `Upgrade: h2c`; resolves with the socket on 101. */
-  (request: { path: '/session'; headers: Record<string, string | string[]>; signal?: AbortSignal }): Promise<{ socket: Duplex }>;
-}
+import { upgradeConnection, type UpgradeConnection } from '../transport/upgrade.js';
+import type { CredentialsLookup } from './session-services.js';
 
 export interface BuildSessionOptions {
   /** Registry credentials, one registry at a time (see registry-lookup.ts). */
@@ -41,9 +36,12 @@ function newSessionId(): string {
   return BigInt(`0x${bytes.toString('hex')}`).toString(36).padStart(25, '0').slice(-25);
 }
 
-export async function openBuildSession(upgrade: SessionUpgrade, options: BuildSessionOptions): Promise<BuildSession> {
-  const { sessionMethods } = await import('./auth-service.js');
-  const { serveGrpc } = await import('./grpc-server.js');
+/**
+ * Opens a session on the engine of `connection`. Rejects with DockerApiError when the engine has no sessions
+ * (Podman answers `POST /session` with 404), and with the connection's typed errors otherwise.
+ */
+export async function openBuildSession(connection: UpgradeConnection, options: BuildSessionOptions): Promise<BuildSession> {
+  const [{ sessionMethods }, { serveGrpc }] = await Promise.all([import('./session-services.js'), import('../transport/grpc-server.js')]);
   const methods = sessionMethods(options.credentials);
   const id = newSessionId();
   const name = options.name ?? 'docker-engine-client';
@@ -55,7 +53,7 @@ export async function openBuildSession(upgrade: SessionUpgrade, options: BuildSe
     'X-Docker-Expose-Session-Sharedkey': createHash('sha256').update(`docker-engine-client:${name}`).digest('hex'),
     'X-Docker-Expose-Session-Grpc-Method': [...methods.keys()],
   };
-  const { socket } = await upgrade({ path: '/session', headers, signal: options.signal });
-  const connection = serveGrpc(socket, methods);
-  return { id, closed: connection.closed, close: () => connection.close() };
+  const { socket } = await upgradeConnection(connection, { method: 'POST', path: '/session', protocol: 'h2c', headers, signal: options.signal });
+  const served = serveGrpc(socket, methods);
+  return { id, closed: served.closed, close: () => served.close() };
 }

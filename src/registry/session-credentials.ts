@@ -7,8 +7,8 @@
  * `https://ghcr.io`, or `https://index.docker.io/v1/` for Docker Hub), then the caller's lookup function (e.g. the
  * docker CLI's config.json and credential helpers).
  */
-import type { RegistryAuth, RegistryConfig } from '../auth.js';
-import type { CredentialsLookup } from './auth-service.js';
+import type { RegistryAuth, RegistryConfig } from './auth.js';
+import type { CredentialsLookup } from './session-services.js';
 
 const HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
 
