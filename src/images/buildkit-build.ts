@@ -82,16 +82,17 @@ function closingSession(body: AsyncIterable<Uint8Array>, session: BuildSession):
 }
 
 /**
- * `POST /build?version=2`. When credentials are given (`registryConfig`, `credentials`), a session serves them
- * to BuildKit one registry at a time; an engine without sessions (Podman: 404) builds without one, with
- * `X-Registry-Config` as for the classic builder. The session ends with the build's output.
+ * `POST /build?version=2` with a session, as the docker CLI always opens one: it serves `registryConfig` and
+ * `credentials` to BuildKit one registry at a time, and with none of them BuildKit still goes on anonymously
+ * (without any session dockerd 20.10 fails a pull that meets a 401 with "no active sessions"). An engine without
+ * sessions (Podman: 404) builds without one, with `X-Registry-Config` as for the classic builder. The session
+ * ends with the build's output.
  */
 export function buildkitBuild(ctx: ApiContext, context: TarSource, opts: BuildOptions): BuildOperation {
   const reducer = buildkitReducer({ tags: requestedTags(opts) });
   let session: BuildSession | undefined;
   const open = async (): Promise<string | undefined> => {
     const { registryConfig, credentials, signal } = opts;
-    if (registryConfig === undefined && credentials === undefined) return undefined;
     try {
       session = await openBuildSession(ctx.connection, { credentials: sessionCredentials(registryConfig, credentials), signal });
     } catch (err) {
