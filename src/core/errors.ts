@@ -117,13 +117,11 @@ export interface FailedBuildStep {
 export class DockerBuildError extends DockerStreamError {
   constructor(
     failure: DockerStreamError,
-    readonly step: FailedBuildStep | undefined,
+    readonly step: FailedBuildStep,
   ) {
     super(failure.operation, failure.daemonMessage, failure.detail);
-    if (step) {
-      const output = step.logs.length ? `; its last output:\n${step.logs.map((l) => `  ${l}`).join('\n')}` : ' (no output)';
-      this.message = `${this.message}\nstep ${step.name} failed${output}`;
-    }
+    const output = step.logs.length ? `; its last output:\n${step.logs.map((l) => `  ${l}`).join('\n')}` : ' (no output)';
+    this.message = `${this.message}\nstep ${step.name} failed${output}`;
   }
 }
 

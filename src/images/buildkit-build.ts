@@ -23,8 +23,8 @@ const ERROR_LOG_LINES = 10;
 export interface BuildkitReducer extends StreamReducer<BuildEvent, BuildResult> {
   /** The steps seen so far. */
   readonly steps: BuildkitSteps;
-  /** Turns the daemon's error line into a DockerBuildError naming the failed step. */
-  failed(failure: DockerStreamError): DockerBuildError;
+  /** The daemon's error line as a DockerBuildError naming the failed step (unchanged when the trace named none). */
+  failed(failure: DockerStreamError): DockerStreamError;
 }
 
 export function buildkitReducer(options: { tags?: readonly string[] } = {}): BuildkitReducer {
@@ -40,10 +40,8 @@ export function buildkitReducer(options: { tags?: readonly string[] } = {}): Bui
     finish: () => base.finish(),
     failed(failure) {
       const step = steps.failed(failure.daemonMessage);
-      return new DockerBuildError(
-        failure,
-        step && { name: step.name, digest: step.digest, error: step.error, logs: step.logs.slice(-ERROR_LOG_LINES) },
-      );
+      if (!step) return failure;
+      return new DockerBuildError(failure, { name: step.name, digest: step.digest, error: step.error, logs: step.logs.slice(-ERROR_LOG_LINES) });
     },
   };
 }

@@ -114,7 +114,7 @@ describe('BuildKit trace decoding (recorded dockerd 20.10 bodies)', () => {
       if (e.error) failure = new DockerStreamError('build', e.errorDetail.message, e.errorDetail);
       else reducer.next(e);
     }
-    const err = reducer.failed(failure!);
+    const err = reducer.failed(failure!) as DockerBuildError;
     expect(err).toBeInstanceOf(DockerStreamError);
     expect(err).toBeInstanceOf(DockerBuildError);
     expect(err.daemonMessage).toBe('executor failed running [/bin/sh -c echo failing-step && exit 3]: exit code: 3');
@@ -123,6 +123,11 @@ describe('BuildKit trace decoding (recorded dockerd 20.10 bodies)', () => {
       'build failed: executor failed running [/bin/sh -c echo failing-step && exit 3]: exit code: 3\n' +
         'step [2/2] RUN echo failing-step && exit 3 failed; its last output:\n  failing-step',
     );
+  });
+
+  it('an error line without a failed step in the trace stays the plain DockerStreamError', () => {
+    const failure = new DockerStreamError('build', 'failed to solve: no active sessions');
+    expect(buildkitReducer().failed(failure)).toBe(failure);
   });
 
   it('the build reducer returns the image id and tags of a successful build', async () => {
