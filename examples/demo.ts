@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DockerClient, DockerError, MAX_API_VERSION } from '../src/index.js';
+import { DockerClient, DockerError, MAX_API_VERSION, showBuild } from '../src/index.js';
 
 const CONTEXT = join(__dirname, 'demo-context');
 const REPO = `dec-demo-${process.pid}`;
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     }
     const built = await build;
     console.log(`built     ${built.id} tagged ${built.tags.join(', ')}`);
+    await buildkitDemo(docker);
 
     await docker.images.tag(`${REPO}:1`, { repo: REPO, tag: 'latest' });
     const listed = await docker.images.list({ filters: { reference: [REPO] } });
@@ -89,6 +90,26 @@ async function main(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
     console.log('cleanup   demo images and temp files removed');
     await docker.close();
+  }
+}
+
+// ---- BuildKit (owned by the buildkit work; kept apart so the tour above can change freely) -------------------
+
+/**
+ * The same context built with BuildKit (`version: '2'`): the decoded trace shown as a step view — redrawn live on
+ * a terminal, buildx-style plain lines otherwise. Engines without BuildKit (Podman) answer like the classic
+ * builder, and the view passes their output through.
+ */
+async function buildkitDemo(docker: DockerClient): Promise<void> {
+  const tag = `${REPO}:buildkit`;
+  console.log(`\nbuildkit  ${CONTEXT} → ${tag} (version 2)`);
+  const build = docker.images.build(CONTEXT, { version: '2', t: tag, buildargs: { GREETING: 'hello from BuildKit' }, networkmode: 'none' });
+  try {
+    await showBuild(build, { out: process.stdout });
+    const built = await build;
+    console.log(`built     ${built.id} tagged ${built.tags.join(', ')}`);
+  } finally {
+    await docker.images.remove(tag, { force: true }).catch(() => undefined);
   }
 }
 
