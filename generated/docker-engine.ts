@@ -710,6 +710,8 @@ export interface paths {
          *     metadata.
          *
          *     If the image has no attestations an empty array is returned.
+         *
+         *     @since 1.55
          */
         get: operations["ImageAttestations"];
         put?: never;
@@ -1224,7 +1226,10 @@ export interface paths {
         };
         /** Inspect a volume */
         get: operations["VolumeInspect"];
-        /** "Update a volume. Valid only for Swarm cluster volumes" */
+        /**
+         * "Update a volume. Valid only for Swarm cluster volumes"
+         * @description @since 1.42
+         */
         put: operations["VolumeUpdate"];
         post?: never;
         /**
@@ -2322,6 +2327,8 @@ export interface components {
                 NonRecursive?: boolean;
                 /**
                  * @description Create mount point on host if missing
+                 *
+                 *     @since 1.42
                  * @default false
                  */
                 CreateMountpoint?: boolean;
@@ -2332,11 +2339,15 @@ export interface components {
                  *     Added in v1.44, before that version all read-only mounts were
                  *     non-recursive by default. To match the previous behaviour this
                  *     will default to `true` for clients on versions prior to v1.44.
+                 *
+                 *     @since 1.44
                  * @default false
                  */
                 ReadOnlyNonRecursive?: boolean;
                 /**
                  * @description Raise an error if the mount cannot be made recursively read-only.
+                 *
+                 *     @since 1.44
                  * @default false
                  */
                 ReadOnlyForceRecursive?: boolean;
@@ -2363,11 +2374,17 @@ export interface components {
                 };
                 /**
                  * @description Source path inside the volume. Must be relative without any back traversals.
+                 *
+                 *     @since 1.45
                  * @example dir-inside-volume/subdirectory
                  */
                 Subpath?: string;
             };
-            /** @description Optional configuration for the `image` type. */
+            /**
+             * @description Optional configuration for the `image` type.
+             *
+             *     @since 1.48
+             */
             ImageOptions?: {
                 /**
                  * @description Source path inside the image. Must be relative without any back traversals.
@@ -2393,6 +2410,8 @@ export interface components {
                  *     Flag options should be provided as 1-length arrays. Other types
                  *     should be provided as as 2-length arrays, where the first item is
                  *     the key and the second the value.
+                 *
+                 *     @since 1.46
                  * @example [
                  *       [
                  *         "noexec"
@@ -2621,6 +2640,8 @@ export interface components {
             /**
              * Format: int64
              * @description Limits the maximum number of PIDs in the container. Set `0` for unlimited.
+             *
+             *     @since 1.41
              * @default 0
              * @example 100
              */
@@ -2730,6 +2751,8 @@ export interface components {
              * Format: int64
              * @description The time to wait between checks in nanoseconds during the start period.
              *     It should be 0 or at least 1000000 (1 ms). 0 means inherit.
+             *
+             *     @since 1.44
              */
             StartInterval?: number;
         };
@@ -2884,6 +2907,8 @@ export interface components {
             /**
              * @description Arbitrary non-identifying metadata attached to container and
              *     provided to the runtime when the container is started.
+             *
+             *     @since 1.43
              */
             Annotations?: {
                 [key: string]: string;
@@ -2906,6 +2931,8 @@ export interface components {
              *
              *     If not specified, the daemon default is used, which can either be `"private"`
              *     or `"host"`, depending on daemon version, kernel support and configuration.
+             *
+             *     @since 1.41
              * @enum {string}
              */
             CgroupnsMode?: "private" | "host";
@@ -3489,6 +3516,18 @@ export interface components {
              * @example sha256:ec3f0931a6e6b6855d76b2d7b0be30e81860baccd891b2e243280bf1cd8ad710
              */
             Id?: string;
+            /**
+             * @description Descriptor is an OCI descriptor of the image target.
+             *     In case of a multi-platform image, this descriptor points to the OCI index
+             *     or a manifest list.
+             *
+             *     This field is only present if the daemon provides a multi-platform image store.
+             *
+             *     WARNING: This is experimental and may change at any time without any backward
+             *     compatibility.
+             *
+             *     @since 1.48
+             */
             Descriptor?: components["schemas"]["OCIDescriptor"];
             /**
              * @description Manifests is a list of image manifests available in this image. It
@@ -3500,8 +3539,17 @@ export interface components {
              *
              *     WARNING: This is experimental and may change at any time without any backward
              *     compatibility.
+             *
+             *     @since 1.48
              */
             Manifests?: components["schemas"]["ImageManifestSummary"][] | null;
+            /**
+             * @description Identity holds information about the identity and origin of the image.
+             *     This is trusted information verified by the daemon and cannot be modified
+             *     by tagging an image to a different name.
+             *
+             *     @since 1.53
+             */
             Identity?: components["schemas"]["Identity"];
             /**
              * @description List of image names/tags in the local image cache that reference this
@@ -3837,8 +3885,22 @@ export interface components {
              *
              *     WARNING: This is experimental and may change at any time without any backward
              *     compatibility.
+             *
+             *     @since 1.47
              */
             Manifests?: components["schemas"]["ImageManifestSummary"][];
+            /**
+             * @description Descriptor is an OCI descriptor of the image target.
+             *     In case of a multi-platform image, this descriptor points to the OCI index
+             *     or a manifest list.
+             *
+             *     This field is only present if the daemon provides a multi-platform image store.
+             *
+             *     WARNING: This is experimental and may change at any time without any backward
+             *     compatibility.
+             *
+             *     @since 1.48
+             */
             Descriptor?: components["schemas"]["OCIDescriptor"];
         };
         /** @description represents system data usage for image resources. */
@@ -3956,6 +4018,7 @@ export interface components {
              * @enum {string}
              */
             Scope: "local" | "global";
+            /** @description @since 1.42 */
             ClusterVolume?: components["schemas"]["ClusterVolume"];
             /**
              * @description The driver specific options used when creating the volume.
@@ -4058,6 +4121,7 @@ export interface components {
             Labels?: {
                 [key: string]: string;
             };
+            /** @description @since 1.42 */
             ClusterVolumeSpec?: components["schemas"]["ClusterVolumeSpec"];
         };
         /**
@@ -4105,6 +4169,8 @@ export interface components {
             Driver?: string;
             /**
              * @description Whether the network was created with IPv4 enabled.
+             *
+             *     @since 1.48
              * @example true
              */
             EnableIPv4?: boolean;
@@ -4195,10 +4261,17 @@ export interface components {
             /**
              * @description List of services using the network. This field is only present for
              *     swarm scope networks, and omitted for local scope networks.
+             *
+             *     @since 1.52
              */
             Services?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description provides runtime information about the network such as the number of allocated IPs.
+             *
+             *     @since 1.52
+             */
             Status?: components["schemas"]["NetworkStatus"];
         } & components["schemas"]["Network"];
         /** @description provides runtime information about the network such as the number of allocated IPs. */
@@ -4579,6 +4652,8 @@ export interface components {
              *     be used. If multiple endpoints have the same priority, endpoints are
              *     lexicographically sorted based on their network name, and the one
              *     that sorts first is picked.
+             *
+             *     @since 1.48
              * @example [
              *       10
              *     ]
@@ -4635,6 +4710,8 @@ export interface components {
              *     For instance, if container name is `my.ctr` and the network is named
              *     `testnet`, `DNSNames` will contain `my.ctr` and the FQDN will be
              *     `my.ctr.testnet`.
+             *
+             *     @since 1.44
              * @example [
              *       "foobar",
              *       "server_x",
@@ -5443,19 +5520,31 @@ export interface components {
                         /** @description SELinux level label */
                         Level?: string;
                     };
-                    /** @description Options for configuring seccomp on the container */
+                    /**
+                     * @description Options for configuring seccomp on the container
+                     *
+                     *     @since 1.44
+                     */
                     Seccomp?: {
                         /** @enum {string} */
                         Mode?: "default" | "unconfined" | "custom";
                         /** @description The custom seccomp profile as a json object */
                         Profile?: string;
                     };
-                    /** @description Options for configuring AppArmor on the container */
+                    /**
+                     * @description Options for configuring AppArmor on the container
+                     *
+                     *     @since 1.44
+                     */
                     AppArmor?: {
                         /** @enum {string} */
                         Mode?: "default" | "disabled";
                     };
-                    /** @description Configuration of the no_new_privs bit in the container */
+                    /**
+                     * @description Configuration of the no_new_privs bit in the container
+                     *
+                     *     @since 1.44
+                     */
                     NoNewPrivileges?: boolean;
                 };
                 /** @description Whether a pseudo-TTY should be allocated. */
@@ -5537,6 +5626,8 @@ export interface components {
                  * Format: int64
                  * @description An integer value containing the score given to the container in
                  *     order to tune OOM killer preferences.
+                 *
+                 *     @since 1.46
                  * @example 0
                  */
                 OomScoreAdj?: number;
@@ -5614,6 +5705,8 @@ export interface components {
                 /**
                  * @description A list of kernel capabilities to add to the default set
                  *     for the container.
+                 *
+                 *     @since 1.41
                  * @example [
                  *       "CAP_NET_RAW",
                  *       "CAP_SYS_ADMIN",
@@ -5625,12 +5718,18 @@ export interface components {
                 /**
                  * @description A list of kernel capabilities to drop from the default set
                  *     for the container.
+                 *
+                 *     @since 1.41
                  * @example [
                  *       "CAP_NET_RAW"
                  *     ]
                  */
                 CapabilityDrop?: string[];
-                /** @description A list of resource limits to set in the container. For example: `{"Name": "nofile", "Soft": 1024, "Hard": 2048}`" */
+                /**
+                 * @description A list of resource limits to set in the container. For example: `{"Name": "nofile", "Soft": 1024, "Hard": 2048}`"
+                 *
+                 *     @since 1.41
+                 */
                 Ulimits?: {
                     /** @description Name of ulimit */
                     Name?: string;
@@ -5668,6 +5767,8 @@ export interface components {
                  *     If not specified, the default behaviour is to grant a swap space twice
                  *     as big as the memory limit.
                  *     Set to -1 to enable unlimited swap.
+                 *
+                 *     @since 1.52
                  */
                 SwapBytes?: number | null;
                 /**
@@ -5676,6 +5777,8 @@ export interface components {
                  *     If not specified, defaults to the containers' OS' default, generally 60,
                  *     or whatever value was predefined in the image.
                  *     Set to -1 to unset a previously set value.
+                 *
+                 *     @since 1.52
                  */
                 MemorySwappiness?: number | null;
             };
@@ -5819,6 +5922,7 @@ export interface components {
             Message?: string;
             Err?: string;
             ContainerStatus?: components["schemas"]["ContainerStatus"];
+            /** @description @since 1.44 */
             PortStatus?: components["schemas"]["PortStatus"];
         };
         /**
@@ -5970,6 +6074,13 @@ export interface components {
             AssignedGenericResources?: components["schemas"]["GenericResources"];
             Status?: components["schemas"]["TaskStatus"];
             DesiredState?: components["schemas"]["TaskState"];
+            /**
+             * @description If the Service this Task belongs to is a job-mode service, contains
+             *     the JobIteration of the Service this Task was created for. Absent if
+             *     the Task was created for a Replicated or Global Service.
+             *
+             *     @since 1.41
+             */
             JobIteration?: components["schemas"]["ObjectVersion"];
             /**
              * @description The networks that this task is attached to, and the addresses the
@@ -5996,6 +6107,8 @@ export interface components {
                 /**
                  * @description The mode used for services with a finite number of tasks that run
                  *     to a completed state.
+                 *
+                 *     @since 1.41
                  */
                 ReplicatedJob?: {
                     /**
@@ -6014,6 +6127,8 @@ export interface components {
                 /**
                  * @description The mode used for services which run a task to the completed state
                  *     on each valid node.
+                 *
+                 *     @since 1.41
                  */
                 GlobalJob?: Record<string, unknown>;
             };
@@ -6258,6 +6373,8 @@ export interface components {
             /**
              * @description The status of the service's tasks. Provided only when requested as
              *     part of a ServiceList operation.
+             *
+             *     @since 1.41
              */
             ServiceStatus?: {
                 /**
@@ -6290,6 +6407,8 @@ export interface components {
              *     GlobalJob modes. Absent on Replicated and Global mode services. The
              *     JobIteration is an ObjectVersion, but unlike the Service's version,
              *     does not need to be sent with an update request.
+             *
+             *     @since 1.41
              */
             JobStatus?: {
                 JobIteration?: components["schemas"]["ObjectVersion"];
@@ -6321,6 +6440,8 @@ export interface components {
              * @description Optional warning message.
              *
              *     FIXME(thaJeztah): this should have "omitempty" in the generated type.
+             *
+             *     @since 1.44
              * @example [
              *       "unable to pin image doesnotexist:latest to digest: image library/doesnotexist:latest not found"
              *     ]
@@ -6435,6 +6556,15 @@ export interface components {
              * @example linux
              */
             Platform?: string;
+            /**
+             * @description OCI descriptor of the platform-specific manifest of the image
+             *     the container was created from.
+             *
+             *     Note: Only available if the daemon provides a multi-platform
+             *     image store.
+             *
+             *     @since 1.48
+             */
             ImageManifestDescriptor?: components["schemas"]["OCIDescriptor"];
             /**
              * @description SELinux mount label set for the container.
@@ -6461,6 +6591,7 @@ export interface components {
             ExecIDs?: string[] | null;
             HostConfig?: components["schemas"]["HostConfig"];
             GraphDriver?: components["schemas"]["DriverData"];
+            /** @description @since 1.52 */
             Storage?: components["schemas"]["Storage"];
             /**
              * Format: int64
@@ -6523,6 +6654,17 @@ export interface components {
              * @example sha256:72297848456d5d37d1262630108ab308d3e9ec7ed1c3286a32fe09856619a782
              */
             ImageID?: string;
+            /**
+             * @description OCI descriptor of the platform-specific manifest of the image
+             *     the container was created from.
+             *
+             *     Note: Only available if the daemon provides a multi-platform
+             *     image store.
+             *
+             *     This field is not populated in the `GET /system/df` endpoint.
+             *
+             *     @since 1.48
+             */
             ImageManifestDescriptor?: components["schemas"]["OCIDescriptor"];
             /**
              * @description Command to run when starting the container
@@ -6598,6 +6740,8 @@ export interface components {
                 NetworkMode?: string;
                 /**
                  * @description Arbitrary key-value metadata attached to the container.
+                 *
+                 *     @since 1.46
                  * @example {
                  *       "io.kubernetes.docker.type": "container",
                  *       "io.kubernetes.sandbox.id": "3befe639bed0fd6afdd65fd1fa84506756f59360ec4adc270b0fdac9be22b4d3"
@@ -6625,6 +6769,8 @@ export interface components {
              *     Added in v1.52, before that version all container summary not include Health.
              *     After this attribute introduced, it includes containers with no health checks configured,
              *     or containers that are not running with none
+             *
+             *     @since 1.52
              */
             Health?: {
                 /**
@@ -7651,6 +7797,8 @@ export interface components {
             CgroupDriver?: "cgroupfs" | "systemd" | "none";
             /**
              * @description The version of the cgroup.
+             *
+             *     @since 1.41
              * @default 1
              * @example 1
              * @enum {string}
@@ -7684,6 +7832,8 @@ export interface components {
              *     > **Note**: The information returned in this field, including its
              *     > very existence, and the formatting of values, should not be considered
              *     > stable, and may change without notice.
+             *
+             *     @since 1.41
              * @example 24.04
              */
             OSVersion?: string;
@@ -7898,6 +8048,8 @@ export interface components {
              *
              *     Example: a Base "10.10.0.0/16" with Size 24 will define the set of 256
              *     10.10.[0-255].0/24 address pools.
+             *
+             *     @since 1.41
              */
             DefaultAddressPools?: {
                 /**
@@ -7911,14 +8063,18 @@ export interface components {
                  */
                 Size?: number;
             }[];
+            /** @description @since 1.49 */
             FirewallBackend?: components["schemas"]["FirewallInfo"];
             /**
              * @description List of devices discovered by device drivers.
              *
              *     Each device includes information about its source driver, kind, name,
              *     and additional driver-specific attributes.
+             *
+             *     @since 1.50
              */
             DiscoveredDevices?: components["schemas"]["DeviceInfo"][];
+            /** @description @since 1.53 */
             NRI?: components["schemas"]["NRIInfo"];
             /**
              * @description List of warnings / informational messages about missing features, or
@@ -7942,12 +8098,15 @@ export interface components {
              *     Note that since using CDI device injection requires the daemon to have
              *     experimental enabled. For non-experimental daemons an empty list will
              *     always be returned.
+             *
+             *     @since 1.44
              * @example [
              *       "/etc/cdi",
              *       "/var/run/cdi"
              *     ]
              */
             CDISpecDirs?: string[];
+            /** @description @since 1.46 */
             Containerd?: components["schemas"]["ContainerdInfo"];
         };
         /**
@@ -8233,6 +8392,8 @@ export interface components {
              *     > **Note**: The information returned in this field, including the
              *     > formatting of values and labels, should not be considered stable,
              *     > and may change without notice.
+             *
+             *     @since 1.44
              * @example {
              *       "org.opencontainers.runtime-spec.features": "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.1.0\",\"...\":\"...\"}"
              *     }
@@ -8411,10 +8572,16 @@ export interface components {
              * @example 424
              */
             size?: number;
-            /** @description List of URLs from which this object MAY be downloaded. */
+            /**
+             * @description List of URLs from which this object MAY be downloaded.
+             *
+             *     @since 1.48
+             */
             urls?: string[] | null;
             /**
              * @description Arbitrary metadata relating to the targeted content.
+             *
+             *     @since 1.48
              * @example {
              *       "com.docker.official-images.bashbrew.arch": "amd64",
              *       "org.opencontainers.image.base.digest": "sha256:0d0ef5c914d3ea700147da1bd050c59edb8bb12ca312f3800b29d7c8087eabd8",
@@ -8433,12 +8600,17 @@ export interface components {
              * @description Data is an embedding of the targeted content. This is encoded as a base64
              *     string when marshalled to JSON (automatically, by encoding/json). If
              *     present, Data can be used directly to avoid fetching the targeted content.
+             *
+             *     @since 1.48
              * @example null
              */
             data?: string | null;
+            /** @description @since 1.48 */
             platform?: components["schemas"]["OCIPlatform"];
             /**
              * @description ArtifactType is the IANA media type of this artifact.
+             *
+             *     @since 1.48
              * @example null
              */
             artifactType?: string | null;
@@ -8756,6 +8928,13 @@ export interface components {
              */
             ImageData?: {
                 Platform: components["schemas"]["OCIPlatform"];
+                /**
+                 * @description Identity holds information about the identity and origin of this image.
+                 *     For image list responses, this can duplicate Build/Pull fields across
+                 *     image manifests, because those parts are image-level metadata.
+                 *
+                 *     @since 1.54
+                 */
                 Identity?: components["schemas"]["Identity"];
                 /**
                  * @description The IDs of the containers that are using this image.
@@ -8905,6 +9084,8 @@ export interface operations {
                  *         WARNING: The requested image's platform (linux/arm64/v8) does not
                  *                  match the detected host platform (linux/amd64) and no
                  *                  specific platform was requested
+                 *
+                 *     @since 1.41
                  */
                 platform?: string;
             };
@@ -9224,6 +9405,8 @@ export interface operations {
                 /**
                  * @description Only get a single stat instead of waiting for 2 cycles. Must be used
                  *     with `stream=false`.
+                 *
+                 *     @since 1.41
                  */
                 "one-shot"?: boolean;
             };
@@ -9378,7 +9561,11 @@ export interface operations {
     ContainerStop: {
         parameters: {
             query?: {
-                /** @description Signal to send to the container as an integer or string (e.g. `SIGINT`). */
+                /**
+                 * @description Signal to send to the container as an integer or string (e.g. `SIGINT`).
+                 *
+                 *     @since 1.42
+                 */
                 signal?: string;
                 /** @description Number of seconds to wait before killing the container */
                 t?: number;
@@ -9431,7 +9618,11 @@ export interface operations {
     ContainerRestart: {
         parameters: {
             query?: {
-                /** @description Signal to send to the container as an integer or string (e.g. `SIGINT`). */
+                /**
+                 * @description Signal to send to the container as an integer or string (e.g. `SIGINT`).
+                 *
+                 *     @since 1.42
+                 */
                 signal?: string;
                 /** @description Number of seconds to wait before killing the container */
                 t?: number;
@@ -9809,11 +10000,23 @@ export interface operations {
                 logs?: boolean;
                 /** @description Return stream */
                 stream?: boolean;
-                /** @description Attach to `stdin` */
+                /**
+                 * @description Attach to `stdin`
+                 *
+                 *     @since 1.42
+                 */
                 stdin?: boolean;
-                /** @description Attach to `stdout` */
+                /**
+                 * @description Attach to `stdout`
+                 *
+                 *     @since 1.42
+                 */
                 stdout?: boolean;
-                /** @description Attach to `stderr` */
+                /**
+                 * @description Attach to `stderr`
+                 *
+                 *     @since 1.42
+                 */
                 stderr?: boolean;
             };
             header?: never;
@@ -10257,13 +10460,25 @@ export interface operations {
                  *     - `until=<timestamp>`
                  */
                 filters?: string;
-                /** @description Compute and show shared size as a `SharedSize` field on each image. */
+                /**
+                 * @description Compute and show shared size as a `SharedSize` field on each image.
+                 *
+                 *     @since 1.42
+                 */
                 "shared-size"?: boolean;
                 /** @description Show digest information as a `RepoDigests` field on each image. */
                 digests?: boolean;
-                /** @description Include `Manifests` in the image summary. */
+                /**
+                 * @description Include `Manifests` in the image summary.
+                 *
+                 *     @since 1.47
+                 */
                 manifests?: boolean;
-                /** @description Include `Identity` in each manifest summary. Requires `manifests=1`. */
+                /**
+                 * @description Include `Identity` in each manifest summary. Requires `manifests=1`.
+                 *
+                 *     @since 1.54
+                 */
                 identity?: boolean;
             };
             header?: never;
@@ -10438,11 +10653,23 @@ export interface operations {
     BuildPrune: {
         parameters: {
             query?: {
-                /** @description Amount of disk space in bytes to keep for cache */
+                /**
+                 * @description Amount of disk space in bytes to keep for cache
+                 *
+                 *     @since 1.48
+                 */
                 "reserved-space"?: number;
-                /** @description Maximum amount of disk space allowed to keep for cache */
+                /**
+                 * @description Maximum amount of disk space allowed to keep for cache
+                 *
+                 *     @since 1.48
+                 */
                 "max-used-space"?: number;
-                /** @description Target amount of free disk space after pruning */
+                /**
+                 * @description Target amount of free disk space after pruning
+                 *
+                 *     @since 1.48
+                 */
                 "min-free-space"?: number;
                 /** @description Remove all types of build cache */
                 all?: boolean;
@@ -10599,6 +10826,8 @@ export interface operations {
                  *
                  *     The `manifests` and `platform` options are mutually exclusive, and
                  *     an error is produced if both are set.
+                 *
+                 *     @since 1.48
                  */
                 manifests?: boolean;
                 /**
@@ -10615,6 +10844,8 @@ export interface operations {
                  *     an error is produced if both are set.
                  *
                  *     Example: `{"os": "linux", "architecture": "arm", "variant": "v5"}`
+                 *
+                 *     @since 1.49
                  */
                 platform?: string;
             };
@@ -10762,6 +10993,8 @@ export interface operations {
                  *     provide a variant matching the given platform, an error is returned.
                  *
                  *     Example: `{"os": "linux", "architecture": "arm", "variant": "v5"}`
+                 *
+                 *     @since 1.48
                  */
                 platform?: string;
             };
@@ -10822,6 +11055,8 @@ export interface operations {
                  *     provide a variant matching the given platform, an error is returned.
                  *
                  *     Example: `{"os": "linux", "architecture": "arm", "variant": "v5"}`
+                 *
+                 *     @since 1.46
                  */
                 platform?: string;
             };
@@ -10957,6 +11192,8 @@ export interface operations {
                  * @description Select platform-specific content to delete.
                  *     Multiple values are accepted.
                  *     Each platform is a OCI platform encoded as a JSON string.
+                 *
+                 *     @since 1.50
                  */
                 platforms?: string[];
             };
@@ -11443,9 +11680,17 @@ export interface operations {
     SystemDataUsage: {
         parameters: {
             query?: {
-                /** @description Object types, for which to compute and return data. */
+                /**
+                 * @description Object types, for which to compute and return data.
+                 *
+                 *     @since 1.42
+                 */
                 type?: ("container" | "image" | "volume" | "build-cache")[];
-                /** @description Show detailed information on space usage. */
+                /**
+                 * @description Show detailed information on space usage.
+                 *
+                 *     @since 1.52
+                 */
                 verbose?: boolean;
             };
             header?: never;
@@ -11461,15 +11706,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description @since 1.52 */
                         ImageUsage?: components["schemas"]["ImagesDiskUsage"];
+                        /** @description @since 1.52 */
                         ContainerUsage?: components["schemas"]["ContainersDiskUsage"];
+                        /** @description @since 1.52 */
                         VolumeUsage?: components["schemas"]["VolumesDiskUsage"];
+                        /** @description @since 1.52 */
                         BuildCacheUsage?: components["schemas"]["BuildCacheDiskUsage"];
                     };
                     "text/plain": {
+                        /** @description @since 1.52 */
                         ImageUsage?: components["schemas"]["ImagesDiskUsage"];
+                        /** @description @since 1.52 */
                         ContainerUsage?: components["schemas"]["ContainersDiskUsage"];
+                        /** @description @since 1.52 */
                         VolumeUsage?: components["schemas"]["VolumesDiskUsage"];
+                        /** @description @since 1.52 */
                         BuildCacheUsage?: components["schemas"]["BuildCacheDiskUsage"];
                     };
                 };
@@ -11496,6 +11749,8 @@ export interface operations {
                  *     If not provided, the full multi-platform image will be saved.
                  *
                  *     Example: `{"os": "linux", "architecture": "arm", "variant": "v5"}`
+                 *
+                 *     @since 1.48
                  */
                 platform?: string[];
             };
@@ -11540,6 +11795,8 @@ export interface operations {
                  *     will be saved.
                  *
                  *     Example: `{"os": "linux", "architecture": "arm", "variant": "v5"}`
+                 *
+                 *     @since 1.48
                  */
                 platform?: string[];
             };
@@ -11581,6 +11838,8 @@ export interface operations {
                  *     will be loaded.
                  *
                  *     Example: `{"os": "linux", "architecture": "arm", "variant": "v5"}`
+                 *
+                 *     @since 1.48
                  */
                 platform?: string[];
             };
@@ -11635,6 +11894,8 @@ export interface operations {
                     AttachStderr?: boolean;
                     /**
                      * @description Initial console size, as an `[height, width]` array.
+                     *
+                     *     @since 1.42
                      * @example [
                      *       80,
                      *       64
@@ -11733,6 +11994,8 @@ export interface operations {
                     Tty?: boolean;
                     /**
                      * @description Initial console size, as an `[height, width]` array.
+                     *
+                     *     @since 1.42
                      * @example [
                      *       80,
                      *       64
@@ -12374,6 +12637,8 @@ export interface operations {
                     IPAM?: components["schemas"]["IPAM"];
                     /**
                      * @description Enable IPv4 on the network.
+                     *
+                     *     @since 1.48
                      * @example true
                      */
                     EnableIPv4?: boolean;
@@ -13916,7 +14181,11 @@ export interface operations {
                  *     - `name=<service name>`
                  */
                 filters?: string;
-                /** @description Include service status, with count of running and desired tasks. */
+                /**
+                 * @description Include service status, with count of running and desired tasks.
+                 *
+                 *     @since 1.41
+                 */
                 status?: boolean;
             };
             header?: never;

@@ -1,20 +1,30 @@
 /**
- * npm run generate        — openapi/<pinned spec> → generated/
+ * npm run generate        — openapi/<pinned spec> (+ the spec history in ../shared/specs) → generated/
  * npm run generate:check  — regenerate into a temp dir; exit 1 naming every file that differs from generated/
+ *   --dir DIR    compare with / write to DIR instead of generated/
+ *   --specs DIR  the spec history (default ../shared/specs)
  *
- * Pipeline: YAML → (js-yaml) Swagger 2.0 object → overlay fixes → (swagger2openapi) OpenAPI 3 →
- * (openapi-typescript, emptyObjectsUnknown) TypeScript. js-yaml parses first because swagger2openapi's own
- * YAML reader chokes on the Docker spec. Output is deterministic: no dates, no absolute paths.
+ * Pipeline: YAML → (js-yaml) Swagger 2.0 object → overlay fixes → version facts from the spec history
+ * (scripts/facts: api-since, filter-keys, operation-options; `@since` tags added to descriptions) →
+ * (swagger2openapi) OpenAPI 3 → (openapi-typescript, emptyObjectsUnknown) TypeScript. js-yaml parses first
+ * because swagger2openapi's own YAML reader chokes on the Docker spec. Each spec is parsed once. Output is
+ * deterministic: no dates, no absolute paths.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
+import { injectSince, specFacts } from './facts';
+import { loadHistory } from './facts/history';
+import type { Doc } from './facts/spec-walk';
 import { applyOverlay } from './overlay';
 import { runBuildkitStep } from './generate-buildkit';
+import { diffDir, writeGenerated } from './write-generated';
+
+export { diffDir, writeGenerated };
 
 // swagger2openapi ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,6 +33,8 @@ const swagger2openapi = require('swagger2openapi') as {
 };
 
 const ROOT = resolve(__dirname, '..');
+/** The shared spec store: every released spec, the history the version facts are computed from. */
+export const SPEC_HISTORY = join(ROOT, '..', 'shared', 'specs');
 
 export interface Pinned {
   version: string;
@@ -49,7 +61,7 @@ const HEADER = `/**
  */
 `;
 
-export async function generate(openapiDir = join(ROOT, 'openapi')): Promise<Record<string, string>> {
+export async function generate(openapiDir = join(ROOT, 'openapi'), historyDir = SPEC_HISTORY): Promise<Record<string, string>> {
   const pinned = readPinned(openapiDir);
   const raw = readFileSync(pinned.path);
   const actual = sha256(raw);
@@ -58,6 +70,9 @@ export async function generate(openapiDir = join(ROOT, 'openapi')): Promise<Reco
   }
   const swagger = yaml.load(raw.toString('utf8')) as Record<string, any>;
   const applied = applyOverlay(swagger);
+  const version = String(swagger.info?.version ?? pinned.version);
+  const facts = specFacts(loadHistory(historyDir, { version, doc: swagger as Doc }));
+  injectSince(facts.jsdoc);
   const { openapi } = await swagger2openapi.convertObj(swagger, { patch: true, warnOnly: true, resolve: false });
   const binaryType = ts.factory.createTypeReferenceNode(BINARY_BODY);
   const ast = await openapiTS(openapi as any, {
@@ -77,33 +92,23 @@ export async function generate(openapiDir = join(ROOT, 'openapi')): Promise<Reco
   const info =
     HEADER +
     `/** API version of the pinned spec: the highest version this client asks an engine for. */\n` +
-    `export const SPEC_API_VERSION = ${JSON.stringify(String(swagger.info?.version ?? pinned.version))};\n` +
+    `export const SPEC_API_VERSION = ${JSON.stringify(version)};\n` +
     `/** The spec file the types were generated from, and its sha256. */\n` +
     `export const SPEC_FILE = ${JSON.stringify(pinned.file)};\n` +
     `export const SPEC_SHA256 = ${JSON.stringify(actual)};\n` +
     `/** Overlay fixes (scripts/overlay.ts) applied to the spec before generation. */\n` +
     `export const SPEC_OVERLAY_FIXES = ${JSON.stringify(applied)} as const;\n`;
-  return { 'docker-engine.ts': types, 'spec-info.ts': info };
-}
-
-/** Names of files that differ between `files` and `dir` (changed, missing, or extra). */
-export function diffDir(files: Record<string, string>, dir: string): string[] {
-  const present = existsSync(dir) ? readdirSync(dir).filter((n) => n !== 'buildkit') : []; // generate-buildkit.ts owns it
-  const out: string[] = [];
-  for (const [name, text] of Object.entries(files)) {
-    const p = join(dir, name);
-    if (!existsSync(p)) out.push(`${name} (missing)`);
-    else if (readFileSync(p, 'utf8') !== text) out.push(`${name} (differs)`);
-  }
-  for (const name of present) if (!(name in files)) out.push(`${name} (not generated; remove it)`);
-  return out.sort();
+  return { 'docker-engine.ts': types, 'spec-info.ts': info, ...facts.files };
 }
 
 async function main(argv: string[]): Promise<number> {
   const check = argv.includes('--check');
   const dirIdx = argv.indexOf('--dir');
   const outDir = resolve(dirIdx >= 0 ? argv[dirIdx + 1] : join(ROOT, 'generated'));
-  const files = await generate();
+  const specsIdx = argv.indexOf('--specs');
+  const started = Date.now();
+  const files = await generate(join(ROOT, 'openapi'), specsIdx >= 0 ? resolve(argv[specsIdx + 1]) : SPEC_HISTORY);
+  const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
   if (check) {
     // Write to a temp dir as well, so a reviewer can diff it against generated/ by hand.
     const tmp = mkdtempSync(join(tmpdir(), 'dec-generate-'));
@@ -116,15 +121,11 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     rmSync(tmp, { recursive: true, force: true });
-    console.log(`generate:check: generated/ is in sync (${Object.keys(files).length} files)`);
+    console.log(`generate:check: generated/ is in sync (${Object.keys(files).length} files, ${took})`);
     return 0;
   }
-  mkdirSync(outDir, { recursive: true });
-  for (const name of diffDir(files, outDir).map((b) => b.split(' ')[0])) {
-    if (name in files) writeFileSync(join(outDir, name), files[name]);
-    else rmSync(join(outDir, name));
-  }
-  console.log(`generate: wrote ${Object.keys(files).join(', ')} to ${outDir}`);
+  const changed = writeGenerated(files, outDir);
+  console.log(`generate: ${Object.keys(files).length} files in ${outDir}, ${changed.length ? `changed: ${changed.join(', ')}` : 'none changed'} (${took})`);
   return 0;
 }
 
