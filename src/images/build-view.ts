@@ -31,6 +31,8 @@ export class BuildView {
   readonly #tail: number;
   readonly #steps = new BuildkitSteps();
   readonly #headed = new Set<string>();
+  /** Steps completed in the previous update, their DONE held back: BuildKit may mark one cached right after. */
+  readonly #doneLater = new Set<BuildStep>();
   readonly #begin = Date.now();
   #drawn = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -46,8 +48,12 @@ export class BuildView {
     if (event.buildkit) {
       const changes = this.#steps.update(event.buildkit);
       if (this.#live) this.#schedule();
-      else for (const c of changes) this.#plain(c);
+      else {
+        this.#flushDone(new Set(changes.filter((c) => c.cached).map((c) => c.step)));
+        for (const c of changes) this.#plain(c);
+      }
     } else if (typeof event.stream === 'string' && event.stream !== '') {
+      if (!this.#live) this.#flushDone(new Set());
       this.#clear();
       this.#out.write(event.stream);
       if (this.#live) this.#schedule();
@@ -59,6 +65,7 @@ export class BuildView {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#live) this.#draw(true);
+    else this.#flushDone(new Set());
     if (error !== undefined) this.#out.write(`ERROR: ${error instanceof Error ? error.message : String(error)}\n`);
   }
 
@@ -73,11 +80,18 @@ export class BuildView {
     if (c.started || c.lines.length || c.completed || c.cached) head();
     const since = step.started && c.loggedAt ? (c.loggedAt.getTime() - step.started.getTime()) / 1000 : 0;
     for (const line of c.lines) this.#out.write(`${tag} ${since.toFixed(3)} ${line}\n`);
-    // BuildKit may mark a step cached in the update after the one that completed it.
     if (c.cached) this.#out.write(`${tag} CACHED\n`);
     else if (!c.completed || step.cached) return;
     else if (step.error !== undefined) this.#out.write(`${tag} ERROR: ${step.error}\n`);
-    else this.#out.write(`${tag} DONE ${seconds(step.durationMs ?? 0)}\n`);
+    else this.#doneLater.add(step);
+  }
+
+  /** Prints the held-back DONE lines, except for steps that turned out cached (their CACHED line follows). */
+  #flushDone(cached: ReadonlySet<BuildStep>): void {
+    for (const step of this.#doneLater) {
+      if (!cached.has(step)) this.#out.write(`#${step.index} DONE ${seconds(step.durationMs ?? 0)}\n`);
+    }
+    this.#doneLater.clear();
   }
 
   #schedule(): void {
@@ -94,7 +108,7 @@ export class BuildView {
   }
 
   #draw(final: boolean): void {
-    const width = Math.max(40, (this.#out.columns ?? 100) - 1);
+    const width = Math.max(40, (this.#out.columns || 100) - 1);
     const fit = (s: string): string => (s.length > width ? `${s.slice(0, width - 1)}…` : s);
     const steps = this.#steps.steps.filter((s) => s.name !== '');
     const done = steps.filter((s) => s.completed).length;
