@@ -1,7 +1,8 @@
 /**
  * npm run demo — a tour of docker-engine-client against a real engine (DOCKER_HOST, the default socket, or a
  * private engine scripts/demo.sh starts): who is there, then an image's whole life: build with live progress,
- * tag, list, inspect, history, save to a tar, remove, load it back, clean up. Nothing is pulled from a network.
+ * tag, list, inspect, history, save to a tar, remove, load it back; then a container's (demo-containers.ts): run,
+ * exec with stdin, copy in and out, logs, events; clean up. Nothing is pulled from a network.
  */
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DockerClient, DockerError, MAX_API_VERSION, showBuild } from '../src/index.js';
+import { containerTour, shellBase } from './demo-containers.js';
 
 const CONTEXT = join(__dirname, 'demo-context');
 const REPO = `dec-demo-${process.pid}`;
@@ -25,6 +27,7 @@ const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3
 async function main(): Promise<void> {
   const docker = DockerClient.fromEnv();
   const tmp = mkdtempSync(join(tmpdir(), 'dec-demo-'));
+  let base: Awaited<ReturnType<typeof shellBase>>;
   try {
     const ping = await docker.ping();
     const negotiated = await docker.negotiate();
@@ -33,11 +36,15 @@ async function main(): Promise<void> {
     console.log(`client    speaks up to v${MAX_API_VERSION}; negotiated v${negotiated}`);
     console.log(`images    ${(await docker.images.list()).length} on the engine`);
 
+    // A base with a shell, so that the built image can run (no network: the engine's busybox or the host's).
+    base = await shellBase(docker, `${REPO}-base:1`);
+    console.log(`base      ${base ? `${base.image}${base.imported ? ' (imported from /bin/busybox)' : ''}` : 'none with a shell: the image will not run'}`);
+
     // Build: the operation is async-iterable (live output) and awaitable (the result).
     console.log(`\nbuild     ${CONTEXT} → ${REPO}:1`);
     const build = docker.images.build(CONTEXT, {
       t: `${REPO}:1`,
-      buildargs: { GREETING: 'hello from the demo' },
+      buildargs: { GREETING: 'hello from the demo', ...(base ? { BASE: base.image } : {}) },
       labels: { 'dec.demo.run': String(process.pid) },
       networkmode: 'none',
       forcerm: true,
@@ -84,9 +91,12 @@ async function main(): Promise<void> {
     const back = await docker.images.inspect(REPO);
     console.log(`same id   ${back.Id === built.id ? 'yes' : `NO: ${back.Id} vs ${built.id}`} (${back.Id})`);
     if (back.Id !== built.id) process.exitCode = 1;
+
+    if (base) await containerTour(docker, `${REPO}:1`);
   } finally {
     // Clean up whatever exists of the demo's images, even after a failure half way.
     for (const ref of [`${REPO}:1`, `${REPO}:latest`]) await docker.images.remove(ref, { force: true }).catch(() => undefined);
+    if (base?.imported) await docker.images.remove(base.image, { force: true }).catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true });
     console.log('cleanup   demo images and temp files removed');
     await docker.close();

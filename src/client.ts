@@ -7,6 +7,8 @@ import { createApiContext, type ApiContext } from './api/context.js';
 import type { DockerApi } from './api/fetch-adapter.js';
 import { RawApi } from './api/raw.js';
 import { Builder } from './builder/builder.js';
+import { Containers } from './containers/containers.js';
+import { Exec } from './exec/exec.js';
 import { CLIENT_VERSION } from './core/package-version.js';
 import type { CallOptions } from './core/spec.js';
 import { Images } from './images/images.js';
@@ -39,6 +41,10 @@ export class DockerClient {
   readonly builder: Builder;
   /** The engine itself: ping, version, info. */
   readonly system: System;
+  /** Containers: lifecycle, logs, attach, exec/run conveniences, files in and out, stats. */
+  readonly containers: Containers;
+  /** Processes run inside containers: create, start (a duplex session), inspect, resize. */
+  readonly exec: Exec;
   readonly #transport: Transport;
 
   /** Bad options (both `host` and `socketPath`, a negative `timeout`, a malformed host) throw DockerInputError. */
@@ -56,6 +62,8 @@ export class DockerClient {
     this.images = new Images(ctx);
     this.builder = new Builder(ctx);
     this.system = new System(ctx);
+    this.exec = new Exec(ctx);
+    this.containers = new Containers(ctx, this.exec);
   }
 
   /** A client configured like the docker CLI: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION. */

@@ -38,6 +38,18 @@ export type { StreamMessage } from './streams/progress-lines.js';
 export { ProgressTracker } from './streams/progress-tracker.js';
 export type { ProgressSnapshot, LayerProgress } from './streams/progress-tracker.js';
 
+// Containers and exec
+export { Containers } from './containers/containers.js';
+export type * from './containers/options.js';
+export type * from './containers/filters.js';
+export type { ExecRunOptions, ExecRunResult, RunOptions, RunResult, StdinSource } from './containers/run.js';
+export { Exec } from './exec/exec.js';
+export type { ExecCreateConfig, ExecCreateResult, ExecInspect, ExecStartOptions, ExecResizeOptions } from './exec/exec.js';
+export { DuplexSession } from './streams/session.js';
+export { FrameOutput } from './streams/frame-output.js';
+export type { Frame, FrameStream, FrameMode, CollectedOutput } from './streams/frames.js';
+export type { EventMessage } from './streams/events.js';
+
 // Building blocks, usable with the raw `docker.api` calls
 export { encodeRegistryAuth, encodeRegistryConfig, encodeIdentityToken } from './registry/auth.js';
 export type { AuthConfig, RegistryAuth, RegistryConfig, IdentityTokenAuth } from './registry/auth.js';

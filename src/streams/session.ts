@@ -19,6 +19,7 @@
  */
 import { Writable, type Duplex } from 'node:stream';
 import { DockerAbortError } from '../core/errors.js';
+import { upgradeConnection, type UpgradeConnection, type UpgradeRequest } from '../transport/upgrade.js';
 import { decodeFrames, type Frame, type FrameMode } from './frames.js';
 
 export interface SessionOptions {
@@ -125,4 +126,27 @@ export class DuplexSession implements AsyncIterable<Frame> {
     }
     return this.#closed;
   }
+}
+
+export interface OpenSessionOptions {
+  /** The output mode, or a promise of it (e.g. from an inspect running alongside the upgrade). */
+  mode: FrameMode | Promise<FrameMode>;
+  operation: string;
+}
+
+/**
+ * Upgrade `req` over `conn` and wrap the connection in a DuplexSession. When the mode is still being looked up,
+ * both run at once; if either fails the other's result is released (the socket destroyed) and the failure thrown.
+ */
+export async function openSession(conn: UpgradeConnection, req: UpgradeRequest, opts: OpenSessionOptions): Promise<DuplexSession> {
+  const upgrading = upgradeConnection(conn, req);
+  let mode: FrameMode;
+  try {
+    mode = await opts.mode;
+  } catch (err) {
+    upgrading.then((up) => up.socket.destroy(), noop);
+    throw err;
+  }
+  const { socket } = await upgrading;
+  return new DuplexSession(socket, { mode, operation: opts.operation, signal: req.signal, mapError: (err) => conn.mapError(err, req.signal) });
 }
