@@ -25,7 +25,7 @@ export type { BuildOptions, BuildOutput, BuildOperation } from './images/build.j
 export type * from './images/reducers.js';
 // BuildKit builds: decoded trace (event.buildkit), step view, terminal renderer, session credentials
 export { BuildkitSteps } from './images/buildkit-steps.js';
-export type { BuildStep, StepChange, BuildkitStepsOptions } from './images/buildkit-steps.js';
+export type { BuildStep, StepChange, StepProgress, BuildkitStepsOptions } from './images/buildkit-steps.js';
 export { BuildView, showBuild } from './images/build-view.js';
 export type { BuildViewOptions } from './images/build-view.js';
 export type { BuildkitStatus, BuildkitVertex, BuildkitVertexStatus, BuildkitLog, BuildkitWarning } from './streams/buildkit-events.js';

@@ -8,7 +8,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { BuildEvent } from './reducers.js';
-import { BuildkitSteps, type BuildStep, type StepChange } from './buildkit-steps.js';
+import { BuildkitSteps, type BuildStep, type StepChange, type StepProgress } from './buildkit-steps.js';
 
 export interface BuildViewOptions {
   /** Where to write (default process.stderr). */
@@ -20,6 +20,13 @@ export interface BuildViewOptions {
 }
 
 const REDRAW_MS = 100;
+
+/** A sub-task as buildx shows it: `sha256:ab… 1.2MB / 3.4MB`, `exporting layers` (nothing counted). */
+function subtask(p: StepProgress): string {
+  const size = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}kB` : `${n}B`);
+  const amount = p.total > 0 ? ` ${size(p.current)} / ${size(p.total)}` : p.current > 0 ? ` ${size(p.current)}` : '';
+  return `${p.id}${p.name ? ` ${p.name}` : ''}${amount}`;
+}
 
 function seconds(ms: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
@@ -77,9 +84,10 @@ export class BuildView {
       this.#headed.add(step.digest);
       this.#out.write(`${tag} ${step.name}\n`);
     };
-    if (c.started || c.lines.length || c.completed || c.cached) head();
+    if (c.started || c.lines.length || c.completed || c.cached || c.progress.some((p) => p.completed)) head();
     const since = step.started && c.loggedAt ? (c.loggedAt.getTime() - step.started.getTime()) / 1000 : 0;
     for (const line of c.lines) this.#out.write(`${tag} ${since.toFixed(3)} ${line}\n`);
+    for (const p of c.progress) if (p.completed) this.#out.write(`${tag} ${subtask(p)} done\n`);
     if (c.cached) this.#out.write(`${tag} CACHED\n`);
     else if (!c.completed || step.cached) return;
     else if (step.error !== undefined) this.#out.write(`${tag} ERROR: ${step.error}\n`);
@@ -115,7 +123,9 @@ export class BuildView {
     const lines = [`[+] Building ${seconds(Date.now() - this.#begin)} (${done}/${steps.length})${final ? ' FINISHED' : ''}`];
     for (const step of steps) {
       lines.push(fit(this.#row(step, width)));
-      if (!step.completed && step.started) for (const l of step.logs.slice(-this.#tail)) lines.push(fit(` => => # ${l}`));
+      if (step.completed || !step.started) continue;
+      for (const p of step.progress.values()) if (!p.completed) lines.push(fit(` => => ${subtask(p)}`));
+      for (const l of step.logs.slice(-this.#tail)) lines.push(fit(` => => # ${l}`));
     }
     this.#clear();
     this.#out.write(`${lines.join('\n')}\n`);

@@ -36,6 +36,18 @@ export interface BuildStep {
   error?: string;
   /** Output lines of the step (stdout and stderr interleaved as sent), the newest `maxLogLines` of them. */
   logs: string[];
+  /** Byte progress of the step's sub-tasks (layer downloads, context transfer), by BuildKit's status ID. */
+  progress: Map<string, StepProgress>;
+}
+
+/** One sub-task of a step (`VertexStatus`): `current` of `total` units (bytes; `total` 0 when unknown). */
+export interface StepProgress {
+  id: string;
+  /** What is being done (`extracting`, `transferring context`…), when BuildKit names it. */
+  name: string;
+  current: number;
+  total: number;
+  completed: boolean;
 }
 
 /** What one StatusResponse changed about one step. */
@@ -51,6 +63,8 @@ export interface StepChange {
   loggedAt?: Date;
   /** Complete output lines that arrived in this update. */
   lines: string[];
+  /** Sub-tasks that progressed or completed in this update. */
+  progress: StepProgress[];
 }
 
 export interface BuildkitStepsOptions {
@@ -79,10 +93,16 @@ export class BuildkitSteps {
     const changes = new Map<string, StepChange>();
     const change = (step: BuildStep, added = false): StepChange => {
       let c = changes.get(step.digest);
-      if (!c) changes.set(step.digest, (c = { step, added, started: false, completed: false, cached: false, lines: [] }));
+      if (!c) changes.set(step.digest, (c = { step, added, started: false, completed: false, cached: false, lines: [], progress: [] }));
       return c;
     };
     for (const v of status.vertexes) this.#vertex(v, change);
+    for (const st of status.statuses) {
+      const step = this.#steps.get(st.vertex) ?? this.#placeholder(st.vertex, change);
+      const p: StepProgress = { id: st.ID, name: st.name, current: Number(st.current), total: Number(st.total), completed: timestampDate(st.completed) !== undefined };
+      step.progress.set(st.ID, p);
+      change(step).progress.push(p);
+    }
     for (const log of status.logs) {
       const step = this.#steps.get(log.vertex) ?? this.#placeholder(log.vertex, change);
       const lines = this.#lines(log.vertex, log.msg, false);
@@ -110,7 +130,7 @@ export class BuildkitSteps {
     let step = this.#steps.get(v.digest);
     let c: StepChange;
     if (!step) {
-      step = { digest: v.digest, index: this.#steps.size + 1, name: v.name, inputs: [...v.inputs], cached: false, logs: [] };
+      step = { digest: v.digest, index: this.#steps.size + 1, name: v.name, inputs: [...v.inputs], cached: false, logs: [], progress: new Map() };
       this.#steps.set(v.digest, step);
       c = change(step, true);
     } else {
@@ -140,7 +160,7 @@ export class BuildkitSteps {
 
   /** Logs can precede their vertex; the vertex fills the record in when it arrives. */
   #placeholder(digest: string, change: (step: BuildStep, added?: boolean) => StepChange): BuildStep {
-    const step: BuildStep = { digest, index: this.#steps.size + 1, name: '', inputs: [], cached: false, logs: [] };
+    const step: BuildStep = { digest, index: this.#steps.size + 1, name: '', inputs: [], cached: false, logs: [], progress: new Map() };
     this.#steps.set(digest, step);
     change(step, true);
     return step;

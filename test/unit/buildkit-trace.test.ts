@@ -77,6 +77,12 @@ describe('BuildKit trace decoding (recorded dockerd 20.10 bodies)', () => {
       expect(s.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     }
     expect(steps.find((s) => s.name.startsWith('[stage-1 2/3]'))!.inputs.length).toBe(2);
+    // Sub-task progress (VertexStatus) of the export step, all completed.
+    expect([...steps[7].progress.values()]).toEqual([
+      { id: 'exporting layers', name: '', current: 0, total: 0, completed: true },
+      { id: 'writing image sha256:1c3d3ab0cbf6fcffe1fa72782495ba89bffd72abfd9e1d4a3bdb27d053067d5f', name: '', current: 0, total: 0, completed: true },
+      { id: 'naming to docker.io/library/demo:bk', name: '', current: 0, total: 0, completed: true },
+    ]);
   });
 
   it('gives the same events and steps whatever byte the body is cut at', async () => {
@@ -179,6 +185,15 @@ describe('BuildKit trace decoding (recorded dockerd 20.10 bodies)', () => {
     expect(text).not.toMatch(/^#4 DONE/m); // marked cached in the update after it completed: one line, CACHED
     expect(text).toMatch(/^#5 \[2\/2\] RUN echo failing-step && exit 3\n#5 0\.\d{3} failing-step\n#5 ERROR: executor failed running/m);
     expect(text).toMatch(/^#1 DONE \d+\.\ds$/m);
+  });
+
+  it('plain view prints completed sub-tasks as buildx does', async () => {
+    let text = '';
+    const view = new BuildView({ out: { write: (s: string) => ((text += s), true), isTTY: false } as never });
+    for (const e of await events(cut(OK, 0))) view.update(e);
+    view.end();
+    expect(text).toMatch(/^#8 exporting to image\n#8 exporting layers done\n(#8 .*\n)*#8 naming to docker\.io\/library\/demo:bk done\n(#8 .*\n)*#8 DONE \d+\.\ds$/m);
+    expect(text).toContain('Successfully tagged demo:bk\n'); // classic-style text passes through
   });
 
   it('loading the client does not load the protobuf runtime (it is loaded on the first trace line)', () => {
