@@ -187,6 +187,19 @@ describe('BuildKit trace decoding (recorded dockerd 20.10 bodies)', () => {
     expect(text).toMatch(/^#1 DONE \d+\.\ds$/m);
   });
 
+  it('live view redraws one block in place and ends with every step and the failure', async () => {
+    let text = '';
+    const view = new BuildView({ out: { write: (s: string) => ((text += s), true), isTTY: true, columns: 120 } as never });
+    for (const e of await events(cut(FAIL, 0))) if (!e.error) view.update(e);
+    view.end(new Error('build failed: boom'));
+    const last = text.slice(text.lastIndexOf('[+] Building'));
+    expect(last).toMatch(/^\[\+\] Building \d+\.\ds \(5\/5\) FINISHED\n/);
+    expect(last).toMatch(/^ => CACHED \[1\/2\] FROM docker\.io\/library\/bb:1 +\d+\.\ds$/m);
+    expect(last).toMatch(/^ => ERROR \[2\/2\] RUN echo failing-step && exit 3 +0\.1s$/m);
+    expect(last).toMatch(/ERROR: build failed: boom\n$/);
+    expect(last.split('\n').every((l) => l.length <= 119)).toBe(true);
+  });
+
   it('plain view prints completed sub-tasks as buildx does', async () => {
     let text = '';
     const view = new BuildView({ out: { write: (s: string) => ((text += s), true), isTTY: false } as never });
