@@ -7,10 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { extract, pack } from 'tar-stream';
+import { extract } from 'tar-stream';
 import { DockerApiError, DockerClient } from '../src/index';
 import { engines, type Engine } from './helpers/engines';
 import { baseImage } from './helpers/env';
+import { tarOf } from './helpers/tar-of';
 
 interface Entry {
   type: string;
@@ -37,15 +38,6 @@ async function readTar(tar: Readable | AsyncIterable<Uint8Array>): Promise<Map<s
   Readable.from(tar).pipe(ex as unknown as NodeJS.WritableStream);
   await done;
   return entries;
-}
-
-async function tarOf(files: Record<string, Buffer>): Promise<Buffer> {
-  const p = pack();
-  for (const [name, content] of Object.entries(files)) p.entry({ name, mode: 0o640 }, content);
-  p.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of p) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 describe.each(engines())('$name', (engine: Engine) => {
@@ -86,7 +78,7 @@ describe.each(engines())('$name', (engine: Engine) => {
 
   test('putArchive a .tar file and bytes; modes are kept', async () => {
     const tarPath = join(dir, 'in.tar');
-    writeFileSync(tarPath, await tarOf({ 'from-file.bin': blob }));
+    writeFileSync(tarPath, await tarOf({ 'from-file.bin': blob }, 0o640));
     await docker.containers.putArchive(id, '/tmp', tarPath);
     await docker.containers.putArchive(id, '/tmp', await tarOf({ 'from-bytes.txt': Buffer.from('bytes\n') }));
     const fromFile = await readTar((await docker.containers.getArchive(id, '/tmp/from-file.bin')).tar);
@@ -95,6 +87,22 @@ describe.each(engines())('$name', (engine: Engine) => {
     expect((fromFile.get('from-file.bin')?.mode ?? 0) & 0o7777).toBe(0o640);
     const fromBytes = await readTar((await docker.containers.getArchive(id, '/tmp/from-bytes.txt')).tar);
     expect(fromBytes.get('from-bytes.txt')?.data.toString()).toBe('bytes\n');
+  });
+
+  test('noOverwriteDirNonDir refuses to replace a directory with a file', async () => {
+    await docker.containers.exec(id, ['mkdir', '-p', '/tmp/keepdir']);
+    const err = await docker.containers.putArchive(id, '/tmp', await tarOf({ keepdir: Buffer.from('x') }), { noOverwriteDirNonDir: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DockerApiError);
+    engine.differs(
+      'podman',
+      "Podman's copier reports the clash as a failed create",
+      () => expect((err as DockerApiError).daemonMessage).toMatch(/error creating file at "\/tmp\/keepdir".*file exists/),
+      () => expect((err as DockerApiError).daemonMessage).toMatch(/cannot overwrite directory .*keepdir.* with non-directory/),
+    );
+    expect((await docker.containers.statPath(id, '/tmp/keepdir')).isDirectory).toBe(true);
+    await expect(docker.containers.putArchive(id, '/tmp', Buffer.alloc(0), { copyUIDGID: 'yes' as unknown as boolean })).rejects.toThrow(
+      'containers.putArchive: option "copyUIDGID" must be a boolean, got string',
+    );
   });
 
   test('statPath decodes name, size, mode and the type bits of Go FileMode', async () => {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { DockerAbortError, DockerApiError, DockerClient, DockerFilterError, DockerInputError, type ContainerCreateConfig, type Frame } from '../src/index';
 import { engines, type Engine } from './helpers/engines';
 import { baseImage } from './helpers/env';
+import { tarOf } from './helpers/tar-of';
 
 const RUN_LABEL = 'dec.test.containers';
 const RUN_ID = `${process.pid}-${Date.now()}`;
@@ -395,13 +396,3 @@ describe.each(engines())('$name', (engine: Engine) => {
     });
   });
 });
-
-async function tarOf(files: Record<string, Buffer | string>): Promise<Buffer> {
-  const { pack } = await import('tar-stream');
-  const p = pack();
-  for (const [name, content] of Object.entries(files)) p.entry({ name, mode: 0o644 }, content);
-  p.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of p) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}

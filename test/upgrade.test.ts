@@ -303,19 +303,11 @@ describe('upgrade over TCP and TLS (relayed to dockerd)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('tcp://: the cat round trip', async () => {
-    const docker = linkedClient({ host: `tcp://127.0.0.1:${tcp.port}` });
-    try {
-      const { frames, exitCode } = await catRoundTrip(docker);
-      expect(frames).toEqual([{ stream: 'stdout', data: Buffer.from('hello\n') }]);
-      expect(exitCode).toBe(0);
-    } finally {
-      await docker.close();
-    }
-  });
-
-  test('TLS (certificate verified against our CA): the cat round trip, half-close through TLS', async () => {
-    const docker = linkedClient({ host: `tcp://127.0.0.1:${tlsRelay.port}`, tls: { ca } });
+  test.each([
+    ['tcp://', () => ({ host: `tcp://127.0.0.1:${tcp.port}` })],
+    ['TLS (certificate verified against our CA; half-close through TLS)', () => ({ host: `tcp://127.0.0.1:${tlsRelay.port}`, tls: { ca } })],
+  ])('%s: the cat round trip', async (_name, options) => {
+    const docker = linkedClient(options());
     try {
       const { frames, exitCode } = await catRoundTrip(docker);
       expect(frames).toEqual([{ stream: 'stdout', data: Buffer.from('hello\n') }]);

@@ -6,7 +6,6 @@
  * Logs runs are processes of their own under /usr/bin/time (peak RSS); round trips run BENCH_RT_ITERS times per
  * process after a warm-up, contenders taking turns round by round.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pack } from 'tar-stream';
@@ -14,6 +13,7 @@ import type { ContainerOp, ContainerParams, ContainerResult, NodeContainerConten
 import { config } from '../lib/config.js';
 import type { EngineAdmin } from '../lib/engine.js';
 import { rotate, summarize, type Summary } from '../lib/stats.js';
+import { run, timed } from './streams.js';
 
 export const LOGS_CONTENDERS = ['ours', 'dockerode', 'curl'] as const;
 export type LogsContender = (typeof LOGS_CONTENDERS)[number];
@@ -24,30 +24,14 @@ export interface ContainerFigures {
   logsMiB: number;
   /** Per contender: MiB/s of the whole log (payload for the Node clients, raw stream for curl), peak RSS MB, CPU s. */
   logs: Partial<Record<LogsContender, { mibps: Summary; rssMB: Summary; cpuS: Summary } | { error: string }>>;
+  /** Peak RSS (MB) of this client reading a log 1/16 the size: the flat-in-size check compares against it. */
+  oursSmallRssMB?: number;
   /** Per op and contender: ms per round trip over all measured iterations. */
   roundTrips: Record<(typeof RT_OPS)[number], Partial<Record<NodeContainerContender, Summary | { error: string }>>>;
   notes: string[];
 }
 
 const MiB = 1 << 20;
-
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function timed(cmd: string, args: string[], rssFile: string) {
-  const out = await run('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]);
-  const [rssKiB, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-  return { ...out, rssKiB, cpuS: user + sys };
-}
 
 /** An image with /bin/busybox: the rig's, or one imported here from the host's static busybox. */
 async function busyboxImage(admin: EngineAdmin, made: string[]): Promise<string> {
@@ -97,18 +81,25 @@ export async function runContainerFigures(opts: {
 
     // The log: written once (not measured), kept whole by the `local` driver (json-file would re-encode binary).
     opts.log(`figure 5: a container writes ${config.logsMiB} MiB of logs (set-up)`);
-    const logger = await createContainer(
-      admin,
-      {
-        ...base,
-        Entrypoint: ['/bin/busybox', 'sh', '-c'],
-        Cmd: [`/bin/busybox head -c ${half} /dev/urandom; /bin/busybox head -c ${half} /dev/urandom >&2`],
-        HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'local', Config: { 'max-size': `${config.logsMiB * 4}m`, 'max-file': '1', compress: 'false' } } },
-      },
-      containers,
-    );
-    await startContainer(admin, logger);
-    await admin.json('POST', `/containers/${logger}/wait`);
+    const writeLog = async (halfBytes: number): Promise<string> => {
+      const id = await createContainer(
+        admin,
+        {
+          ...base,
+          Entrypoint: ['/bin/busybox', 'sh', '-c'],
+          Cmd: [`/bin/busybox head -c ${halfBytes} /dev/urandom; /bin/busybox head -c ${halfBytes} /dev/urandom >&2`],
+          HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'local', Config: { 'max-size': `${config.logsMiB * 4}m`, 'max-file': '1', compress: 'false' } } },
+        },
+        containers,
+      );
+      await startContainer(admin, id);
+      await admin.json('POST', `/containers/${id}/wait`);
+      return id;
+    };
+    const logger = await writeLog(half);
+    // The same client on a log 1/16 the size: its peak RSS is the baseline that "flat in output size" is held to.
+    const small = await timed(process.execPath, [worker, 'logs', 'ours', JSON.stringify({ socketPath: opts.socketPath, containerId: await writeLog(half / 16) })], rssFile);
+    if (small.code === 0) result.oursSmallRssMB = (small.rssKiB * 1024) / 1e6;
 
     const logsUrl = `http://localhost/v${opts.apiVersion}/containers/${logger}/logs?stdout=1&stderr=1&follow=1`;
     const samples = new Map<LogsContender, { mibps: number[]; rss: number[]; cpu: number[] }>();
@@ -154,7 +145,10 @@ export async function runContainerFigures(opts: {
       for (let r = 0; r < config.rtRounds; r++) {
         for (const who of rotate(RT_CONTENDERS, r)) {
           if (result.roundTrips[op][who]) continue;
-          const params: ContainerParams = { socketPath: opts.socketPath, containerId: op === 'exec' ? sleeper : cat, iterations: config.rtIters, warmup: config.rtWarmup };
+          const params: ContainerParams =
+            op === 'exec'
+              ? { socketPath: opts.socketPath, containerId: sleeper, iterations: config.rtIters, warmup: config.rtWarmup }
+              : { socketPath: opts.socketPath, containerId: cat, iterations: config.echoIters, warmup: config.echoWarmup };
           const out = await run(process.execPath, [worker, op, who, JSON.stringify(params)]);
           if (out.code !== 0) {
             result.roundTrips[op][who] = { error: out.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 300) };

@@ -36,6 +36,9 @@ export const config = {
   logsRounds: int('BENCH_LOGS_ROUNDS', 2, 1),
   rtIters: int('BENCH_RT_ITERS', 100, 20),
   rtWarmup: int('BENCH_RT_WARMUP', 10, 5),
+  /** Attach echoes take well under a millisecond: many more per process, after a longer warm-up (JIT). */
+  echoIters: int('BENCH_ECHO_ITERS', 2000, 500),
+  echoWarmup: int('BENCH_ECHO_WARMUP', 200, 100),
   rtRounds: int('BENCH_RT_ROUNDS', 4, 2),
   /** Which figures to run: any of calls, concurrent, streams, import, containers. */
   figures: new Set((process.env.BENCH_FIGURES ?? 'calls,concurrent,streams,import,containers').split(',').map((s) => s.trim())),

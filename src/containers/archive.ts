@@ -9,8 +9,8 @@
 import { Readable } from 'node:stream';
 import type { ApiContext } from '../api/context.js';
 import { tarBody, type TarSource } from '../bodies/tar-body.js';
-import { DockerProtocolError } from '../core/errors.js';
-import { checkName } from '../core/input.js';
+import { DockerInputError, DockerProtocolError } from '../core/errors.js';
+import { checkName, kindOf } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import type { LiteResponse } from '../transport/response.js';
 import type * as O from './options.js';
@@ -81,9 +81,15 @@ export async function statPath(ctx: ApiContext, id: string, path: string, opts: 
 export async function putArchive(ctx: ApiContext, id: string, path: string, source: TarSource, opts: O.ContainerPutArchiveOptions): Promise<void> {
   checkName('containers.putArchive', 'id', id);
   checkPath('containers.putArchive', path);
-  const { signal, ...rest } = opts ?? {};
+  const { signal, noOverwriteDirNonDir, copyUIDGID } = opts ?? {};
+  const flag = (name: string, v: unknown): string | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'boolean') throw new DockerInputError(`containers.putArchive: option "${name}" must be a boolean, got ${kindOf(v)}`);
+    return String(v);
+  };
+  const query = { path, noOverwriteDirNonDir: flag('noOverwriteDirNonDir', noOverwriteDirNonDir), copyUIDGID: flag('copyUIDGID', copyUIDGID) };
   const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
-  const res = await ctx.upload(tar, (init) => ctx.api.PUT('/containers/{id}/archive', { params: { path: { id }, query: { ...rest, path } }, signal, ...init }));
+  const res = await ctx.upload(tar, signal, (init) => ctx.api.PUT('/containers/{id}/archive', { params: { path: { id }, query }, ...init }));
   await res.discard();
 }
 

@@ -52,7 +52,13 @@ export type ContainerAttachOptions = Omit<QueryOf<'ContainerAttach'>, 'stream'> 
 export type ContainerStatsOptions = Omit<QueryOf<'ContainerStats'>, 'stream'> & CallOptions;
 
 export type ContainerArchiveOptions = CallOptions;
-export type ContainerPutArchiveOptions = Omit<QueryOf<'PutContainerArchive'>, 'path'> & CallOptions;
+/** The spec types these two as strings; they are booleans to the daemon (sent as `true` / `false`). */
+export type ContainerPutArchiveOptions = {
+  /** Refuse to replace a directory with a non-directory or the other way round. */
+  noOverwriteDirNonDir?: boolean;
+  /** Give the files the container user's uid/gid instead of the tar's. */
+  copyUIDGID?: boolean;
+} & CallOptions;
 
 export type ContainerSummary = Schemas['ContainerSummary'];
 export type ContainerInspect = Schemas['ContainerInspectResponse'];

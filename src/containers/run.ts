@@ -114,7 +114,8 @@ async function collectWhileFeeding(session: DuplexSession, stdin: StdinSource | 
     }
   })();
   try {
-    await Promise.all([reading, feeding]);
+    // Once the output is over the connection goes, which also ends any feeding still waiting to write.
+    await Promise.all([reading.finally(() => session.close()), feeding]);
     return { stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
   } finally {
     await session.close();

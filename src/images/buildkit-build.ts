@@ -6,9 +6,9 @@
  */
 import type { ApiContext } from '../api/context.js';
 import type { TarSource } from '../bodies/tar-body.js';
-import { DockerApiError, DockerBuildError, DockerInputError, DockerStreamError } from '../core/errors.js';
-import { kindOf } from '../core/input.js';
+import { DockerApiError, DockerBuildError, DockerStreamError } from '../core/errors.js';
 import { openBuildSession, type BuildSession } from '../registry/build-session.js';
+import type { RegistryCredentials } from '../registry/credentials.js';
 import { sessionCredentials } from '../registry/session-credentials.js';
 import { decodeBuildkitTraces } from '../streams/buildkit-events.js';
 import { progressMessages } from '../streams/progress-lines.js';
@@ -80,19 +80,22 @@ function closingSession(body: AsyncIterable<Uint8Array>, session: BuildSession):
 }
 
 /**
- * `POST /build?version=2` with a session, as the docker CLI always opens one: it serves `registryConfig` and
- * `credentials` to BuildKit one registry at a time, and with none of them BuildKit still goes on anonymously
- * (without any session dockerd 20.10 fails a pull that meets a 401 with "no active sessions"). An engine without
- * sessions (Podman: 404) builds without one, with `X-Registry-Config` as for the classic builder. The session
- * ends with the build's output.
+ * `POST /build?version=2` with a session, as the docker CLI always opens one: it serves `registryConfig`, then
+ * `credentials` (default: `docker.auth`, i.e. config.json and credential helpers, unless `registryConfig` is
+ * `false`) to BuildKit one registry host at a time; with none BuildKit still goes on anonymously (without any
+ * session dockerd 20.10 fails a pull that meets a 401 with "no active sessions"). An engine without sessions
+ * (Podman: 404) builds without one, with `X-Registry-Config` as for the classic builder. The session ends with the
+ * build's output.
  */
-export function buildkitBuild(ctx: ApiContext, context: TarSource, opts: BuildOptions): BuildOperation {
+export function buildkitBuild(ctx: ApiContext, creds: RegistryCredentials | undefined, context: TarSource, opts: BuildOptions): BuildOperation {
   const reducer = buildkitReducer({ tags: requestedTags(opts) });
   let session: BuildSession | undefined;
   const open = async (): Promise<string | undefined> => {
-    const { registryConfig, credentials, signal } = opts;
+    const { registryConfig, signal } = opts;
+    const fallback = opts.credentials ?? (creds && registryConfig !== false ? (host: string) => creds.resolve(host) : undefined);
+    const lookup = sessionCredentials(registryConfig === false ? undefined : registryConfig, fallback);
     try {
-      session = await openBuildSession(ctx.connection, { credentials: sessionCredentials(registryConfig, credentials), signal });
+      session = await openBuildSession(ctx.connection, { credentials: lookup, signal });
     } catch (err) {
       if (err instanceof DockerApiError && err.status === 404) return undefined;
       throw err;
@@ -100,11 +103,8 @@ export function buildkitBuild(ctx: ApiContext, context: TarSource, opts: BuildOp
     return session.id;
   };
   const body = (async () => {
-    if (opts?.credentials !== undefined && typeof opts.credentials !== 'function') {
-      throw new DockerInputError(`images.build: credentials must be a function (registry host) => credentials, got ${kindOf(opts.credentials)}`);
-    }
     try {
-      const output = await openBuild(ctx, context, opts, open);
+      const output = await openBuild(ctx, creds, context, opts, open);
       return session ? closingSession(output, session) : output;
     } catch (err) {
       await session?.close();

@@ -4,27 +4,21 @@
  * never one credential for every host.
  *
  * Sources, in order: the caller's `registryConfig` (keyed like `X-Registry-Config`: `host[:port]`, a URL such as
- * `https://ghcr.io`, or `https://index.docker.io/v1/` for Docker Hub), then the caller's lookup function (e.g. the
- * docker CLI's config.json and credential helpers).
+ * `https://ghcr.io`, or `https://index.docker.io/v1/` for Docker Hub), then the lookup function (by default
+ * `docker.auth`: config.json and credential helpers). Keys and hosts are compared the way the docker CLI keys
+ * credentials (credentials.ts `registryKey`: every Docker Hub spelling is one registry).
  */
 import type { RegistryAuth, RegistryConfig } from './auth.js';
+import { registryKey } from './credentials.js';
 import type { CredentialsLookup } from './session-services.js';
-
-const HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
-
-/** `https://Host:5000/v1/` → `host:5000`; every Docker Hub spelling → `docker.io`. */
-export function registryHost(address: string): string {
-  const host = address.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0].toLowerCase();
-  return HUB_HOSTS.has(host) ? 'docker.io' : host;
-}
 
 /** The credentials of `registryConfig` for one host, or of `fallback`; undefined when neither has any. */
 export function sessionCredentials(registryConfig: RegistryConfig | undefined, fallback: CredentialsLookup | undefined): CredentialsLookup {
-  const byHost = new Map<string, RegistryAuth>();
+  const byKey = new Map<string, RegistryAuth>();
   for (const [key, auth] of Object.entries(registryConfig ?? {})) {
-    const host = registryHost(key);
-    // An exact host key wins over a URL spelling of the same registry.
-    if (!byHost.has(host) || key.toLowerCase() === host) byHost.set(host, auth);
+    const k = registryKey(key);
+    // An exact key wins over another spelling of the same registry.
+    if (!byKey.has(k) || key === k) byKey.set(k, auth);
   }
-  return async (host) => byHost.get(registryHost(host)) ?? (fallback ? await fallback(host) : undefined);
+  return async (host) => byKey.get(registryKey(host)) ?? (fallback ? await fallback(host) : undefined);
 }

@@ -50,6 +50,11 @@ export class FrameDecoder {
     readonly operation: string,
   ) {}
 
+  /** A failure found after the frames the last push() returned, not yet thrown. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
   push(chunk: Buffer): Frame[] {
     if (this.#failure) throw this.#failure;
     const frames: Frame[] = [];
@@ -144,6 +149,8 @@ export async function* decodeFrames(body: AsyncIterable<Uint8Array>, mode: Frame
   const decoder = new FrameDecoder(operation);
   for await (const chunk of body) {
     for (const frame of decoder.push(asBuffer(chunk))) yield frame;
+    // A type-3 frame after others in the same chunk: fail now, not when (or if) more bytes come.
+    if (decoder.failure) throw decoder.failure;
   }
   decoder.end();
 }

@@ -1,9 +1,9 @@
 /**
  * DuplexSession: an attached container or exec, over the raw connection an upgraded attach / exec start left.
  *
- *  - `for await (const frame of session)` reads the output as frames (see frames.ts); it ends when the engine
- *    closes its side (the process exited, or for attach the container stopped). Leaving the loop early closes
- *    the session.
+ *  - `for await (const frame of session)` reads the output as frames (frames.ts, read by socket-frames.ts); it
+ *    ends when the engine closes its side (the process exited, or for attach the container stopped). Leaving the
+ *    loop early closes the session.
  *  - `session.stdin` is a Writable into the process; `stdin.end()` half-closes the connection's write side, so
  *    the process reads EOF while its output keeps arriving.
  *  - `close()` tears the connection down (idempotent; always settles); `signal` aborts like close(); an
@@ -20,7 +20,8 @@
 import { Writable, type Duplex } from 'node:stream';
 import { DockerAbortError } from '../core/errors.js';
 import { upgradeConnection, type UpgradeConnection, type UpgradeRequest } from '../transport/upgrade.js';
-import { decodeFrames, type Frame, type FrameMode } from './frames.js';
+import type { Frame, FrameMode } from './frames.js';
+import { SocketFrames } from './socket-frames.js';
 
 export interface SessionOptions {
   /** `multiplexed` without a TTY, `raw` with one (from the container's / exec's `Tty`). */
@@ -94,25 +95,14 @@ export class DuplexSession implements AsyncIterable<Frame> {
   }
 
   /** The output as frames; can be iterated once. */
-  [Symbol.asyncIterator](): AsyncIterator<Frame> {
+  [Symbol.asyncIterator](): AsyncIterator<Frame, undefined> {
     if (this.#iterated) throw new TypeError(`${this.#operation}: the session output can be iterated only once`);
     this.#iterated = true;
-    return this.#frames();
-  }
-
-  async *#frames(): AsyncGenerator<Frame, void, undefined> {
-    const socket = this.#socket;
-    try {
-      // The socket's own iterator: reads as fast as frames are taken, destroys the socket when left early.
-      yield* decodeFrames(socket as AsyncIterable<Buffer>, this.mode, this.#operation);
-    } catch (err) {
-      if (this.#closing) throw new DockerAbortError(`${this.#operation}: the session was closed`, { cause: err });
+    return new SocketFrames(this.#socket, this.mode, this.#operation, (err) => {
+      if (this.#closing) return new DockerAbortError(`${this.#operation}: the session was closed`, { cause: err });
       const mapped = this.#mapError(err);
-      throw this.#signal?.aborted && !(mapped instanceof DockerAbortError) ? new DockerAbortError(undefined, { cause: err }) : mapped;
-    } finally {
-      // The engine closed its side (or we left): nothing more will come, so release the connection.
-      if (!socket.destroyed) socket.destroy();
-    }
+      return this.#signal?.aborted && !(mapped instanceof DockerAbortError) ? new DockerAbortError(undefined, { cause: err }) : mapped;
+    });
   }
 
   /**
