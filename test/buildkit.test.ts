@@ -287,6 +287,22 @@ describe.each(engines())('$name', (engine) => {
       expect(asked).toEqual([]); // registryConfig named the registry; the fallback lookup was not needed
     }, 60_000);
 
+    test('by default, the credentials `docker login` stored (config.json via docker.auth)', async () => {
+      const config = await mkdtemp(path.join(tmpdir(), 'dec-bk-cfg-'));
+      const auth = Buffer.from(`${reg.username}:${reg.password}`).toString('base64');
+      await writeFile(path.join(config, 'config.json'), JSON.stringify({ auths: { [reg.address]: { auth } } }));
+      const client = new DockerClient({ host: engine.host, credentials: { env: { DOCKER_CONFIG: config } } });
+      try {
+        // dockerd: BuildKit asks the session, which asks docker.auth; Podman (no session): docker.auth's
+        // credentials for the Dockerfile's FROM registry go as X-Registry-Config.
+        const op = client.images.build(dir, { version: '2', networkmode: 'none', buildargs: { DEFAULT_AUTH: run } });
+        expect((await op).id).toMatch(/^sha256:[0-9a-f]{64}$/);
+      } finally {
+        await client.close();
+        await rm(config, { recursive: true, force: true });
+      }
+    }, 60_000);
+
     test('credentials from the lookup function alone (the config.json / helper hook), asked for the registry host', async () => {
       const asked: string[] = [];
       const opts: BuildOptions = {
