@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCallFigures } from './figures/calls.js';
+import { runContainerFigures } from './figures/containers.js';
 import { runImportFigures } from './figures/import-cost.js';
 import { runStreamFigures } from './figures/streams.js';
 import { loadClient } from './lib/client.js';
@@ -66,6 +67,10 @@ async function main(): Promise<void> {
       }
       results.calls = await runCallFigures({ buildDir, socketPath: sock, apiVersion, imageId: ids[0], minImages: config.listImages, log });
       results.loadAfter['figures 1–2'] = loadAvg();
+    }
+    if (config.figures.has('containers')) {
+      results.containers = await runContainerFigures({ admin, socketPath: sock, apiVersion, buildDir, log });
+      results.loadAfter['figure 5'] = loadAvg();
     }
     if (config.figures.has('streams')) {
       results.streams = await runStreamFigures({ admin, socketPath: sock, apiVersion, buildDir, dockerRootDir: info.DockerRootDir, log });

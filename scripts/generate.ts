@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { convertPinned, SPEC_HISTORY } from './openapi3';
+import { runBuildkitStep } from './generate-buildkit';
 import { diffDir, writeGenerated } from './write-generated';
 
 export { diffDir, writeGenerated };
@@ -91,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => process.exit(code || runBuildkitStep(process.argv.slice(2))),
     (err: Error) => {
       console.error(`generate: ${err.message}`);
       process.exit(2);

@@ -7,10 +7,16 @@ import { DockerFilterError } from './core/errors.js';
 import { encodeOperationFilters, type FilterOperation } from './core/filters.js';
 import type { BuilderPruneFilters } from './builder/filters.js';
 import type { ImageListFilters, ImagePruneFilters, ImageSearchFilters } from './images/filters.js';
+import type { NetworkListFilters, NetworkPruneFilters } from './networks/filters.js';
+import type { SystemEventsFilters } from './system/filters.js';
+import type { VolumeListFilters, VolumePruneFilters } from './volumes/filters.js';
 
 export type { FilterValues, LabelFilter, UntilFilter } from './core/filters.js';
 export type { ImageListFilters, ImagePruneFilters, ImageSearchFilters } from './images/filters.js';
 export type { BuilderPruneFilters } from './builder/filters.js';
+export type { VolumeListFilters, VolumePruneFilters } from './volumes/filters.js';
+export type { NetworkListFilters, NetworkPruneFilters, NetworkScope, NetworkType } from './networks/filters.js';
+export type { SystemEventsFilters, EventType, EventScope } from './system/filters.js';
 
 /** Filters by operation name (the names of the public API methods). */
 export interface FiltersByEndpoint {
@@ -18,6 +24,11 @@ export interface FiltersByEndpoint {
   'images.prune': ImagePruneFilters;
   'builder.prune': BuilderPruneFilters;
   'images.search': ImageSearchFilters;
+  'volumes.list': VolumeListFilters;
+  'volumes.prune': VolumePruneFilters;
+  'networks.list': NetworkListFilters;
+  'networks.prune': NetworkPruneFilters;
+  'system.events': SystemEventsFilters;
 }
 export type FilterEndpoint = keyof FiltersByEndpoint;
 
@@ -26,6 +37,11 @@ const OPERATIONS: { readonly [E in FilterEndpoint]: FilterOperation } = {
   'images.prune': 'ImagePrune',
   'builder.prune': 'BuildPrune',
   'images.search': 'ImageSearch',
+  'volumes.list': 'VolumeList',
+  'volumes.prune': 'VolumePrune',
+  'networks.list': 'NetworkList',
+  'networks.prune': 'NetworkPrune',
+  'system.events': 'SystemEvents',
 };
 
 /**

@@ -73,7 +73,7 @@ interface RunOutput {
   stderr: string;
 }
 
-function run(cmd: string, args: string[]): Promise<RunOutput> {
+export function run(cmd: string, args: string[]): Promise<RunOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -86,7 +86,7 @@ function run(cmd: string, args: string[]): Promise<RunOutput> {
 }
 
 /** Run under /usr/bin/time; answers the command's output, its peak RSS in KiB and its CPU seconds. */
-async function timed(cmd: string, args: string[], rssFile: string): Promise<RunOutput & { rssKiB: number; cpuS: number }> {
+export async function timed(cmd: string, args: string[], rssFile: string): Promise<RunOutput & { rssKiB: number; cpuS: number }> {
   const out = await run('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]);
   const [rssKiB, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   return { ...out, rssKiB, cpuS: user + sys };

@@ -31,8 +31,17 @@ export const config = {
   streamRounds: int('BENCH_STREAM_ROUNDS', 2, 1),
   /** Figure 4: hyperfine runs per command. */
   importRuns: int('BENCH_IMPORT_RUNS', 40, 10),
-  /** Which figures to run: any of calls, concurrent, streams, import. */
-  figures: new Set((process.env.BENCH_FIGURES ?? 'calls,concurrent,streams,import').split(',').map((s) => s.trim())),
+  /** Figure 5: MiB a container writes to its log, logs rounds; round trips per process, warm-up, rounds. */
+  logsMiB: int('BENCH_LOGS_MIB', 512, 32),
+  logsRounds: int('BENCH_LOGS_ROUNDS', 2, 1),
+  rtIters: int('BENCH_RT_ITERS', 100, 20),
+  rtWarmup: int('BENCH_RT_WARMUP', 10, 5),
+  /** Attach echoes take well under a millisecond: many more per process, after a longer warm-up (JIT). */
+  echoIters: int('BENCH_ECHO_ITERS', 2000, 500),
+  echoWarmup: int('BENCH_ECHO_WARMUP', 200, 100),
+  rtRounds: int('BENCH_RT_ROUNDS', 4, 2),
+  /** Which figures to run: any of calls, concurrent, streams, import, containers. */
+  figures: new Set((process.env.BENCH_FIGURES ?? 'calls,concurrent,streams,import,containers').split(',').map((s) => s.trim())),
   /** Scratch space for the GiB files (same disk as the engine is fine; checked for free space first). */
   tmpDir: process.env.BENCH_TMPDIR ?? path.join(ROOT, 'bench', 'tmp', 'data'),
   out: process.env.BENCH_OUT ?? path.join(ROOT, 'bench', QUICK ? 'tmp/RESULTS-quick.md' : 'RESULTS.md'),

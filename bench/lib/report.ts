@@ -1,5 +1,6 @@
 /** bench/RESULTS.md: the figures as Markdown tables with ratios, the targets checked, and how to re-run. */
 import type { CallFigures } from '../figures/calls.js';
+import { LOGS_CONTENDERS, RT_CONTENDERS, RT_OPS, type ContainerFigures } from '../figures/containers.js';
 import type { ImportFigures } from '../figures/import-cost.js';
 import { contendersFor, STREAM_LABELS, STREAM_OPS, type StreamContender, type StreamFigures } from '../figures/streams.js';
 import { CALL_CONTENDERS, CALL_LABELS, type CallOp } from './call-contenders.js';
@@ -15,6 +16,7 @@ export interface Results {
   calls?: CallFigures;
   streams?: StreamFigures;
   importCost?: ImportFigures;
+  containers?: ContainerFigures;
   notes: string[];
 }
 
@@ -147,6 +149,70 @@ function streamTable(s: StreamFigures, out: string[], targets: Target[]): void {
   if (s.notes.length) out.push('');
 }
 
+function containerTable(c: ContainerFigures, out: string[], targets: Target[]): void {
+  out.push('## 5. Containers', '');
+  out.push(
+    `Logs: a container wrote ${fmt(c.logsMiB)} MiB of random bytes (half stdout, half stderr; the \`local\` log driver); each contender ` +
+      'reads the whole log (`follow=1` on the exited container). MiB/s: demultiplexed payload for the Node clients (this client: ' +
+      '`containers.logs` frames; dockerode: `modem.demuxStream`), the raw multiplexed stream for curl (to /dev/null). Peak RSS of the process.',
+    '',
+  );
+  out.push('| contender | MiB/s | min–max | × curl | × dockerode | peak RSS MB | CPU s |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|');
+  const mibps = (who: (typeof LOGS_CONTENDERS)[number]) => {
+    const cell = c.logs[who];
+    return cell && 'mibps' in cell ? cell.mibps.median : undefined;
+  };
+  for (const who of LOGS_CONTENDERS) {
+    const cell = c.logs[who];
+    const name = who === 'ours' ? 'this client' : who === 'curl' ? '`curl --unix-socket`' : 'dockerode';
+    if (!cell || !('mibps' in cell)) out.push(`| ${name} | ${cell ? `failed: ${cell.error}` : 'not measured'} | | | | | |`);
+    else out.push(`| ${name} | ${fmt(cell.mibps.median)} | ${fmt(cell.mibps.min)}–${fmt(cell.mibps.max)} | ${ratio(cell.mibps.median, mibps('curl'))} | ${ratio(cell.mibps.median, mibps('dockerode'))} | ${fmt(cell.rssMB.max)} | ${fmt(cell.cpuS.median)} |`);
+  }
+  const ours = c.logs.ours;
+  const oursRss = ours && 'rssMB' in ours ? ours.rssMB.max : undefined;
+  const m = mibps('ours');
+  const smallRss = c.oursSmallRssMB;
+  targets.push({
+    what: `logs ${fmt(c.logsMiB)} MiB demuxed: ≥ 0.90× curl, ≥ dockerode, peak RSS flat in size (≤ +16 MB over a log 1/16 the size)`,
+    measured:
+      m !== undefined
+        ? `${fmt(m)} MiB/s = ${ratio(m, mibps('curl'))} curl, ${ratio(m, mibps('dockerode'))} dockerode; ${fmt(oursRss!)} MB vs ${fmt(smallRss ?? NaN)} MB`
+        : 'not measured',
+    met:
+      m !== undefined && mibps('curl') !== undefined && mibps('dockerode') !== undefined && smallRss !== undefined
+        ? m >= 0.9 * mibps('curl')! && m >= mibps('dockerode')! && oursRss! <= smallRss + 16
+        : undefined,
+  });
+  out.push('');
+  out.push('Round trips: ms per operation over all measured iterations (median, IQR). exec: `containers.exec(id, [busybox echo hi])` = create + ' +
+    'start (upgraded) + collect + inspect, vs dockerode `exec()` + `start({ hijack })` + `demuxStream` + `inspect()`; attach: write a line into an ' +
+    'attached `cat`, read it back.', '');
+  out.push('| round trip | contender | median ms | IQR | × dockerode |');
+  out.push('|---|---|---:|---:|---:|');
+  for (const op of RT_OPS) {
+    const med = (who: (typeof RT_CONTENDERS)[number]) => {
+      const cell = c.roundTrips[op][who];
+      return cell && 'median' in cell ? cell.median : undefined;
+    };
+    for (const who of RT_CONTENDERS) {
+      const cell = c.roundTrips[op][who];
+      const name = who === 'ours' ? 'this client' : 'dockerode';
+      if (!cell || !('median' in cell)) out.push(`| ${op} | ${name} | ${cell ? `failed: ${cell.error}` : 'not measured'} | | |`);
+      else out.push(`| ${op} | ${name} | ${fmt(cell.median)} | ${spread(cell)} | ${ratio(cell.median, med('dockerode'))} |`);
+    }
+    const o = med('ours');
+    const d = med('dockerode');
+    targets.push({
+      what: `${op} round trip ≤ dockerode`,
+      measured: o !== undefined ? `${fmt(o)} ms = ${ratio(o, d)} dockerode` : 'not measured',
+      met: o !== undefined && d !== undefined ? o <= d : undefined,
+    });
+  }
+  out.push('');
+  for (const n of c.notes) out.push(`- ${n}`);
+}
+
 function importTable(f: ImportFigures, out: string[], targets: Target[]): void {
   out.push('## 4. Import cost', '');
   out.push(`Process wall time (${f.tool}); "over bare node" subtracts the median of the matching bare \`node\` run.`, '');
@@ -185,6 +251,7 @@ export function renderReport(r: Results): string {
   if (r.calls) callTable(r.calls, body, targets);
   if (r.streams) streamTable(r.streams, body, targets);
   if (r.importCost) importTable(r.importCost, body, targets);
+  if (r.containers) containerTable(r.containers, body, targets);
   out.push('## Targets', '');
   out.push('| target | measured | met |');
   out.push('|---|---|---|');

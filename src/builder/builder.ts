@@ -1,6 +1,7 @@
 /** builder/ — `docker.builder`: the build cache. Changes when a build-cache endpoint changes. */
 import type { operations } from '../../generated/docker-engine.js';
 import type { ApiContext } from '../api/context.js';
+import { checkOptions } from '../core/check-options.js';
 import { encodeOperationFilters } from '../core/filters.js';
 import type { CallOptions, QueryOf } from '../core/spec.js';
 import type { BuilderPruneFilters } from './filters.js';
@@ -16,6 +17,7 @@ export class Builder {
 
   /** `POST /build/prune`: delete build cache. `SpaceReclaimed` is in bytes. */
   async prune(opts: BuilderPruneOptions = {}): Promise<BuilderPruneResult> {
+    checkOptions('builder.prune', 'BuildPrune', opts, { declared: { filters: 'object' } });
     const { signal, filters, ...rest } = opts;
     const filter = encodeOperationFilters('builder.prune', 'BuildPrune', filters);
     // Below 1.48 the gate sends `reserved-space` under its older name `keep-storage` (API_SINCE.BuildPrune.renamed).

@@ -31,6 +31,8 @@ export type FilterValues = string | readonly string[];
  * `{ key: true }` → `key` (has the label, any value). Several labels are AND-ed by the daemon.
  */
 export type LabelFilter = string | readonly string[] | Readonly<Record<string, string | true>>;
+/** One value of an enumeration, or several (OR-ed by the daemon). */
+export type OneOrMore<T> = T | readonly T[];
 /** Timestamp (RFC 3339, Unix seconds) or Go duration (`10m`, `1h30m`) relative to the daemon's clock. */
 export type UntilFilter = string | number;
 
@@ -68,11 +70,15 @@ const kindTables = new Map<string, Readonly<Record<string, FilterKind>>>();
 export function filterTableOf<Op extends FilterOperation>(operationId: Op): FilterTable<FiltersOf<Op>> {
   let table = kindTables.get(operationId);
   if (!table) {
-    const keys = FILTER_KEYS[operationId] as Readonly<Record<string, FilterKeySpec>>;
-    table = Object.fromEntries(Object.entries(keys).map(([key, spec]) => [key, spec.kind]));
+    table = kindsOf(FILTER_KEYS[operationId] as Readonly<Record<string, FilterKeySpec>>);
     kindTables.set(operationId, table);
   }
   return table as FilterTable<FiltersOf<Op>>;
+}
+
+/** A table from generated facts (`FILTER_KEYS.VolumeList`: key → { kind, enum?, since? }): the kinds alone. */
+export function kindsOf<T extends { readonly [key: string]: { readonly kind: FilterKind } }>(keys: T): { readonly [K in keyof T]: FilterKind } {
+  return Object.fromEntries(Object.entries(keys).map(([key, spec]) => [key, spec.kind])) as { [K in keyof T]: FilterKind };
 }
 
 const EXPECTED: Record<FilterKind, string> = {

@@ -24,7 +24,7 @@
  *
  * Request bodies the same way: `await ctx.gateBody('containers.create', 'ContainerCreate', body, signal)` refuses
  * a field newer than the engine (`Healthcheck.StartInterval` 1.44, `HostConfig.Annotations` 1.43, …), found by
- * the generated field paths (`Mounts[].ImageOptions`, `EndpointsConfig.*.MacAddress`).
+ * the generated field paths (`Mounts[].ImageOptions`, `EndpointsConfig.*.MacAddress`; core/since-body.ts).
  */
 import { API_SINCE, type OperationSince } from '../../generated/api-since.js';
 import type { operations } from '../../generated/docker-engine.js';
@@ -97,33 +97,5 @@ function gateFilterKeys(operationId: string, method: string, apiVersion: string,
   for (const key of Object.keys(JSON.parse(filters) as object)) {
     const since = Object.hasOwn(keys, key) ? keys[key].since : undefined;
     if (since) requireSince(`${method}: filter ${JSON.stringify(key)}`, since, apiVersion);
-  }
-}
-
-/** The values at a generated field path (`a.b`, `list[].c`, `map.*.d`) in `body`; missing ones are skipped. */
-function valuesAt(body: unknown, path: string): unknown[] {
-  let values: unknown[] = [body];
-  for (const part of path.split('.')) {
-    const each = part.endsWith('[]');
-    const key = each ? part.slice(0, -2) : part;
-    values = values.flatMap((v) => {
-      if (v === null || typeof v !== 'object') return [];
-      const inner = key === '*' ? Object.values(v) : [(v as Record<string, unknown>)[key]];
-      return each ? inner.flatMap((x) => (Array.isArray(x) ? x : [])) : inner;
-    });
-  }
-  return values.filter((v) => v !== undefined && v !== null);
-}
-
-/**
- * Refuse request-body fields of `operationId` newer than `apiVersion` (generated API_SINCE body paths). `false`
- * asks for what older engines do anyway and passes. The operation itself is checked too.
- */
-export function gateBodyFields(operationId: keyof operations, method: string, apiVersion: string, body: unknown): void {
-  const facts = operationSince(operationId);
-  if (facts.since) requireSince(method, facts.since, apiVersion);
-  for (const [path, version] of Object.entries(facts.body ?? {})) {
-    if (!older(apiVersion, version)) continue;
-    if (valuesAt(body, path).some((v) => v !== false)) requireSince(`${method}: field ${JSON.stringify(path)}`, version, apiVersion);
   }
 }

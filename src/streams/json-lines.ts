@@ -1,5 +1,6 @@
 /**
- * Newline-delimited JSON decoding: the progress bodies of pull, push, build, import and load (and any NDJSON answer).
+ * Newline-delimited JSON decoding: the progress bodies of pull, push, build, import and load, and the endless
+ * streams of `/events` and `/containers/{id}/stats` (values are yielded as their lines arrive).
  *
  * Chunks may split anywhere, including inside a multibyte UTF-8 character (a streaming TextDecoder carries the
  * partial bytes over). A line that spans many chunks is collected as a list of pieces and joined once, so the
@@ -13,6 +14,8 @@ export interface JsonLinesOptions {
    * newline-delimited JSON (e.g. a tar stream sent to the wrong place) would otherwise be buffered whole.
    */
   maxLineLength?: number;
+  /** Parses one line (default `JSON.parse`), e.g. to keep an int64 field exact; throwing means "not JSON". */
+  parse?: (line: string) => unknown;
 }
 
 const DEFAULT_MAX_LINE_LENGTH = 64 * 1024 * 1024;
@@ -26,14 +29,14 @@ function excerpt(line: string): string {
 /** What parseLine returns for a blank line. */
 const SKIP: unique symbol = Symbol('skip');
 
-function parseLine(line: string, lineNumber: number, maxLineLength: number): unknown {
+function parseLine(line: string, lineNumber: number, maxLineLength: number, parse: (line: string) => unknown = JSON.parse): unknown {
   if (line.length > maxLineLength) {
     throw new DockerProtocolError(`line ${lineNumber} of the JSON stream is longer than ${maxLineLength} characters: ${excerpt(line)}`);
   }
   // JSON.parse ignores surrounding whitespace, including the \r of a \r\n ending.
   if (line.trim() === '') return SKIP;
   try {
-    return JSON.parse(line);
+    return parse(line);
   } catch (cause) {
     throw new DockerProtocolError(`line ${lineNumber} of the JSON stream is not JSON: ${excerpt(line.trimEnd())}`, { cause });
   }
@@ -49,6 +52,7 @@ export async function* decodeJsonLines(
   options: JsonLinesOptions = {},
 ): AsyncGenerator<unknown, void, undefined> {
   const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+  const parse = options.parse ?? JSON.parse;
   const decoder = new TextDecoder('utf-8');
   // The current unfinished line, as pieces (joined once when its newline arrives).
   let pieces: string[] = [];
@@ -68,7 +72,7 @@ export async function* decodeJsonLines(
         pendingLength = 0;
       }
       start = newline + 1;
-      const value = parseLine(line, ++lineNumber, maxLineLength);
+      const value = parseLine(line, ++lineNumber, maxLineLength, parse);
       if (value !== SKIP) yield value;
     }
     if (start < text.length) {
@@ -79,6 +83,6 @@ export async function* decodeJsonLines(
     }
   }
   pieces.push(decoder.decode());
-  const last = parseLine(pieces.join(''), ++lineNumber, maxLineLength);
+  const last = parseLine(pieces.join(''), ++lineNumber, maxLineLength, parse);
   if (last !== SKIP) yield last;
 }

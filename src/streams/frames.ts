@@ -1,0 +1,177 @@
+/**
+ * The output of logs, attach and exec start as frames: `{ stream, data }`.
+ *
+ * Without a TTY the engine multiplexes stdout and stderr on one connection with Go's stdcopy framing: an 8-byte
+ * header (stream type 0 stdin / 1 stdout / 2 stderr / 3 system error, three zero bytes, uint32 big-endian
+ * payload length) before each payload. With a TTY the bytes are the terminal's, unframed; they are yielded as
+ * `stdout` as they arrive. Which of the two a body is must be known from the container's / exec's `Tty` (or the
+ * `multiplexed-stream` Content-Type of API ≥ 1.42): it is never guessed from the bytes.
+ *
+ * Cost: a payload that lies inside one chunk is yielded as a view of that chunk (no copy); only a payload split
+ * across chunks is joined, once, when its last piece arrives. A header split across chunks is assembled in an
+ * 8-byte scratch buffer. Nothing is re-concatenated per chunk, so the cost is linear in the body size.
+ */
+import { DockerProtocolError, DockerStreamError } from '../core/errors.js';
+
+export type FrameStream = 'stdin' | 'stdout' | 'stderr';
+
+export interface Frame {
+  stream: FrameStream;
+  data: Buffer;
+}
+
+/** `multiplexed`: stdcopy-framed (no TTY); `raw`: unframed TTY bytes, all `stdout`. */
+export type FrameMode = 'multiplexed' | 'raw';
+
+const HEADER = 8;
+const STREAMS: readonly FrameStream[] = ['stdin', 'stdout', 'stderr'];
+const SYSTEM_ERROR = 3;
+
+/**
+ * Incremental stdcopy decoder: `push()` each chunk as it arrives and get the frames it completes; `end()` once the
+ * body is over (throws when it stopped inside a frame). Frame type 3 fails with DockerStreamError carrying the
+ * daemon's text; an unknown type or non-zero padding with DockerProtocolError (the body is not stdcopy-framed).
+ * A failure is thrown once the frames before it have been handed out: by the same `push()` when it completed no
+ * frame, else by the next `push()` or `end()`.
+ */
+export class FrameDecoder {
+  /** The partial header of the next frame (when a chunk ended inside one). */
+  readonly #header = Buffer.alloc(HEADER);
+  #headerLength = 0;
+  /** The frame being collected: its type, bytes still missing, and the pieces seen so far. */
+  #type = -1;
+  #missing = 0;
+  #pieces: Buffer[] = [];
+  #offset = 0;
+  #failure: Error | undefined;
+
+  constructor(
+    /** Named in error messages (`logs`, `attach`, `exec`). */
+    readonly operation: string,
+  ) {}
+
+  /** A failure found after the frames the last push() returned, not yet thrown. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  push(chunk: Buffer): Frame[] {
+    if (this.#failure) throw this.#failure;
+    const frames: Frame[] = [];
+    try {
+      this.#decode(chunk, frames);
+    } catch (err) {
+      this.#failure = err as Error;
+      if (frames.length === 0) throw err;
+    }
+    return frames;
+  }
+
+  #decode(chunk: Buffer, frames: Frame[]): void {
+    let pos = 0;
+    const length = chunk.length;
+    while (pos < length) {
+      if (this.#type < 0) {
+        // Fast path: a whole header inside this chunk.
+        if (this.#headerLength === 0 && length - pos >= HEADER) {
+          this.#begin(chunk, pos, this.#offset + pos);
+          pos += HEADER;
+        } else {
+          const take = Math.min(HEADER - this.#headerLength, length - pos);
+          chunk.copy(this.#header, this.#headerLength, pos, pos + take);
+          this.#headerLength += take;
+          pos += take;
+          if (this.#headerLength < HEADER) break;
+          this.#headerLength = 0;
+          this.#begin(this.#header, 0, this.#offset + pos - HEADER);
+        }
+        if (this.#missing === 0) this.#emit(frames, Buffer.alloc(0));
+        continue;
+      }
+      const take = Math.min(this.#missing, length - pos);
+      const piece = chunk.subarray(pos, pos + take);
+      pos += take;
+      this.#missing -= take;
+      if (this.#missing > 0) {
+        this.#pieces.push(piece);
+      } else if (this.#pieces.length === 0) {
+        this.#emit(frames, piece);
+      } else {
+        this.#pieces.push(piece);
+        const data = Buffer.concat(this.#pieces);
+        this.#pieces = [];
+        this.#emit(frames, data);
+      }
+    }
+    this.#offset += length;
+  }
+
+  /** The body ended: fine between frames, a protocol error inside one. */
+  end(): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#type >= 0 || this.#headerLength > 0) {
+      const where = this.#headerLength > 0 ? `inside a frame header (${this.#headerLength} of 8 bytes)` : `inside a frame (${this.#missing} bytes missing)`;
+      throw new DockerProtocolError(`${this.operation}: the output stream ended ${where}`);
+    }
+  }
+
+  #begin(bytes: Buffer, at: number, position: number): void {
+    const type = bytes[at];
+    if (type > SYSTEM_ERROR || bytes[at + 1] !== 0 || bytes[at + 2] !== 0 || bytes[at + 3] !== 0) {
+      const shown = bytes.subarray(at, at + HEADER).toString('hex');
+      throw new DockerProtocolError(
+        `${this.operation}: the output is not stdcopy-framed (header ${shown} at byte ${position}); was the TTY setting of the container or exec given correctly?`,
+      );
+    }
+    this.#type = type;
+    this.#missing = bytes.readUInt32BE(at + 4);
+  }
+
+  #emit(frames: Frame[], data: Buffer): void {
+    const type = this.#type;
+    this.#type = -1;
+    if (type === SYSTEM_ERROR) throw new DockerStreamError(this.operation, data.toString('utf8').trim());
+    frames.push({ stream: STREAMS[type], data });
+  }
+}
+
+/**
+ * Frames from a body (an async iterable of chunks, e.g. a socket or an undici body). Errors of the body propagate
+ * unchanged; stopping the iteration early returns (and so releases) the body's iterator.
+ */
+export async function* decodeFrames(body: AsyncIterable<Uint8Array>, mode: FrameMode, operation: string): AsyncGenerator<Frame, void, undefined> {
+  if (mode === 'raw') {
+    for await (const chunk of body) {
+      if (chunk.length > 0) yield { stream: 'stdout', data: asBuffer(chunk) };
+    }
+    return;
+  }
+  const decoder = new FrameDecoder(operation);
+  for await (const chunk of body) {
+    for (const frame of decoder.push(asBuffer(chunk))) yield frame;
+    // A type-3 frame after others in the same chunk: fail now, not when (or if) more bytes come.
+    if (decoder.failure) throw decoder.failure;
+  }
+  decoder.end();
+}
+
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** Output collected per stream, e.g. for `exec` and `run` results. */
+export interface CollectedOutput {
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+/** Reads frames to the end and joins each stream once. */
+export async function collectFrames(frames: AsyncIterable<Frame>): Promise<CollectedOutput> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  for await (const frame of frames) {
+    if (frame.stream === 'stderr') err.push(frame.data);
+    else if (frame.stream === 'stdout') out.push(frame.data);
+  }
+  return { stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+}
