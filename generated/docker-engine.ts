@@ -3962,7 +3962,7 @@ export interface components {
             user?: string;
             tty?: boolean;
             entrypoint?: string;
-            arguments?: string[];
+            arguments?: string[] | null;
         };
         Volume: {
             /**
@@ -4009,7 +4009,7 @@ export interface components {
              */
             Labels: {
                 [key: string]: string;
-            };
+            } | null;
             /**
              * @description The level at which the volume exists. Either `global` for cluster-wide,
              *     or `local` for machine level.
@@ -12114,7 +12114,7 @@ export interface operations {
                         DetachKeys?: string;
                         ID?: string;
                         Running?: boolean;
-                        ExitCode?: number;
+                        ExitCode?: number | null;
                         ProcessConfig?: components["schemas"]["ProcessConfig"];
                         OpenStdin?: boolean;
                         OpenStderr?: boolean;
@@ -12871,7 +12871,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Networks that were deleted */
-                        NetworksDeleted?: string[];
+                        NetworksDeleted?: string[] | null;
                     };
                 };
             };

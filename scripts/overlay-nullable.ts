@@ -104,8 +104,18 @@ export const NULLABLE_FIXES: readonly NullableFix[] = [
   },
   {
     name: 'volume-nil-collections',
-    why: 'Volumes: `Options` is null for a volume created without driver options; the list answer has `Warnings: null` when there are none.',
-    fields: { 'Volume.Options': BOTH, 'VolumeListResponse.Warnings': D },
+    why: 'Volumes: `Options` / `Labels` are null for a volume created without driver options / labels; the list answer has `Warnings: null` when there are none.',
+    fields: { 'Volume.Options': BOTH, 'Volume.Labels': D, 'VolumeListResponse.Warnings': D },
+  },
+  {
+    name: 'exec-inspect-nulls',
+    why: 'GET /exec/{id}/json: `ExitCode` is null until the process has exited; podman sends `ProcessConfig.arguments: null` for a command without arguments.',
+    fields: { '#ExecInspect.ExitCode': D, 'ProcessConfig.arguments': P },
+  },
+  {
+    name: 'network-prune-deleted-null',
+    why: 'POST /networks/prune: `NetworksDeleted` is null when nothing was deleted.',
+    fields: { '#NetworkPrune.NetworksDeleted': D },
   },
   {
     name: 'container-changes-null',
