@@ -27,9 +27,22 @@ export class FrameOutput implements AsyncIterable<Frame>, PromiseLike<CollectedO
     return 'FrameOutput';
   }
 
-  async *#frames(): AsyncGenerator<Frame, void, undefined> {
-    const { body, mode } = await this.#open();
-    yield* decodeFrames(body, mode, this.#operation);
+  /** Opens on the first next(); afterwards hands straight through to the frame iterator (no extra layer). */
+  #frames(): AsyncIterableIterator<Frame> {
+    let inner: AsyncIterator<Frame, undefined> | undefined;
+    let opening: Promise<AsyncIterator<Frame, undefined>> | undefined;
+    const open = (): Promise<AsyncIterator<Frame, undefined>> =>
+      (opening ??= this.#open().then(({ body, mode }) => (inner = decodeFrames(body, mode, this.#operation))));
+    const iterator: AsyncIterableIterator<Frame> = {
+      next: () => (inner ? inner.next() : open().then((it) => it.next())),
+      return: async () => {
+        // Not opened yet: nothing to release (and nothing will be sent); opening: release once it is open.
+        if (opening) await (await opening.catch(() => undefined))?.return?.();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Frame> {
