@@ -134,7 +134,9 @@ engine_curl() {
 provision() {
   local want_podman=$1 missing=()
   local t
-  for t in dockerd containerd runc docker-registry htpasswd curl; do command -v "$t" >/dev/null || missing+=("$t"); done
+  for t in dockerd containerd runc docker-registry htpasswd curl openssl sshd gpg tree; do
+    command -v "$t" >/dev/null || missing+=("$t")
+  done
   [[ -x /usr/bin/docker ]] || missing+=(/usr/bin/docker)
   # The seed image needs the static busybox: a dynamic one would not run in an image without a libc.
   dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || missing+=(busybox-static)
@@ -146,10 +148,27 @@ provision() {
   ((EUID == 0)) || die "need root to install ${missing[*]}"
   # All at once, with their recommends (uidmap, slirp4netns, fuse-overlayfs come with podman that way).
   # curl only when absent: naming an installed package would upgrade it for nothing.
-  local pkgs=(docker.io docker-registry apache2-utils busybox-static podman)
+  # openssh-server and gnupg (+ tree, which pass needs): the ssh:// and credential-helper tests. The credential
+  # helpers themselves are never installed system-wide: see private_credential_helpers.
+  local pkgs=(docker.io docker-registry apache2-utils busybox-static podman openssl openssh-server gnupg tree)
   command -v curl >/dev/null || pkgs+=(curl)
   apt-get update
   DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=l apt-get install -y "${pkgs[@]}"
+}
+
+# docker-credential-pass and pass, unpacked under the state dir and put on PATH only by the tests that want them.
+# Installed system-wide they would change every `docker login` on the machine: a config.json without credentials
+# makes the docker CLI pick docker-credential-pass (or -secretservice) as its store by itself, and the login fails
+# until `pass init` has been run.
+private_credential_helpers() {
+  local d=$STATE/credhelpers f
+  mkdir -p "$d/deb"
+  (cd "$d/deb" && apt-get download golang-docker-credential-helpers pass >/dev/null 2>&1) ||
+    { apt-get update >/dev/null 2>&1 && (cd "$d/deb" && apt-get download golang-docker-credential-helpers pass >/dev/null); } ||
+    die "could not download golang-docker-credential-helpers and pass with apt-get download"
+  for f in "$d"/deb/*.deb; do dpkg -x "$f" "$d"; done
+  [[ -x $d/usr/bin/docker-credential-pass && -x $d/usr/bin/pass ]] || die "credential helpers missing after unpacking"
+  CREDHELPERS=$d/usr/bin
 }
 
 free_port() {
@@ -174,8 +193,29 @@ wait_ping() { # wait_ping NAME HOST LOG PID
   done
 }
 
+# A CA, a server certificate for 127.0.0.1 and a client certificate (ca.pem, cert.pem, key.pem: the layout of
+# DOCKER_CERT_PATH) for dockerd's TLS listener, so the tests can reach a real engine over tcp:// with TLS.
+make_tls() {
+  local d=$STATE/tls
+  mkdir -p "$d/client"
+  local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  openssl req -x509 "${ec[@]}" -keyout "$d/ca-key.pem" -out "$d/ca.pem" -days 7 -subj /CN=dec-test-ca 2>/dev/null
+  openssl req "${ec[@]}" -keyout "$d/server-key.pem" -out "$d/server.csr" -subj /CN=127.0.0.1 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$d/server.ext"
+  openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" -CAcreateserial -days 7 \
+    -extfile "$d/server.ext" -out "$d/server-cert.pem" 2>/dev/null
+  openssl req "${ec[@]}" -keyout "$d/client/key.pem" -out "$d/client.csr" -subj /CN=dec-test-client 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' >"$d/client.ext"
+  openssl x509 -req -in "$d/client.csr" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" -CAcreateserial -days 7 \
+    -extfile "$d/client.ext" -out "$d/client/cert.pem" 2>/dev/null
+  cp "$d/ca.pem" "$d/client/ca.pem"
+  [[ -s $d/server-cert.pem && -s $d/client/cert.pem ]] || die "could not make TLS certificates with openssl"
+}
+
 start_dockerd() {
   mkdir -p "$STATE/docker"
+  make_tls
+  TLS_HOST=tcp://127.0.0.1:$(free_port)
   # An empty config file of our own, so a system /etc/docker/daemon.json cannot change this daemon.
   echo '{}' >"$STATE/daemon.json"
   log "starting dockerd (state $STATE)"
@@ -185,6 +225,8 @@ start_dockerd() {
     --exec-root "$RUN/x" \
     --pidfile "$RUN/docker.pid" \
     -H "unix://$RUN/docker.sock" \
+    -H "$TLS_HOST" --tlsverify --tlscacert "$STATE/tls/ca.pem" \
+    --tlscert "$STATE/tls/server-cert.pem" --tlskey "$STATE/tls/server-key.pem" \
     --containerd-namespace "$NS" \
     --containerd-plugins-namespace "$NS-plugins" \
     --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
@@ -297,10 +339,9 @@ EOF
 check_push() {
   local cfg ref=$REGISTRY/dec-rig/push-check:latest out
   cfg=$(mktemp -d)
-  # With no auth in config.json the CLI picks the `pass` credential helper whenever one is installed (and this
-  # machine has one, uninitialised); an entry makes it keep credentials in the file.
-  echo '{"auths":{"dec-rig.invalid":{}}}' >"$cfg/config.json"
+  # PATH without credential helpers: a docker-credential-pass on PATH would become the CLI's default store.
   out=$({
+    export PATH=/nonexistent
     printf %s "$REG_PASSWORD" | DOCKER_CONFIG=$cfg /usr/bin/docker login -u "$REG_USER" --password-stdin "$REGISTRY" &&
       DOCKER_CONFIG=$cfg /usr/bin/docker tag "$BASE_IMAGE" "$ref" &&
       DOCKER_CONFIG=$cfg /usr/bin/docker push "$ref" &&
@@ -383,6 +424,11 @@ write_env() {
     fi
     echo "export DEC_TEST_BASE_IMAGE=$(q "$BASE_IMAGE")"
     [[ -n ${PODMAN_HOST:-} ]] && echo "export DEC_PODMAN_HOST=$(q "$PODMAN_HOST")"
+    [[ -n ${CREDHELPERS:-} ]] && echo "export DEC_CREDHELPERS_PATH=$(q "$CREDHELPERS")"
+    if [[ -n ${TLS_HOST:-} ]]; then
+      echo "export DEC_TLS_HOST=$(q "$TLS_HOST")"
+      echo "export DEC_TLS_CERTS=$(q "$STATE/tls/client")"
+    fi
     echo "export DEC_ENGINE_DIR=$(q "$STATE")"
   } >"$STATE/env.tmp"
   mv "$STATE/env.tmp" "$STATE/env"
@@ -424,6 +470,7 @@ cmd_start() {
     check_push
   fi
   ((want_podman)) && start_podman
+  private_credential_helpers
   write_env
   trap - EXIT
   log "ready: source $STATE/env"

@@ -8,19 +8,23 @@
  *
  * Everything that can fail (reading, diffing, generating) runs before the first write, so a bad spec leaves
  * the tree as it was. --root points at a directory holding openapi/ and generated/ (tests use a temp copy).
- * Exit status: 0 done (or already pinned), 2 bad input, 3 a bug in this tool.
+ * Warns (stderr, still exit 0) on a downgrade and on a version ../shared/specs/SOURCES.md does not list as
+ * released; SOURCE.md records the upstream provenance (path, blob, commit) that SOURCES.md gives the file.
+ * Exit status (scripts/spec-diff/cli.ts): 0 done (or already pinned), 2 bad input, 3 a bug in this tool.
  */
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { EXIT, parseCli, runCli, warn } from './spec-diff/cli';
 import { SpecInputError } from './spec-diff/errors';
 import { diffSpecs } from './spec-diff/diff';
 import { display, loadSpec, parseSpec, readSpecText, resolveSpecArg, userCwd } from './spec-diff/load';
 import { renderMarkdown } from './spec-diff/markdown';
+import { compareVersions, readSources, releaseStatus, type Sources } from './spec-diff/sources';
 
 const REPO = resolve(__dirname, '..');
 const SHARED_SPECS = join(REPO, '..', 'shared', 'specs');
+const SOURCES = join(SHARED_SPECS, 'SOURCES.md');
 const USAGE = 'usage: spec-bump [--root DIR] <version|file>';
 
 export interface BumpResult {
@@ -34,14 +38,47 @@ export interface BumpResult {
   changesFile?: string;
   changeCount?: number;
   generated?: string[];
+  /** Downgrade, unreleased version, provenance mismatch: printed by the CLI, not fatal. */
+  warnings: string[];
 }
 
-function sourceMd(file: string, version: string, hash: string, from: string, old: { version: string; file: string }, changes: string): string {
+/** Where the spec came from, as SOURCES.md records it, for SOURCE.md; and what a reviewer should be warned of. */
+function provenance(src: string, hash: string, version: string, sources: Sources | undefined): { text: string; warnings: string[] } {
+  const warnings: string[] = [];
+  const status = releaseStatus(sources, version);
+  const release =
+    status.status === 'released'
+      ? `v${version} is a released API version${status.release ? ` (first served by ${status.release})` : ''}.`
+      : status.status === 'unreleased'
+        ? `**v${version} is not released yet** (per SOURCES.md): the spec may still change upstream.`
+        : `Whether v${version} is released is not known (no SOURCES.md).`;
+  if (status.status === 'unreleased') warnings.push(`v${version} is not a released API version (${display(SOURCES)} does not list it as released); the spec may still change`);
+  if (status.status === 'unknown') warnings.push(`cannot tell whether v${version} is released: ${display(SOURCES)} is missing`);
+  const row = sources && src.startsWith(SHARED_SPECS) ? sources.rows.get(basename(src)) : undefined;
+  if (!row) {
+    const why = !src.startsWith(SHARED_SPECS) ? 'it did not come from the shared spec store' : sources ? 'SOURCES.md has no row for it' : 'SOURCES.md is missing';
+    return { text: `No upstream provenance is recorded for this file (${why}).\n${release}`, warnings };
+  }
+  if (row.sha256 !== hash) {
+    warnings.push(`${display(src)} does not match the sha256 SOURCES.md records for it (${row.sha256}); provenance not carried over`);
+    return { text: `The file differs from what SOURCES.md records for \`${row.file}\`, so no upstream provenance is claimed.\n${release}`, warnings };
+  }
+  const repo = sources?.repository ?? 'upstream';
+  const text = [
+    `Upstream: ${repo} \`${row.upstreamPath}\` (git blob \`${row.blob}\`) at commit \`${row.commit}\``,
+    row.lastCommit ? `(last commit touching the path: \`${row.lastCommit.replace(/\s+\(/, '` (')}).` : '.',
+  ].join(' ');
+  return { text: `${text}\n${release}`, warnings };
+}
+
+function sourceMd(file: string, version: string, hash: string, from: string, origin: string, old: { version: string; file: string }, changes: string): string {
   return `# Pinned Engine API spec
 
 \`${file}\` is the Docker Engine API v${version} swagger (Swagger 2.0), copied byte-for-byte by
 \`npm run spec:bump\` from \`${from}\` (provenance of the shared spec store: \`../shared/specs/SOURCES.md\`).
 It replaced v${old.version} (\`${old.file}\`); what changed between the two is in \`${changes}\`.
+
+${origin}
 
 Its sha256 (\`${hash}\`) is in \`${file}.sha256\`; \`npm run generate\` refuses a spec whose hash does not
 match. Never edit the YAML: known spec defects are fixed by \`scripts/overlay.ts\` during generation.
@@ -74,8 +111,13 @@ export async function bump(arg: string, root = REPO, cwd = process.cwd()): Promi
   const file = `docker-engine-v${version}${extname(src) === '.json' ? '.json' : '.yaml'}`;
   const hash = sha256(bytes);
   if (file === old.file && hash === old.sha256) {
-    return { status: 'already-pinned', oldVersion: old.version, newVersion: version, file, sha256: hash };
+    return { status: 'already-pinned', oldVersion: old.version, newVersion: version, file, sha256: hash, warnings: [] };
   }
+  const origin = provenance(src, hash, version, readSources(SOURCES));
+  const warnings = [
+    ...(compareVersions(version, old.version) < 0 ? [`v${version} is older than the pinned v${old.version}: this is a downgrade, the client loses what came after v${version}`] : []),
+    ...origin.warnings,
+  ];
 
   // Reports name the files as they will sit in openapi/, so the changes file is the same on every machine.
   const oldDoc = loadSpec(old.path, `openapi/${old.file}`);
@@ -101,7 +143,7 @@ export async function bump(arg: string, root = REPO, cwd = process.cwd()): Promi
   writeFileSync(join(openapiDir, changesName), renderMarkdown(report));
   writeFileSync(join(openapiDir, 'pinned.json'), `${JSON.stringify({ version, file }, null, 2)}\n`);
   const from = relative(REPO, src).startsWith('..') && !src.startsWith(SHARED_SPECS) ? basename(src) : relative(REPO, src);
-  writeFileSync(join(openapiDir, 'SOURCE.md'), sourceMd(file, version, hash, from, old, changesName));
+  writeFileSync(join(openapiDir, 'SOURCE.md'), sourceMd(file, version, hash, from, origin.text, old, changesName));
   if (old.file !== file) {
     rmSync(old.path, { force: true });
     rmSync(`${old.path}.sha256`, { force: true });
@@ -116,46 +158,27 @@ export async function bump(arg: string, root = REPO, cwd = process.cwd()): Promi
     changesFile: join(openapiDir, changesName),
     changeCount: report.changeCount,
     generated: Object.keys(files).sort(),
+    warnings,
   };
 }
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    throw new SpecInputError(`${(err as Error).message.split('\n')[0].split('. ')[0]}; ${USAGE}`);
-  }
-  if (parsed.values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCli(argv, { root: { type: 'string' } }, USAGE);
+  if (!parsed) return EXIT.ok;
   if (parsed.positionals.length !== 1) throw new SpecInputError(`expected one spec (version or file), got ${parsed.positionals.length}; ${USAGE}`);
   const cwd = userCwd('spec:bump');
   const root = parsed.values.root === undefined ? REPO : resolve(cwd, parsed.values.root);
   const r = await bump(parsed.positionals[0], root, cwd);
+  for (const w of r.warnings) warn('spec-bump', w);
   if (r.status === 'already-pinned') {
     console.log(`spec-bump: v${r.newVersion} (${r.file}, sha256 ${r.sha256}) is already pinned; nothing to do`);
-    return 0;
+    return EXIT.ok;
   }
   console.log(`spec-bump: pinned v${r.newVersion} as openapi/${r.file} (sha256 ${r.sha256}), replacing v${r.oldVersion}`);
   console.log(`spec-bump: ${r.changeCount} API changes written to ${display(r.changesFile!)}`);
   console.log(`spec-bump: regenerated ${r.generated!.join(', ')} in ${display(join(root, 'generated'))}`);
   console.log('spec-bump: next: npm run typecheck && npm test, then review and commit openapi/ and generated/');
-  return 0;
+  return EXIT.ok;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (err: unknown) => {
-      if (err instanceof SpecInputError) {
-        console.error(`spec-bump: ${err.message}`);
-        process.exitCode = 2;
-      } else {
-        console.error(`spec-bump: ${(err as Error)?.message?.split('\n')[0] ?? String(err)}`);
-        process.exitCode = 3;
-      }
-    },
-  );
-}
+if (require.main === module) void runCli('spec-bump', main);

@@ -1,6 +1,6 @@
 /** The package's public surface: re-exports only. */
 export { DockerClient } from './client.js';
-export type { DockerClientOptions } from './client.js';
+export type { CloseOptions, DockerClientOptions } from './client.js';
 export type { DockerApi } from './api/fetch-adapter.js';
 export { RawApi } from './api/raw.js';
 export type { RawRequest } from './api/raw.js';
@@ -12,9 +12,23 @@ export type { Endpoint, TlsOptions } from './transport/endpoint.js';
 export { MIN_API_VERSION, MAX_API_VERSION } from './core/versions.js';
 export type { paths, components, operations } from '../generated/docker-engine.js';
 
+// Connecting and credentials the docker CLI way
+export type { EndpointInfo, EndpointSource } from './cli-config/resolve-endpoint.js';
+export type { SshOptions } from './transport/ssh.js';
+export { RegistryCredentials, registryKey, DOCKER_HUB_KEY } from './registry/credentials.js';
+export type { CredentialOptions } from './registry/credentials.js';
+export type { AuthRequiredHook } from './images/auth-retry.js';
+
 // System
-export { System } from './system/system.js';
-export type { PingResult } from './system/system.js';
+export { System, isLegacyDiskUsage } from './system/system.js';
+export type { PingResult, DiskUsage, LegacyDiskUsage, SystemDiskUsage, SystemDfOptions } from './system/system.js';
+export type { SystemEventsOptions, EventTime } from './system/events.js';
+
+// Volumes and networks
+export { Volumes } from './volumes/volumes.js';
+export type * from './volumes/volumes.js';
+export { Networks } from './networks/networks.js';
+export type * from './networks/networks.js';
 
 // Images and build cache
 export { Images } from './images/images.js';

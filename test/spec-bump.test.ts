@@ -1,9 +1,9 @@
 /**
- * spec:bump on a temp copy of openapi/ + generated/ (--root), never on the repository itself, plus the CI
- * helper scripts/spec-ci.sh on throw-away git repositories. Real specs, real generation, real git.
+ * spec:bump on a temp copy of openapi/ + generated/ (--root), never on the repository itself. Real specs,
+ * real generation. (scripts/spec-ci.sh has its own test, test/spec-ci.test.ts.)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { REPO, SHARED_SPECS, expectOneLineError, runTsx, tempDir, writeSpec } from './helpers/spec-tools';
@@ -26,6 +26,15 @@ function snapshot(dir: string): Record<string, string> {
 const pinned = JSON.parse(readFileSync(join(REPO, 'openapi', 'pinned.json'), 'utf8')) as { version: string; file: string };
 // Bump to a version other than the pinned one, and one with real API changes against it.
 const target = pinned.version === '1.54' ? '1.53' : '1.54';
+const older = (a: string, b: string): boolean => Number(a.split('.')[1]) < Number(b.split('.')[1]);
+
+/** SOURCES.md's table row for a spec file, read with a plain split (not the parser under test). */
+function sourcesRow(file: string): string[] {
+  const line = readFileSync(join(SHARED_SPECS, 'SOURCES.md'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`| ${file} |`))!;
+  return line.split('|').map((c) => c.trim().replace(/`/g, ''));
+}
 
 describe('spec:bump', () => {
   const repoBefore = { openapi: snapshot(join(REPO, 'openapi')), generated: snapshot(join(REPO, 'generated')) };
@@ -33,7 +42,8 @@ describe('spec:bump', () => {
   test(`bumping a temp root to v${target}: pins, records sha256, regenerates, writes the changes report, drops the old spec`, () => {
     const root = tempRoot();
     const r = runTsx('scripts/spec-bump.ts', [target, '--root', root]);
-    expect(r.stderr).toBe('');
+    // Going back from the pin is allowed, with a warning that says so.
+    expect(r.stderr).toBe(older(target, pinned.version) ? `spec-bump: warning: v${target} is older than the pinned v${pinned.version}: this is a downgrade, the client loses what came after v${target}\n` : '');
     expect(r.status).toBe(0);
 
     const file = `docker-engine-v${target}.yaml`;
@@ -47,7 +57,12 @@ describe('spec:bump', () => {
     expect(existsSync(join(openapi, pinned.file))).toBe(false);
     expect(existsSync(join(openapi, `${pinned.file}.sha256`))).toBe(false);
     expect(readdirSync(openapi).filter((f) => /\.(ya?ml|json)$/.test(f) && f !== 'pinned.json')).toEqual([file]);
-    expect(readFileSync(join(openapi, 'SOURCE.md'), 'utf8')).toContain(`\`${file}\` is the Docker Engine API v${target} swagger`);
+    const sourceMd = readFileSync(join(openapi, 'SOURCE.md'), 'utf8');
+    expect(sourceMd).toContain(`\`${file}\` is the Docker Engine API v${target} swagger`);
+    // Provenance carried over from SOURCES.md: upstream path, git blob, commit.
+    const [, , upstreamPath, commit, , blob] = sourcesRow(file);
+    expect(sourceMd).toContain(`Upstream: moby/moby \`${upstreamPath}\` (git blob \`${blob}\`) at commit \`${commit}\``);
+    expect(sourceMd).toMatch(new RegExp(`v${target.replace('.', '\\.')} is a released API version \\(first served by [\\w.-]+\\)`));
 
     const info = readFileSync(join(root, 'generated', 'spec-info.ts'), 'utf8');
     expect(info).toContain(`export const SPEC_API_VERSION = "${target}";`);
@@ -70,9 +85,36 @@ describe('spec:bump', () => {
     // Bumping to what is pinned is a no-op.
     const before = snapshot(openapi);
     const again = runTsx('scripts/spec-bump.ts', [target, '--root', root]);
+    expect(again.stderr).toBe('');
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/is already pinned; nothing to do/);
     expect(snapshot(openapi)).toEqual(before);
+  });
+
+  test('a version SOURCES.md calls unreleased: bumped, with a warning, and SOURCE.md says so', () => {
+    // Which version is unreleased comes from SOURCES.md ("**v1.56 is unreleased**" in this snapshot).
+    const unreleased = /\*\*v(\d+\.\d+) is unreleased\*\*/.exec(readFileSync(join(SHARED_SPECS, 'SOURCES.md'), 'utf8'))?.[1];
+    expect(unreleased).toBeDefined();
+    const root = tempRoot();
+    const r = runTsx('scripts/spec-bump.ts', [unreleased!, '--root', root]);
+    expect(r.status).toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      ...(older(unreleased!, pinned.version) ? [expect.stringContaining('downgrade')] : []),
+      `spec-bump: warning: v${unreleased} is not a released API version (../shared/specs/SOURCES.md does not list it as released); the spec may still change`,
+    ]);
+    const sourceMd = readFileSync(join(root, 'openapi', 'SOURCE.md'), 'utf8');
+    expect(sourceMd).toContain(`**v${unreleased} is not released yet** (per SOURCES.md)`);
+    const [, , upstreamPath, , , blob] = sourcesRow(`docker-engine-v${unreleased}.yaml`);
+    expect(sourceMd).toContain(`Upstream: moby/moby \`${upstreamPath}\` (git blob \`${blob}\`)`);
+
+    // A spec from outside the shared store has no provenance to claim, and says so.
+    const dir = tempDir('spec-bump-own-');
+    const own = join(dir, 'my-engine.yaml');
+    cpSync(join(SHARED_SPECS, `docker-engine-v${target}.yaml`), own);
+    const mine = runTsx('scripts/spec-bump.ts', [own, '--root', root]);
+    expect(mine.status).toBe(0);
+    expect(mine.stderr).toContain('downgrade');
+    expect(readFileSync(join(root, 'openapi', 'SOURCE.md'), 'utf8')).toContain('No upstream provenance is recorded for this file');
   });
 
   test('bad input: exit 2 with one line, and the root is left exactly as it was', () => {
@@ -102,59 +144,5 @@ describe('spec:bump', () => {
 
   test('the repository itself was not touched by these tests', () => {
     expect({ openapi: snapshot(join(REPO, 'openapi')), generated: snapshot(join(REPO, 'generated')) }).toEqual(repoBefore);
-  });
-});
-
-describe('scripts/spec-ci.sh', () => {
-  const git = (cwd: string, ...args: string[]): string =>
-    execFileSync('git', ['-c', 'user.name=spec-ci test', '-c', 'user.email=spec-ci@test.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
-  /** Run the script; stdout then stderr (the diff tool's own error line goes to stderr). */
-  const ci = (repo: string): { status: number | null; out: string } => {
-    const r = spawnSync('bash', [join(REPO, 'scripts', 'spec-ci.sh'), '--repo', repo], { encoding: 'utf8' });
-    return { status: r.status, out: r.stdout + r.stderr };
-  };
-  const pin = (repo: string, version: string): void => {
-    const file = `docker-engine-v${version}.yaml`;
-    for (const f of readdirSync(join(repo, 'openapi'))) if (f.startsWith('docker-engine-')) git(repo, 'rm', '-q', `openapi/${f}`);
-    cpSync(join(SHARED_SPECS, file), join(repo, 'openapi', file));
-    writeFileSync(join(repo, 'openapi', 'pinned.json'), JSON.stringify({ version, file }));
-    git(repo, 'add', 'openapi');
-  };
-
-  test('first commit, unchanged openapi/, changed pin, shallow clone: prints the right thing and exits 0', () => {
-    const repo = tempDir('spec-ci-test-');
-    git(repo, 'init', '-q');
-    execFileSync('mkdir', [join(repo, 'openapi')]);
-    pin(repo, '1.53');
-    git(repo, 'commit', '-qm', 'pin 1.53');
-    const first = ci(repo);
-    expect(first).toEqual({ status: 0, out: 'spec-ci: no previous commit available (first commit or shallow clone); no spec diff to show\n' });
-
-    writeFileSync(join(repo, 'README'), 'x\n');
-    git(repo, 'add', 'README');
-    git(repo, 'commit', '-qm', 'docs');
-    expect(ci(repo)).toEqual({ status: 0, out: 'spec-ci: openapi/ unchanged since the previous commit\n' });
-
-    pin(repo, '1.54');
-    git(repo, 'commit', '-qm', 'bump to 1.54');
-    const bumped = ci(repo);
-    expect(bumped.status).toBe(0);
-    expect(bumped.out).toContain('spec-ci: openapi/ changed in this commit; API diff of the pinned spec (HEAD~1:openapi/docker-engine-v1.53.yaml → openapi/docker-engine-v1.54.yaml):');
-    expect(bumped.out).toContain('# Engine API changes: v1.53 → v1.54');
-    expect(bumped.out).toContain('- Query parameter `identity` added: `boolean`');
-
-    // A change that breaks the old spec in history is reported, not fatal.
-    writeFileSync(join(repo, 'openapi', 'docker-engine-v1.54.yaml'), 'not: [valid\n');
-    git(repo, 'commit', '-qam', 'break the spec');
-    writeFileSync(join(repo, 'openapi', 'docker-engine-v1.54.yaml'), readFileSync(join(SHARED_SPECS, 'docker-engine-v1.54.yaml')));
-    git(repo, 'commit', '-qam', 'repair the spec');
-    const repaired = ci(repo);
-    expect(repaired.status).toBe(0);
-    expect(repaired.out).toMatch(/spec-diff: HEAD~1:openapi\/docker-engine-v1\.54\.yaml: not valid YAML or JSON/);
-    expect(repaired.out).toContain('spec-ci: could not diff the specs');
-
-    const shallow = tempDir('spec-ci-shallow-');
-    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo}`, shallow]);
-    expect(ci(shallow)).toEqual({ status: 0, out: 'spec-ci: no previous commit available (first commit or shallow clone); no spec diff to show\n' });
   });
 });

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { Change } from '../scripts/spec-diff/changes';
+import { exitCodeFor, parseCli, runCli } from '../scripts/spec-diff/cli';
+import { SpecInputError } from '../scripts/spec-diff/errors';
 import { diffSpecs, type DiffReport } from '../scripts/spec-diff/diff';
 import { loadSpec, parseSpec, type SpecDoc } from '../scripts/spec-diff/load';
 import { renderMarkdown } from '../scripts/spec-diff/markdown';
@@ -151,7 +153,23 @@ describe('real Engine API version pairs', () => {
   test('1.54 → 1.55: the attestations endpoint and its model are new', () => {
     const r = real('1.54', '1.55');
     expect(r.operations.added).toEqual([
-      { method: 'GET', path: '/images/{name}/attestations', operationId: 'ImageAttestations', summary: 'Get attestation statements for an image' },
+      {
+        method: 'GET',
+        path: '/images/{name}/attestations',
+        operationId: 'ImageAttestations',
+        summary: 'Get attestation statements for an image',
+        // What the new endpoint takes, as the changelog describes it.
+        signature: {
+          parameters: [
+            { name: 'name', in: 'path', type: 'string', required: true },
+            { name: 'platform', in: 'query', type: 'array<string>', collectionFormat: 'multi' },
+            { name: 'statement', in: 'query', type: 'boolean' },
+            { name: 'type', in: 'query', type: 'array<string>', collectionFormat: 'multi' },
+          ],
+          responses: { 200: 'array<AttestationStatement>', 400: 'ErrorResponse', 404: 'ErrorResponse', 500: 'ErrorResponse', 501: 'ErrorResponse' },
+          produces: ['application/json'],
+        },
+      },
     ]);
     expect(r.models.added).toEqual(['AttestationStatement']);
     expect(r.changeCount).toBe(2);
@@ -210,14 +228,25 @@ describe('synthetic specs: edge cases', () => {
     const r = diff(swagger({ Node: node(), ...mutual }, paths), swagger({ Node: node({ size: { type: 'integer' } }), ...mutual }, paths));
     expect(r.models.changed).toEqual([{ name: 'Node', usedBy: ['GET /tree'], changes: [{ scope: 'model', path: 'size', kind: 'added', type: 'integer' }] }]);
 
-    // A response switches from one recursive model to another: structural comparison goes through both
-    // cycles, reports the real difference once and stops.
-    const renamed = { Tree: { type: 'object', properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/definitions/Tree' } }, x: { type: 'boolean' } } } };
-    const r2 = diff(swagger({ Node: node() }, paths), swagger(renamed, { '/tree': { get: { responses: { 200: { schema: { $ref: '#/definitions/Tree' } } } } } }));
+    // A response switches from one recursive model to another that both specs have: structural comparison
+    // goes through both cycles, reports the real difference once and stops.
+    const tree = { Tree: { type: 'object', properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/definitions/Tree' } }, x: { type: 'boolean' } } } };
+    const treePaths = { '/tree': { get: { responses: { 200: { schema: { $ref: '#/definitions/Tree' } } } } } };
+    const r2 = diff(swagger({ Node: node(), ...tree }, paths), swagger({ Node: node(), ...tree }, treePaths));
     expect(op(r2, 'GET', '/tree')).toEqual([
       { scope: 'response', name: '200', path: '', kind: 'type-changed', from: 'Node', to: 'Tree' },
       { scope: 'response', name: '200', path: 'x', kind: 'added', type: 'boolean' },
     ]);
+    // Node gone and Tree new, used in its place: a rename. The difference is reported once, with the rename,
+    // and the use site only names it.
+    const r3 = diff(swagger({ Node: node() }, paths), swagger(tree, treePaths));
+    expect(op(r3, 'GET', '/tree')).toEqual([{ scope: 'response', name: '200', path: '', kind: 'renamed', from: 'Node', to: 'Tree' }]);
+    expect(r3.models).toEqual({
+      added: [],
+      removed: [],
+      renamed: [{ from: 'Node', to: 'Tree', sameShape: false, usedBy: ['GET /tree'], changes: [{ scope: 'model', path: 'x', kind: 'added', type: 'boolean' }] }],
+      changed: [],
+    });
   });
 
   test('allOf: changes of a mixed-in model stay with it; inline members and the composition itself are diffed', () => {
@@ -306,7 +335,7 @@ describe('synthetic specs: edge cases', () => {
       doc('/things/{id}', 'id', { operationId: 'ThingGet' }, { '/old': { delete: { responses: {} } } }),
       doc('/things/{name}', 'name', { operationId: 'ThingInspect', deprecated: true }, { '/new': { post: { summary: ' Make \n a thing ', responses: {} } } }),
     );
-    expect(r.operations.added).toEqual([{ method: 'POST', path: '/new', summary: 'Make a thing' }]);
+    expect(r.operations.added).toEqual([{ method: 'POST', path: '/new', summary: 'Make a thing', signature: { parameters: [], responses: {} } }]);
     expect(r.operations.removed).toEqual([{ method: 'DELETE', path: '/old' }]);
     expect(r.operations.changed).toEqual([
       {
@@ -410,9 +439,11 @@ describe('synthetic specs: edge cases', () => {
       expect(r.old).toEqual({ label: '../shared/specs/docker-engine-v1.41.yaml', format: 'Swagger 2.0', version: '1.41' });
       expect(r.new).toEqual({ label: `openapi/${pinned.file}`, format: 'Swagger 2.0', version: pinned.version });
       expect(Object.keys(r)).toEqual(['old', 'new', 'changeCount', 'operations', 'models']);
-      const counted = [...r.operations.changed, ...r.models.changed].reduce((n, x) => n + x.changes.length, 0);
+      const counted = [...r.operations.changed, ...r.models.changed, ...r.models.renamed].reduce((n, x) => n + x.changes.length, 0) + r.models.renamed.length;
       expect(r.changeCount).toBe(counted + r.operations.added.length + r.operations.removed.length + r.models.added.length + r.models.removed.length);
-      expect(r.operations.added).toContainEqual({ method: 'PUT', path: '/volumes/{name}', operationId: 'VolumeUpdate', summary: '"Update a volume. Valid only for Swarm cluster volumes"' });
+      expect(r.operations.added).toContainEqual(
+        expect.objectContaining({ method: 'PUT', path: '/volumes/{name}', operationId: 'VolumeUpdate', summary: '"Update a volume. Valid only for Swarm cluster volumes"' }),
+      );
       for (const m of r.models.changed) {
         expect(m.changes.length).toBeGreaterThan(0);
         for (const c of m.changes) expect(c.scope).toBe('model');
@@ -423,6 +454,39 @@ describe('synthetic specs: edge cases', () => {
       expect(md.stdout).toContain('### `GET /images/{name}/history`\n\n- Query parameter `platform` added: `string`\n');
       expect(md.stdout).toContain('- Query parameter `keep-storage` is now deprecated\n');
       expect(md.stdout).toBe(runTsx('scripts/spec-diff.ts', ['1.47', '1.48']).stdout);
+    });
+
+    test('the runner both CLIs share: 0/1 from main, 2 for bad input, 3 for a bug, one line each; --help', async () => {
+      const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      const saved = process.exitCode;
+      try {
+        await runCli('spec-x', () => 1, []);
+        expect(process.exitCode).toBe(1);
+        await runCli('spec-x', async () => {
+          throw new SpecInputError('nope.yaml: no such file');
+        });
+        expect(process.exitCode).toBe(2);
+        // A bug (here a TypeError) is exit 3, one line, no stack unless SPEC_TOOLS_DEBUG asks for it.
+        await runCli('spec-x', () => {
+          throw new TypeError('cannot read x\nof undefined');
+        });
+        expect(process.exitCode).toBe(3);
+        expect(err.mock.calls).toEqual([['spec-x: nope.yaml: no such file'], ['spec-x: internal error: cannot read x']]);
+        process.env.SPEC_TOOLS_DEBUG = '1';
+        expect(exitCodeFor('spec-x', new Error('boom'))).toBe(3);
+        expect(String(err.mock.calls[3]?.[0])).toMatch(/^Error: boom\n\s+at /);
+
+        expect(parseCli(['--help'], { json: { type: 'boolean' } }, 'usage: spec-x')).toBeUndefined();
+        expect(log.mock.calls).toEqual([['usage: spec-x']]);
+        expect(parseCli(['--json', 'a', 'b'], { json: { type: 'boolean' } }, 'usage: spec-x')).toEqual({ values: { json: true }, positionals: ['a', 'b'] });
+        expect(() => parseCli(['--bogus'], {}, 'usage: spec-x')).toThrow(new SpecInputError("Unknown option '--bogus'; usage: spec-x"));
+      } finally {
+        delete process.env.SPEC_TOOLS_DEBUG;
+        process.exitCode = saved;
+        err.mockRestore();
+        log.mockRestore();
+      }
     });
 
     test('bad input: exit 2 with one clear line and no stack trace', () => {

@@ -1,6 +1,6 @@
 /** The change records every part of the differ emits, and their canonical order. */
 
-export type Scope = 'operation' | 'parameter' | 'request-body' | 'response' | 'model';
+export type Scope = 'operation' | 'parameter' | 'filter' | 'request-body' | 'response' | 'response-header' | 'model';
 
 export type ChangeKind =
   | 'added'
@@ -18,12 +18,24 @@ export type ChangeKind =
   | 'composition-added'
   | 'composition-removed'
   | 'path-changed'
-  | 'operation-id-changed';
+  | 'operation-id-changed'
+  /** A named model replaced by another one that is gone/new in the other spec (IdResponse → IDResponse). */
+  | 'renamed'
+  /** An inline schema replaced by a named model (inline → ContainerCreateResponse), or the reverse. */
+  | 'extracted'
+  | 'inlined'
+  /** The old schema was an untyped `object`; the new one describes it. */
+  | 'now-documented'
+  /** Media types of an operation (`name` is `produces` or `consumes`). */
+  | 'media-types-added'
+  | 'media-types-removed';
 
 export interface Where {
   scope: Scope;
-  /** Parameter name, or response status code. */
+  /** Parameter name, filter key, response status code, header name, or `produces`/`consumes`. */
   name?: string;
+  /** Status code of the response a header belongs to. */
+  status?: string;
   /** Parameter location (query, header, path, formData, cookie). */
   in?: string;
   /** Property path inside the schema: `Foo.Bar`, `Items[].Name`, `Labels{}`; '' is the schema itself. */
@@ -40,14 +52,33 @@ export interface Change extends Where {
   required?: boolean;
   /** Serialisation of a parameter that is (now) an array. */
   collectionFormat?: string;
-  /** Enum values, or allOf members. */
+  /** Enum values, allOf members, or media types. */
   values?: unknown[];
+  /** renamed / extracted / inlined: nothing differs underneath (otherwise the differences follow). */
+  sameShape?: boolean;
 }
 
-const SCOPES: Scope[] = ['operation', 'parameter', 'request-body', 'response', 'model'];
+/**
+ * Kinds that can break a client written against the old spec. Deliberately by kind, not by direction (a
+ * property removed from a response and one removed from a request body both count): CI flags them for a
+ * human to read, it does not decide.
+ */
+export const BREAKING_KINDS: ReadonlySet<ChangeKind> = new Set<ChangeKind>(['removed', 'now-required', 'type-changed', 'enum-values-removed', 'location-changed', 'media-types-removed']);
+
+export function isBreaking(c: Change): boolean {
+  return BREAKING_KINDS.has(c.kind);
+}
+
+const SCOPES: Scope[] = ['operation', 'parameter', 'filter', 'request-body', 'response', 'response-header', 'model'];
 const KINDS: ChangeKind[] = [
   'path-changed',
   'operation-id-changed',
+  'media-types-added',
+  'media-types-removed',
+  'renamed',
+  'extracted',
+  'inlined',
+  'now-documented',
   'added',
   'removed',
   'location-changed',
@@ -72,6 +103,7 @@ function cmp(a: string | number, b: string | number): number {
 export function compareChanges(a: Change, b: Change): number {
   return (
     cmp(SCOPES.indexOf(a.scope), SCOPES.indexOf(b.scope)) ||
+    cmp(a.status ?? '', b.status ?? '') ||
     cmp(a.name ?? '', b.name ?? '') ||
     cmp(a.path, b.path) ||
     cmp(KINDS.indexOf(a.kind), KINDS.indexOf(b.kind)) ||

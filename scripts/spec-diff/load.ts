@@ -8,6 +8,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { SpecInputError } from './errors';
+import { isMapping, resolvePointer } from './pointer';
+import { readOperations } from './read-operations';
 
 export type Schema = Record<string, any>;
 
@@ -50,7 +52,6 @@ export interface SpecDoc {
   operations: Map<string, Operation>;
 }
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const VERSION_ARG = /^v?(\d+\.\d+)$/;
 
 export interface SpecDirs {
@@ -141,23 +142,6 @@ export function loadSpec(path: string, label = display(path)): SpecDoc {
   return parseSpec(readSpecText(path), label);
 }
 
-function isMapping(v: unknown): v is Schema {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Resolve a local JSON pointer (`#/a/b~1c`); undefined when it points nowhere. */
-export function resolvePointer(doc: Schema, ref: string): unknown {
-  if (!ref.startsWith('#')) return undefined;
-  const parts = ref.slice(1).split('/').slice(1);
-  let cur: unknown = doc;
-  for (const part of parts) {
-    const key = decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (!cur || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
-    cur = (cur as Schema)[key];
-  }
-  return cur;
-}
-
 /**
  * Every `$ref` in the document must resolve locally, checked up front so a broken spec is rejected with the
  * ref's name and place instead of producing a half-right diff. Shared nodes (YAML aliases) are visited once.
@@ -180,115 +164,4 @@ function checkRefs(doc: Schema, label: string): void {
     }
   };
   walk(doc, '');
-}
-
-/** Follow `$ref`s of non-schema objects (parameters, responses, request bodies); refs were validated on load. */
-function deref(doc: Schema, node: unknown): Schema | undefined {
-  let cur = node;
-  for (let hops = 0; isMapping(cur) && typeof cur.$ref === 'string'; hops++) {
-    if (hops > 100) throw new SpecInputError(`$ref chain too long or cyclic at "${cur.$ref}"`);
-    cur = resolvePointer(doc, cur.$ref);
-  }
-  return isMapping(cur) ? cur : undefined;
-}
-
-export function templateKey(path: string): string {
-  return path.replace(/\{[^}]*\}/g, '{}');
-}
-
-function readOperations(doc: Schema, format: SpecDoc['format'], label: string): Map<string, Operation> {
-  const ops = new Map<string, Operation>();
-  for (const [path, item0] of Object.entries(doc.paths ?? {})) {
-    const item = deref(doc, item0);
-    if (!item) continue;
-    const shared = Array.isArray(item.parameters) ? item.parameters : [];
-    for (const method of METHODS) {
-      const op = item[method];
-      if (!isMapping(op)) continue;
-      const key = `${method.toUpperCase()} ${templateKey(path)}`;
-      if (ops.has(key)) throw new SpecInputError(`${label}: ${method.toUpperCase()} ${path} is declared twice (path templates differ only in names)`);
-      // Operation-level parameters override path-level ones with the same name+in.
-      const byKey = new Map<string, Schema>();
-      for (const p of [...shared, ...(Array.isArray(op.parameters) ? op.parameters : [])]) {
-        const r = deref(doc, p);
-        if (r && typeof r.name === 'string') byKey.set(`${r.in}:${r.name}`, r);
-      }
-      const params: Param[] = [];
-      let body: Operation['body'];
-      for (const p of byKey.values()) {
-        if (p.in === 'body') body = { schema: p.schema, required: p.required === true };
-        else params.push(format === 'Swagger 2.0' ? swaggerParam(p) : openapiParam(p, doc));
-      }
-      if (format === 'OpenAPI 3' && op.requestBody) {
-        const rb = deref(doc, op.requestBody);
-        if (rb) body = { schema: pickContentSchema(rb.content), required: rb.required === true };
-      }
-      const responses: Operation['responses'] = {};
-      for (const [code, r0] of Object.entries(isMapping(op.responses) ? op.responses : {})) {
-        const r = deref(doc, r0);
-        responses[code] = format === 'Swagger 2.0' ? r?.schema : pickContentSchema(r?.content);
-      }
-      ops.set(key, {
-        method: method.toUpperCase(),
-        path,
-        operationId: op.operationId,
-        summary: op.summary,
-        deprecated: op.deprecated === true || op['x-deprecated'] === true,
-        raw: op,
-        params,
-        body,
-        responses,
-      });
-    }
-  }
-  return ops;
-}
-
-function swaggerParam(p: Schema): Param {
-  return {
-    name: p.name,
-    in: String(p.in),
-    required: p.required === true,
-    schema: p,
-    // Swagger 2.0: an array parameter without collectionFormat is csv.
-    collectionFormat: p.type === 'array' ? (p.collectionFormat ?? 'csv') : undefined,
-  };
-}
-
-function openapiParam(p: Schema, doc: Schema): Param {
-  const schema: Schema = p.schema ?? pickContentSchema(p.content) ?? {};
-  const resolved = deref(doc, schema) ?? {};
-  let collectionFormat: string | undefined;
-  if (resolved.type === 'array') {
-    const style = p.style ?? (p.in === 'query' || p.in === 'cookie' ? 'form' : 'simple');
-    const explode = p.explode ?? style === 'form';
-    collectionFormat =
-      style === 'form' ? (explode ? 'multi' : 'csv') : style === 'spaceDelimited' ? 'ssv' : style === 'pipeDelimited' ? 'pipes' : style === 'simple' ? 'csv' : style;
-  }
-  return {
-    name: p.name,
-    in: String(p.in),
-    required: p.required === true,
-    // Description and deprecation live on the parameter in OpenAPI 3; fold them into the schema view so the
-    // schema comparison sees them exactly as it does for Swagger 2.0 parameters.
-    schema: {
-      ...schema,
-      ...(p.description !== undefined ? { description: p.description } : {}),
-      ...(p.deprecated === true || p['x-deprecated'] === true ? { 'x-deprecated': true } : {}),
-    },
-    collectionFormat,
-  };
-}
-
-/**
- * OpenAPI 3 content map → the schema to compare: application/json's if it has one, else the first media type
- * (by name) that has a schema. Media types carrying only examples are skipped.
- */
-function pickContentSchema(content: unknown): Schema | undefined {
-  if (!isMapping(content)) return undefined;
-  const withSchema = Object.keys(content)
-    .filter((t) => isMapping(content[t]) && isMapping(content[t].schema))
-    .sort();
-  const chosen = withSchema.includes('application/json') ? 'application/json' : withSchema[0];
-  return chosen === undefined ? undefined : content[chosen].schema;
 }

@@ -1,89 +1,22 @@
 /**
  * Structural comparison of two schemas. A `$ref` to the same named model on both sides ends the walk: that
- * model's own changes are reported once, under its name, by the caller. When the two sides reference
- * different things (inline ↔ model, model A ↔ model B), the type change is reported and the walk continues
- * through both targets, so what really changed underneath is shown too. Pairs of schemas already being
- * compared further up are skipped, which is what makes recursive models (the Docker spec has them) terminate.
+ * model's own changes are reported once, under its name, by the caller; so does a ref to a model renamed
+ * between the specs (reported as `renamed`). When the two sides reference different things (inline ↔ model,
+ * model A ↔ model B), the walk continues through both targets, so what really changed underneath is shown
+ * too, and the top is reported as `extracted`/`inlined` when only the naming moved, `now-documented` when the
+ * old side was an untyped object, and `type-changed` otherwise. Pairs of schemas already being compared
+ * further up are skipped, which is what makes recursive models (the Docker spec has them) terminate.
  */
 import type { Change, ChangeKind, Where } from './changes';
-import { resolvePointer, type Schema, type SpecDoc } from './load';
+import type { Schema, SpecDoc } from './load';
+import { body, isDeprecated, isMapping, isNullable, isUntypedObject, refOf, typeOf } from './types';
 
-/** Deprecation written into descriptions the way the Engine spec does it (`**Deprecated**:`, `Deprecated:`,
- * "This field is deprecated"), not passing mentions such as "MAINTAINER (deprecated)". */
-const DEPRECATED_TEXT =
-  /\*\*deprecated\*\*|(^|\n)\s*(>\s*)?deprecated\s*:|\b(this|the) (field|parameter|endpoint|property|option|value|flag) (is|was|has been) deprecated\b/i;
-
-export function isDeprecated(s: Schema | undefined): boolean {
-  if (!s) return false;
-  return s['x-deprecated'] === true || s.deprecated === true || (typeof s.description === 'string' && DEPRECATED_TEXT.test(s.description));
-}
-
-function isMapping(v: unknown): v is Schema {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** The model a `$ref` names, if it points at a whole named model. */
-function modelName(doc: SpecDoc, ref: unknown): string | undefined {
-  if (typeof ref !== 'string' || !ref.startsWith(doc.modelPrefix)) return undefined;
-  const rest = ref.slice(doc.modelPrefix.length);
-  if (rest.includes('/')) return undefined;
-  return decodeURIComponent(rest).replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-const ALIAS_NOISE = new Set(['allOf', 'description', 'example', 'examples', 'x-nullable', 'nullable', 'x-deprecated', 'deprecated', 'title', 'type', 'x-go-name', 'readOnly', 'default']);
-
-/**
- * The named model a schema stands for: a plain `$ref`, or the spec's "ref with a description" idiom
- * `{description, allOf: [{$ref}]}` that carries nothing else.
- */
-export function refOf(doc: SpecDoc, s: Schema | undefined): string | undefined {
-  if (!s) return undefined;
-  if (s.$ref !== undefined) return modelName(doc, s.$ref);
-  if (Array.isArray(s.allOf) && s.allOf.length === 1 && isMapping(s.allOf[0]) && Object.keys(s).every((k) => ALIAS_NOISE.has(k))) {
-    if (s.type !== undefined && s.type !== 'object') return undefined;
-    return refOf(doc, s.allOf[0]);
-  }
-  return undefined;
-}
-
-/** Follow `$ref`s and single-ref allOf aliases to the schema that has the content. */
-export function body(doc: SpecDoc, s: Schema | undefined): Schema | undefined {
-  let cur: unknown = s;
-  for (let hops = 0; hops < 64 && isMapping(cur); hops++) {
-    if (typeof cur.$ref === 'string') cur = resolvePointer(doc.raw, cur.$ref);
-    else if (refOf(doc, cur) !== undefined) cur = cur.allOf[0];
-    else return cur;
-  }
-  return isMapping(cur) ? cur : undefined;
-}
-
-function isNullable(s: Schema): boolean {
-  return s['x-nullable'] === true || s.nullable === true || (Array.isArray(s.type) && s.type.includes('null'));
-}
-
-/** A short type description: `string`, `integer(int64)`, `array<Mount>`, `map<string>`, `object`, `Foo | null`. */
-export function typeOf(doc: SpecDoc, s: Schema | undefined, depth = 0): string {
-  if (!s) return 'none';
-  const t = baseType(doc, s, depth);
-  return isNullable(s) && !t.endsWith(' | null') ? `${t} | null` : t;
-}
-
-function baseType(doc: SpecDoc, s: Schema, depth: number): string {
-  const ref = refOf(doc, s);
-  if (ref !== undefined) return ref;
-  if (depth > 16) return '…';
-  if (typeof s.$ref === 'string') return typeOf(doc, body(doc, s), depth + 1);
-  if (Array.isArray(s.oneOf)) return `oneOf(${s.oneOf.map((m: Schema) => typeOf(doc, m, depth + 1)).join(', ')})`;
-  if (Array.isArray(s.anyOf)) return `anyOf(${s.anyOf.map((m: Schema) => typeOf(doc, m, depth + 1)).join(', ')})`;
-  let t = Array.isArray(s.type) ? s.type.filter((x: unknown) => x !== 'null').join('|') : s.type;
-  if (t === undefined && (s.properties || s.additionalProperties || Array.isArray(s.allOf))) t = 'object';
-  if (t === undefined) return 'any';
-  if (t === 'array') return `array<${isMapping(s.items) ? typeOf(doc, s.items, depth + 1) : 'any'}>`;
-  if (t === 'object') {
-    if (isMapping(s.additionalProperties) && !s.properties && !s.allOf) return `map<${typeOf(doc, s.additionalProperties, depth + 1)}>`;
-    return 'object';
-  }
-  return s.format ? `${t}(${s.format})` : String(t);
+/** A model that exists only in the old spec, matched to the one that replaces it in the new spec. */
+export interface Rename {
+  from: string;
+  to: string;
+  /** Nothing but the name differs. */
+  sameShape: boolean;
 }
 
 interface Flat {
@@ -125,6 +58,13 @@ function flatten(doc: SpecDoc, s: Schema): Flat {
   return out;
 }
 
+/** A flattened old schema with its model names spelled as in the new spec, so a renamed base model still matches. */
+function renamed(f: Flat, name: (x: string) => string): Flat {
+  const map = (xs: Set<string>): Set<string> => new Set([...xs].map(name));
+  const properties = new Map([...f.properties].map(([k, v]) => [k, v.from === undefined ? v : { ...v, from: name(v.from) }] as const));
+  return { properties, required: f.required, includes: map(f.includes), allIncludes: map(f.allIncludes) };
+}
+
 /** Whether a schema can have properties at all (so comparing them against the other side means something). */
 function isObjectLike(s: Schema): boolean {
   const t = s.type;
@@ -156,7 +96,14 @@ export class SchemaDiffer {
     readonly oldDoc: SpecDoc,
     readonly newDoc: SpecDoc,
     private readonly out: Change[],
+    /** Old model name → the model it became in the new spec (see renames.ts). */
+    readonly renames: ReadonlyMap<string, Rename> = new Map(),
   ) {}
+
+  /** An old model's name as the new spec spells it. */
+  private newName(name: string): string {
+    return this.renames.get(name)?.to ?? name;
+  }
 
   emit(at: Where, kind: ChangeKind, extra: Partial<Change> = {}): void {
     this.out.push({ ...at, kind, ...extra });
@@ -190,6 +137,13 @@ export class SchemaDiffer {
       if (typeDiffers) this.emit(at, 'type-changed', { from: to, to: tn });
       return;
     }
+    const rename = ro === undefined ? undefined : this.renames.get(ro);
+    if (rename && rename.to === rn) {
+      // A renamed model: what differs inside it is reported once, with the rename.
+      this.emit(at, 'renamed', { from: ro, to: rn, ...(rename.sameShape ? { sameShape: true } : {}) });
+      if (isNullable(o) !== isNullable(n)) this.emit(at, 'type-changed', { from: to, to: tn });
+      return;
+    }
     const bo = body(this.oldDoc, o);
     const bn = body(this.newDoc, n);
     if (!bo || !bn) {
@@ -197,8 +151,22 @@ export class SchemaDiffer {
       return;
     }
     if (this.active.has(this.pairKey(bo, bn))) return; // already being compared further up: a cycle
-    if (typeDiffers) this.emit(at, 'type-changed', { from: to, to: tn });
+    if (!typeDiffers) {
+      this.compareStructure(bo, bn, at);
+      return;
+    }
+    if (ro === undefined && isUntypedObject(bo) && !isUntypedObject(bn) && isObjectLike(bn)) {
+      // Every member would show as "added": one line says it better.
+      this.emit(at, 'now-documented', { from: to, to: tn });
+      return;
+    }
+    const start = this.out.length;
     this.compareStructure(bo, bn, at);
+    // Inline ↔ named model of the same base type: the naming moved; any real difference was reported underneath.
+    const sameBase = typeOf(this.oldDoc, bo) === typeOf(this.newDoc, bn) && isNullable(o) === isNullable(n);
+    const kind: ChangeKind = !sameBase ? 'type-changed' : ro === undefined && rn !== undefined ? 'extracted' : ro !== undefined && rn === undefined ? 'inlined' : 'type-changed';
+    const same = kind !== 'type-changed' && this.out.length === start;
+    this.out.splice(start, 0, { ...at, kind, from: to, to: tn, ...(same ? { sameShape: true } : {}) });
   }
 
   /** Compare the content of two (dereferenced) schemas. */
@@ -219,7 +187,7 @@ export class SchemaDiffer {
   }
 
   private compareProperties(o: Schema, n: Schema, at: Where): void {
-    const fo = flatten(this.oldDoc, o);
+    const fo = renamed(flatten(this.oldDoc, o), (x) => this.newName(x));
     const fn = flatten(this.newDoc, n);
     const gone = [...fo.includes].filter((x) => !fn.includes.has(x)).sort();
     const came = [...fn.includes].filter((x) => !fo.includes.has(x)).sort();

@@ -16,8 +16,8 @@ import type { Readable } from 'node:stream';
 import { gateParams, requireSince } from '../core/since.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { RawRequest, Transport } from '../transport/transport.js';
-import { createDockerApi, type DockerApi } from './fetch-adapter.js';
-import { openStream, responseOf, unwrap, type FetchResult, type StreamInit } from './result.js';
+import { createDockerApi, laneFetch, type DockerApi } from './fetch-adapter.js';
+import { openStream, responseOf, streamInit, unwrap, type FetchResult, type StreamInit } from './result.js';
 
 /** A streamed request body: the stream, and its length when known (sent as Content-Length). */
 export interface UploadBody {
@@ -25,8 +25,8 @@ export interface UploadBody {
   length?: number;
 }
 
-/** What an upload's `docker.api` call spreads into its init: stream parsing, the body and its headers. */
-export type UploadInit = StreamInit & { body: Readable; headers: Record<string, string> };
+/** What an upload's `docker.api` call spreads into its init: stream parsing, the body, its headers and the signal. */
+export type UploadInit = StreamInit & { body: Readable; headers: Record<string, string>; signal: AbortSignal };
 
 /** The connection itself, for a module that takes it over (e.g. an `Upgrade: tcp` session). */
 export type Connection = Pick<Transport, 'dispatcher' | 'origin' | 'target' | 'versionPrefix' | 'mapError'>;
@@ -50,10 +50,13 @@ export interface ApiContext {
   /** A `docker.api` call answered with a stream: the 2xx response with its body unread (`res.chunks()`). */
   stream(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /**
-   * `stream`, sending `upload` as the request body (`application/x-tar`, with Content-Length when known). The
+   * `stream`, sending `upload` as the request body (`application/x-tar`, with Content-Length when known), with
+   * the caller's `signal`. A body that fails (a build context that cannot be packed, a caller's stream that
+   * errors) aborts the request and the call rejects with the body's error, whenever it happens — before undici
+   * reads the body, during the upload or while the answer streams; it is never an unhandled 'error' event. The
    * body is destroyed when the request fails, so an open file or a caller's stream is released.
    */
-  upload(upload: UploadBody, call: (init: UploadInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
+  upload(upload: UploadBody, signal: AbortSignal | undefined, call: (init: UploadInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /** One request as given (path without the version prefix); any status resolves — judge it with `res.ok`. */
   request(req: RawRequest): Promise<LiteResponse>;
   readonly connection: Connection;
@@ -61,6 +64,8 @@ export interface ApiContext {
 
 export function createApiContext(transport: Transport): ApiContext {
   const negotiate = (signal?: AbortSignal): Promise<string> => transport.negotiate(signal);
+  // Streamed answers and uploads go over the transport's `stream` lane.
+  const streamed = streamInit(laneFetch(transport, 'stream'));
   return {
     api: createDockerApi(transport),
     connection: transport,
@@ -75,15 +80,27 @@ export function createApiContext(transport: Transport): ApiContext {
     },
     json: unwrap,
     response: responseOf,
-    stream: openStream,
-    async upload(upload, call) {
+    stream: (call) => openStream(call, streamed),
+    async upload(upload, signal, call) {
       const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
       if (upload.length !== undefined) headers['Content-Length'] = String(upload.length);
+      // Listening from the start: undici attaches its own listener only when it starts sending (after
+      // negotiation, after a wait in the pool's queue), and an 'error' nobody listens to kills the process.
+      const bodyFailed = new AbortController();
+      let bodyError: unknown;
+      upload.body.on('error', (err: unknown) => {
+        bodyError ??= err;
+        // A DockerError reason is what the aborted request (or its answer's body) rejects with (failures.ts).
+        bodyFailed.abort(err);
+      });
       try {
-        return await openStream((init) => call({ ...init, body: upload.body, headers }));
+        return await openStream(
+          (init) => call({ ...init, body: upload.body, headers, signal: signal ? AbortSignal.any([signal, bodyFailed.signal]) : bodyFailed.signal }),
+          streamed,
+        );
       } catch (err) {
         if (!upload.body.destroyed) upload.body.destroy();
-        throw err;
+        throw bodyError ?? err;
       }
     },
     request: (req) => transport.request(req),

@@ -10,8 +10,9 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/docker-engine.js';
+import { checkedPathSerializer } from '../core/path-params.js';
 import type { LiteResponse } from '../transport/response.js';
-import type { RawRequest, Transport } from '../transport/transport.js';
+import type { Lane, RawRequest, Transport } from '../transport/transport.js';
 
 /** Every operation of the pinned spec, typed: `docker.api.GET('/containers/json', { params: { query: { all: true } } })`. */
 export type DockerApi = Client<paths, `${string}/${string}`>;
@@ -31,8 +32,8 @@ export class LiteRequest {
     this.signal = init.signal ?? undefined;
   }
 }
-/** The openapi-fetch client over `transport`. */
-export function createDockerApi(transport: Transport): DockerApi {
+/** openapi-fetch's `fetch` over one lane of `transport`: takes the LiteRequest it built and sends it. */
+export function laneFetch(transport: Transport, lane: Lane): (input: Request) => Promise<Response> {
   const fetch = (input: LiteRequest): Promise<LiteResponse> => {
     const headers: Record<string, string> = {};
     input.headers.forEach((v, k) => {
@@ -44,11 +45,19 @@ export function createDockerApi(transport: Transport): DockerApi {
       headers,
       body: input.body as RawRequest['body'],
       signal: input.signal,
+      lane,
     });
   };
+  return fetch as unknown as (input: Request) => Promise<Response>;
+}
+
+/** The openapi-fetch client over `transport` (the `call` lane; streamed calls pass the `stream` lane's fetch). */
+export function createDockerApi(transport: Transport): DockerApi {
   return createClient<paths>({
     baseUrl: transport.origin,
-    fetch: fetch as unknown as (input: Request) => Promise<Response>,
+    fetch: laneFetch(transport, 'call'),
     Request: LiteRequest as unknown as typeof Request,
+    // Every path parameter of every call is checked here, once: no `.`/`..`/empty segment is ever sent.
+    pathSerializer: checkedPathSerializer,
   });
 }

@@ -66,17 +66,24 @@ export interface StreamInit {
   parseAs: 'stream';
   /** Send request bodies (tar streams) as they are: no JSON encoding. */
   bodySerializer: (body: unknown) => unknown;
+  /** The `stream` lane's fetch (transport.ts, Lane), so a long answer never holds a connection short calls wait for. */
+  fetch?: (input: Request) => Promise<Response>;
 }
 
 const STREAM_INIT: StreamInit = { parseAs: 'stream', bodySerializer: (body: unknown): unknown => body };
+
+/** The init of streamed calls sent over `fetch`. */
+export function streamInit(fetch: (input: Request) => Promise<Response>): StreamInit {
+  return { ...STREAM_INIT, fetch };
+}
 
 /**
  * Run `call` (a `docker.api` call spread with the given init) and resolve with the response, its body not yet
  * read (`parseAs: 'stream'` only touches LiteResponse's lazy web `body`), when the engine answered 2xx. Any
  * other status rejects with a DockerApiError (the error body is read, so it is never mistaken for content).
  */
-export async function openStream(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse> {
-  const result = await call(STREAM_INIT);
+export async function openStream(call: (init: StreamInit) => Promise<FetchResult<unknown>>, init: StreamInit = STREAM_INIT): Promise<LiteResponse> {
+  const result = await call(init);
   const res = result.response as unknown as LiteResponse;
   // openapi-fetch read an error body unless it announced no content; release the connection either way.
   if (!res.ok) await res.discard();

@@ -1,6 +1,7 @@
 /** builder/ — `docker.builder`: the build cache. Changes when a build-cache endpoint changes. */
 import type { operations } from '../../generated/docker-engine.js';
 import type { ApiContext } from '../api/context.js';
+import { checkOptions } from '../core/check-options.js';
 import { encodeFilterTable } from '../core/filters.js';
 import type { ParamSince } from '../core/since.js';
 import type { CallOptions, QueryOf } from '../core/spec.js';
@@ -27,6 +28,7 @@ export class Builder {
 
   /** `POST /build/prune`: delete build cache. `SpaceReclaimed` is in bytes. */
   async prune(opts: BuilderPruneOptions = {}): Promise<BuilderPruneResult> {
+    checkOptions('builder.prune', 'BuildPrune', opts, { declared: { filters: 'object' } });
     const { signal, filters, ...rest } = opts;
     const filter = encodeFilterTable('builder.prune', BUILDER_PRUNE_FILTERS, filters);
     const version = await this.ctx.negotiate(signal);

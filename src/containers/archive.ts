@@ -89,7 +89,7 @@ export async function putArchive(ctx: ApiContext, id: string, path: string, sour
   };
   const query = { path, noOverwriteDirNonDir: flag('noOverwriteDirNonDir', noOverwriteDirNonDir), copyUIDGID: flag('copyUIDGID', copyUIDGID) };
   const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
-  const res = await ctx.upload(tar, (init) => ctx.api.PUT('/containers/{id}/archive', { params: { path: { id }, query }, signal, ...init }));
+  const res = await ctx.upload(tar, signal, (init) => ctx.api.PUT('/containers/{id}/archive', { params: { path: { id }, query }, ...init }));
   await res.discard();
 }
 

@@ -54,16 +54,55 @@ export class DockerApiError extends DockerError {
   }
 }
 
-/** The engine could not be reached (socket missing, connection refused, TLS failure, …). */
+/**
+ * Where a connection failed: `connect` — the engine could not be reached (socket missing, refused, TLS);
+ * `lost` — an established connection broke (the engine died or restarted, a proxy cut it); `closed` — this client
+ * was closed or destroyed while the call was in flight or before it started.
+ */
+export type ConnectionFailure = 'connect' | 'lost' | 'closed';
+
+/** A connection to the engine failed: could not connect, was lost (`bytesReceived` says how far), or was closed. */
 export class DockerConnectionError extends DockerError {
   override readonly code = 'DOCKER_CONNECTION_ERROR';
+  readonly failure: ConnectionFailure;
+  /** For a connection lost while the answer streamed: the bytes of the body received before it broke. */
+  readonly bytesReceived?: number;
   constructor(
     /** Socket path or host:port that was dialled. */
     readonly target: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; failure?: ConnectionFailure; bytesReceived?: number; midStream?: boolean },
   ) {
-    super(`cannot connect to the Docker engine at ${target}: ${message}`, options);
+    const failure = options?.failure ?? 'connect';
+    const bytes = options?.bytesReceived;
+    const when = bytes !== undefined ? `mid-stream after ${bytes} bytes of the answer` : options?.midStream ? 'while the answer was read' : 'before it answered';
+    super(
+      failure === 'connect'
+        ? `cannot connect to the Docker engine at ${target}: ${message}`
+        : failure === 'closed'
+          ? `the client was closed (Docker engine at ${target}): ${message}`
+          : `the connection to the Docker engine at ${target} was lost ${when}: ${message}`,
+      { cause: options?.cause },
+    );
+    this.failure = failure;
+    if (bytes !== undefined) this.bytesReceived = bytes;
+  }
+}
+
+/**
+ * A docker credential helper (`docker-credential-<name> get`) failed, timed out or could not be run. The message
+ * names the helper and the registry and carries the helper's own error text; it never holds a secret.
+ */
+export class DockerCredentialsError extends DockerError {
+  override readonly code = 'DOCKER_CREDENTIALS_ERROR';
+  constructor(
+    /** The helper program, e.g. `docker-credential-pass`. */
+    readonly helper: string,
+    /** The registry whose credentials were asked for. */
+    readonly serverURL: string,
+    message: string,
+  ) {
+    super(`${helper} get (for ${serverURL}) ${message}`);
   }
 }
 
@@ -78,8 +117,14 @@ export class DockerAbortError extends DockerError {
 /** The client's `timeout` elapsed before the engine finished answering. */
 export class DockerTimeoutError extends DockerError {
   override readonly code = 'DOCKER_TIMEOUT';
-  constructor(readonly timeoutMs: number, what: string) {
-    super(`${what} timed out after ${timeoutMs} ms`);
+  constructor(
+    readonly timeoutMs: number,
+    /** What was waited for, e.g. `waiting for the answer`. */
+    what: string,
+    /** Socket path or host:port of the engine. */
+    readonly target?: string,
+  ) {
+    super(`${what}${target ? ` of the Docker engine at ${target}` : ''} timed out after ${timeoutMs} ms`);
   }
 }
 
@@ -145,6 +190,7 @@ for (const [name, cls] of Object.entries({
   DockerError,
   DockerApiError,
   DockerConnectionError,
+  DockerCredentialsError,
   DockerAbortError,
   DockerTimeoutError,
   DockerStreamError,

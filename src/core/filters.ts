@@ -16,6 +16,8 @@ export type FilterValues = string | readonly string[];
  * `{ key: true }` → `key` (has the label, any value). Several labels are AND-ed by the daemon.
  */
 export type LabelFilter = string | readonly string[] | Readonly<Record<string, string | true>>;
+/** One value of an enumeration, or several (OR-ed by the daemon). */
+export type OneOrMore<T> = T | readonly T[];
 /** Timestamp (RFC 3339, Unix seconds) or Go duration (`10m`, `1h30m`) relative to the daemon's clock. */
 export type UntilFilter = string | number;
 
@@ -24,6 +26,11 @@ export type FilterKind = 'values' | 'bool' | 'label' | 'until' | 'single' | 'pre
 
 /** One endpoint's keys: every key of its filters type, each with its kind. */
 export type FilterTable<F> = { readonly [K in keyof Required<F>]: FilterKind };
+
+/** A table from generated facts (`FILTER_KEYS.VolumeList`: key → { kind, enum?, since? }): the kinds alone. */
+export function kindsOf<T extends { readonly [key: string]: { readonly kind: FilterKind } }>(keys: T): { readonly [K in keyof T]: FilterKind } {
+  return Object.fromEntries(Object.entries(keys).map(([key, spec]) => [key, spec.kind])) as { [K in keyof T]: FilterKind };
+}
 
 const EXPECTED: Record<FilterKind, string> = {
   values: 'a string or an array of strings',

@@ -24,12 +24,6 @@ export function checkObject(value: unknown, what: string): asserts value is Reco
   }
 }
 
-export function checkSignal(signal: unknown): void {
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new DockerInputError(`signal must be an AbortSignal, got ${kindOf(signal)}`);
-  }
-}
-
 /** Names go into the URL path: an empty one would address a different endpoint (`/images//json`). */
 export function checkName(method: string, what: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || value.trim() === '') {

@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import type { ApiContext } from '../api/context.js';
 import { tarBody, type TarSource } from '../bodies/tar-body.js';
 import { DockerInputError } from '../core/errors.js';
-import { checkObject, checkSignal, inMethod, stringList } from '../core/input.js';
+import { checkOptions } from '../core/check-options.js';
+import { checkName, inMethod, stringList } from '../core/input.js';
 import type { CallOptions, QueryOf } from '../core/spec.js';
 import { encodePlatforms } from '../registry/platform.js';
 import { parseReference, validateTag } from '../registry/reference.js';
@@ -35,8 +36,7 @@ export interface SaveOptions extends CallOptions {
 
 /** `POST /images/create?fromSrc=-`: the progress body of an import. */
 export async function openImport(ctx: ApiContext, source: TarSource, opts: ImportOptions): Promise<AsyncIterable<Uint8Array>> {
-  checkObject(opts, 'images.import options');
-  checkSignal(opts.signal);
+  checkOptions('images.import', 'ImageCreate', opts, { except: ['fromImage', 'fromSrc'], declared: { changes: ['string', 'string[]'] } });
   const { signal, repo, tag, message, platform } = opts;
   const changes = stringList(opts.changes, 'images.import: changes', { allowEmptyList: true });
   if (tag !== undefined && repo === undefined) {
@@ -50,10 +50,9 @@ export async function openImport(ctx: ApiContext, source: TarSource, opts: Impor
   }
   // A directory is imported as a root file system: every file, owners kept (not a build context).
   const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
-  const res = await ctx.upload(tar, (init) =>
+  const res = await ctx.upload(tar, signal, (init) =>
     ctx.api.POST('/images/create', {
       params: { query: { fromSrc: '-', repo, tag, message, platform, changes: changes?.length ? changes : undefined } },
-      signal,
       ...init,
     }),
   );
@@ -62,22 +61,22 @@ export async function openImport(ctx: ApiContext, source: TarSource, opts: Impor
 
 /** `POST /images/load`: the progress body of a load. */
 export async function openLoad(ctx: ApiContext, source: TarSource, opts: LoadOptions): Promise<AsyncIterable<Uint8Array>> {
-  checkObject(opts, 'images.load options');
-  checkSignal(opts.signal);
+  checkOptions('images.load', 'ImageLoad', opts, { declared: { platform: ['object', 'array'] } });
   const { signal, quiet } = opts;
   if (opts.platform !== undefined) await ctx.gateQuery('images.load', IMAGE_PARAM_SINCE.ImageLoad, { platform: opts.platform }, signal);
   const platform = encodePlatforms(opts.platform, 'images.load: platform');
   const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
-  const res = await ctx.upload(tar, (init) => ctx.api.POST('/images/load', { params: { query: { quiet, platform } }, signal, ...init }));
+  const res = await ctx.upload(tar, signal, (init) => ctx.api.POST('/images/load', { params: { query: { quiet, platform } }, ...init }));
   return res.chunks();
 }
 
 /** `GET /images/{name}/get` (one name) or `GET /images/get?names=…` (several): the tar as a Node Readable. */
 export async function saveImages(ctx: ApiContext, nameOrNames: string | string[], opts: SaveOptions): Promise<Readable> {
-  checkObject(opts, 'images.save options');
+  checkOptions('images.save', 'ImageGet', opts, { declared: { platform: ['object', 'array'] } });
   const names = stringList(nameOrNames, 'images.save: image name');
-  checkSignal(opts.signal);
   if (!names) throw new DockerInputError('images.save: give an image name or a list of names');
+  // A blank name is no image: refused like every other call's (a single one would also be an empty path segment).
+  for (const name of names) checkName('images.save', 'image name', name);
   const { signal } = opts;
   if (opts.platform !== undefined) {
     const since = typeof nameOrNames === 'string' ? IMAGE_PARAM_SINCE.ImageGet : IMAGE_PARAM_SINCE.ImageGetAll;
@@ -89,5 +88,9 @@ export async function saveImages(ctx: ApiContext, nameOrNames: string | string[]
       ? await ctx.stream((init) => ctx.api.GET('/images/{name}/get', { params: { path: { name: nameOrNames }, query: { platform } }, signal, ...init }))
       : await ctx.stream((init) => ctx.api.GET('/images/get', { params: { query: { names, platform } }, signal, ...init }));
   // chunks() maps mid-stream failures to typed errors; objectMode false keeps it a byte stream.
-  return Readable.from(res.chunks(), { objectMode: false });
+  const tar = Readable.from(res.chunks(), { objectMode: false });
+  // Readable.from ends an iterator it never started without running its cleanup, so a stream destroyed before
+  // it was read would leave the download running and the connection busy: cancel the body on close.
+  tar.once('close', () => res.cancel());
+  return tar;
 }

@@ -4,10 +4,13 @@
  */
 import type { ApiContext } from '../api/context.js';
 import { tarBody, type TarSource } from '../bodies/tar-body.js';
-import { DockerInputError } from '../core/errors.js';
-import { checkObject, checkSignal, inMethod, kindOf, stringList, stringMap } from '../core/input.js';
+import { checkOptions } from '../core/check-options.js';
+import { inMethod, stringList, stringMap } from '../core/input.js';
 import type { CallOptions, QueryOf } from '../core/spec.js';
+import { readDockerfile } from '../bodies/read-dockerfile.js';
 import { encodeRegistryConfig, type RegistryConfig } from '../registry/auth.js';
+import type { RegistryCredentials } from '../registry/credentials.js';
+import { imagesInDockerfile } from '../registry/dockerfile-images.js';
 import { parseReference } from '../registry/reference.js';
 import type { StreamOperation } from '../streams/stream-operation.js';
 import type { BuildEvent, BuildResult } from './reducers.js';
@@ -48,8 +51,13 @@ export interface BuildOptions extends Omit<BuildQuery, RetypedBuildParams>, Call
   pull?: boolean | BuildQuery['pull'];
   /** Honour `.dockerignore` of a directory context (default true). */
   dockerignore?: boolean;
-  /** Registry address → credentials for the base images, sent as `X-Registry-Config`. */
-  registryConfig?: RegistryConfig;
+  /**
+   * Registry address → credentials for the base images, sent as `X-Registry-Config` (used by the classic builder;
+   * BuildKit ignores it). Default: `docker.auth`'s credentials for the registries the Dockerfile's FROM (and
+   * `COPY --from`) lines name, when the Dockerfile can be read first (directory, tar file or bytes — not a stream);
+   * `false`: none.
+   */
+  registryConfig?: RegistryConfig | false;
 }
 
 /** The `t` values a build asked for (what the reducer reports when the builder names no tags). */
@@ -58,18 +66,25 @@ export function requestedTags(opts: BuildOptions | undefined): string[] {
   return typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** The build options whose names or types differ from the spec's query (see BuildOptions). */
+const BUILD_DECLARED = {
+  t: ['string', 'string[]'],
+  extrahosts: ['string', 'string[]'],
+  buildargs: 'object',
+  labels: 'object',
+  cachefrom: 'array',
+  outputs: 'array',
+  pull: ['boolean', 'string'],
+  dockerignore: 'boolean',
+  registryConfig: ['object', 'boolean'],
+} as const;
+
 /** Checks the options, packs the context and opens the builder's output. */
-export async function openBuild(ctx: ApiContext, context: TarSource, opts: BuildOptions): Promise<AsyncIterable<Uint8Array>> {
-  checkObject(opts, 'images.build options');
-  checkSignal(opts.signal);
+export async function openBuild(ctx: ApiContext, creds: RegistryCredentials | undefined, context: TarSource, opts: BuildOptions): Promise<AsyncIterable<Uint8Array>> {
+  checkOptions('images.build', 'ImageBuild', opts, { declared: BUILD_DECLARED });
   const { signal, dockerfile, t, extrahosts, buildargs, labels, cachefrom, outputs, pull, dockerignore, registryConfig, ...rest } = opts;
   const tags = stringList(t, 'images.build: t');
   for (const name of tags ?? []) inMethod('images.build: t', () => parseReference(name));
-  if (cachefrom !== undefined && !Array.isArray(cachefrom)) throw new DockerInputError('images.build: cachefrom must be an array of image names');
-  if (outputs !== undefined && !Array.isArray(outputs)) throw new DockerInputError('images.build: outputs must be an array of { Type, Attrs }');
-  if (pull !== undefined && typeof pull !== 'boolean' && typeof pull !== 'string') {
-    throw new DockerInputError(`images.build: pull must be a boolean, got ${kindOf(pull)}`);
-  }
   const query = {
     ...rest,
     // openapi-fetch repeats array values (`t=a&t=b`), which is how the daemon reads `t` and `extrahosts`.
@@ -81,11 +96,31 @@ export async function openBuild(ctx: ApiContext, context: TarSource, opts: Build
     outputs: outputs === undefined ? undefined : JSON.stringify(outputs),
     pull: pull === true ? '1' : pull === false ? undefined : pull,
   } satisfies BuildQuery;
-  const header = registryConfig === undefined ? undefined : { 'X-Registry-Config': encodeRegistryConfig(registryConfig) };
+  let header = registryConfig === undefined || registryConfig === false ? undefined : { 'X-Registry-Config': encodeRegistryConfig(registryConfig) };
+  if (registryConfig === undefined && creds) {
+    // The classic builder pulls the FROM images with the credentials of X-Registry-Config, keyed by registry.
+    const text = await readDockerfile(context, dockerfile);
+    const images = text === undefined ? [] : imagesInDockerfile(text, buildargs ?? {}).filter(isReference);
+    const config = images.length ? await creds.resolveConfig(images) : {};
+    if (Object.keys(config).length) header = { 'X-Registry-Config': encodeRegistryConfig(config) };
+  }
+  // Negotiate before packing: a directory starts being read as soon as it is packed, and the body should reach
+  // the request without waiting on the engine first.
+  await ctx.negotiate(signal);
   // After the cheap checks: packing a directory starts reading it.
   const tar = await tarBody(context, { dockerfile, dockerignore });
-  const res = await ctx.upload(tar, (init) =>
-    ctx.api.POST('/build', { params: { query: { ...query, dockerfile: tar.dockerfile }, header }, signal, ...init }),
+  const res = await ctx.upload(tar, signal, (init) =>
+    ctx.api.POST('/build', { params: { query: { ...query, dockerfile: tar.dockerfile }, header }, ...init }),
   );
   return res.chunks();
+}
+
+/** A FROM value the registry key can be computed for (unexpanded variables and odd values are left to the builder). */
+function isReference(image: string): boolean {
+  try {
+    parseReference(image);
+    return true;
+  } catch {
+    return false;
+  }
 }

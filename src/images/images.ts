@@ -13,8 +13,10 @@ import type { ApiContext } from '../api/context.js';
 import type { TarSource } from '../bodies/tar-body.js';
 import { encodeFilterTable } from '../core/filters.js';
 import { DockerInputError } from '../core/errors.js';
+import { checkOptions } from '../core/check-options.js';
 import { checkName } from '../core/input.js';
 import { encodeRegistryAuth } from '../registry/auth.js';
+import type { RegistryCredentials } from '../registry/credentials.js';
 import { encodePlatform, encodePlatforms } from '../registry/platform.js';
 import { validateRepository, validateTag } from '../registry/reference.js';
 import { StreamOperation } from '../streams/stream-operation.js';
@@ -28,10 +30,15 @@ import { IMAGE_PARAM_SINCE as SINCE } from './since.js';
 
 export class Images {
   /** @internal resources are made by DockerClient. */
-  constructor(private readonly ctx: ApiContext) {}
+  constructor(
+    private readonly ctx: ApiContext,
+    /** The docker CLI's credentials, the default of pull, push, search and build; undefined = none. */
+    private readonly creds?: RegistryCredentials,
+  ) {}
 
   /** `GET /images/json`. */
   async list(opts: o.ImageListOptions = {}): Promise<o.ImageSummary[]> {
+    checkOptions('images.list', 'ImageList', opts, { declared: { filters: 'object' } });
     const { signal, filters, ...rest } = opts;
     const query = await this.ctx.gateQuery('images.list', SINCE.ImageList, { ...rest, filters: encodeFilterTable('images.list', IMAGE_LIST_FILTERS, filters) }, signal);
     return this.ctx.json(this.ctx.api.GET('/images/json', { params: { query }, signal }));
@@ -40,6 +47,7 @@ export class Images {
   /** `GET /images/{name}/json`. Unknown image → DockerApiError 404. */
   async inspect(name: string, opts: o.ImageInspectOptions = {}): Promise<o.ImageInspect> {
     checkName('images.inspect', 'name', name);
+    checkOptions('images.inspect', 'ImageInspect', opts, { declared: { platform: 'object' } });
     const { signal, platform, ...rest } = opts;
     const query = await this.ctx.gateQuery('images.inspect', SINCE.ImageInspect, { ...rest, platform: encodePlatform(platform, 'images.inspect: platform') }, signal);
     return this.ctx.json(this.ctx.api.GET('/images/{name}/json', { params: { path: { name }, query }, signal }));
@@ -48,6 +56,7 @@ export class Images {
   /** `GET /images/{name}/history`: the image and its parent layers, newest first. */
   async history(name: string, opts: o.ImageHistoryOptions = {}): Promise<o.ImageHistoryItem[]> {
     checkName('images.history', 'name', name);
+    checkOptions('images.history', 'ImageHistory', opts, { declared: { platform: 'object' } });
     const { signal, platform, ...rest } = opts;
     const query = await this.ctx.gateQuery('images.history', SINCE.ImageHistory, { ...rest, platform: encodePlatform(platform, 'images.history: platform') }, signal);
     return this.ctx.json(this.ctx.api.GET('/images/{name}/history', { params: { path: { name }, query }, signal }));
@@ -56,7 +65,8 @@ export class Images {
   /** `POST /images/{name}/tag`: add `repo[:tag]` (tag defaults to `latest`) to an image. The reference is validated first. */
   async tag(name: string, opts: o.ImageTagOptions): Promise<void> {
     checkName('images.tag', 'name', name);
-    if (opts === null || typeof opts !== 'object') throw new DockerInputError('images.tag: options { repo, tag? } are required');
+    if (opts === undefined) throw new DockerInputError('images.tag: options { repo, tag? } are required');
+    checkOptions('images.tag', 'ImageTag', opts);
     const { signal, ...query } = opts;
     validateRepository(query.repo);
     if (query.tag !== undefined) validateTag(query.tag);
@@ -68,6 +78,7 @@ export class Images {
   /** `DELETE /images/{name}`: untag, and delete when no tag is left (with untagged parents unless `noprune`). */
   async remove(name: string, opts: o.ImageRemoveOptions = {}): Promise<o.ImageDeleteItem[]> {
     checkName('images.remove', 'name', name);
+    checkOptions('images.remove', 'ImageDelete', opts, { declared: { platforms: 'array' } });
     const { signal, platforms, ...rest } = opts;
     if (platforms !== undefined && !Array.isArray(platforms)) {
       throw new DockerInputError('images.remove: `platforms` must be an array of OCI platform objects');
@@ -84,6 +95,7 @@ export class Images {
 
   /** `POST /images/prune`: delete unused images (only untagged ones unless `filters.dangling` is false). */
   async prune(opts: o.ImagePruneOptions = {}): Promise<o.ImagePruneResult> {
+    checkOptions('images.prune', 'ImagePrune', opts, { declared: { filters: 'object' } });
     const { signal, filters, ...rest } = opts;
     const query = { ...rest, filters: encodeFilterTable('images.prune', IMAGE_PRUNE_FILTERS, filters) };
     return this.ctx.json(this.ctx.api.POST('/images/prune', { params: { query }, signal }));
@@ -95,7 +107,13 @@ export class Images {
    */
   async search(term: string, opts: o.ImageSearchOptions = {}): Promise<o.ImageSearchResult> {
     checkName('images.search', 'term', term);
-    const { signal, filters, auth, ...rest } = opts;
+    checkOptions('images.search', 'ImageSearch', opts, { except: ['term'], declared: { filters: 'object', auth: ['object', 'boolean'] } });
+    const { signal, filters, auth: given, ...rest } = opts;
+    if (given !== undefined && given !== false) encodeRegistryAuth(given);
+    // The index is the term's first component when it looks like a host (the daemon's ParseSearchIndexInfo).
+    const first = term.split('/')[0];
+    const index = term.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+    const auth = given === false ? undefined : (given ?? (await this.creds?.resolve(index)));
     const headers = auth === undefined ? undefined : { 'X-Registry-Auth': encodeRegistryAuth(auth) };
     const query = { ...rest, term, filters: encodeFilterTable('images.search', IMAGE_SEARCH_FILTERS, filters) };
     return this.ctx.json(this.ctx.api.GET('/images/search', { params: { query }, headers, signal }));
@@ -104,6 +122,7 @@ export class Images {
   /** `POST /commit`: create an image from a container's changes. `repo`/`tag` are validated first. */
   async commit(container: string, opts: o.ImageCommitOptions = {}): Promise<o.ImageCommitResult> {
     checkName('images.commit', 'container', container);
+    checkOptions('images.commit', 'ImageCommit', opts, { except: ['container'], declared: { changes: ['string', 'string[]'], config: 'object' } });
     const { signal, changes, config, ...rest } = opts;
     if (rest.tag !== undefined && rest.repo === undefined) {
       throw new DockerInputError('images.commit: `tag` needs `repo` (the daemon would silently create an untagged image)');
@@ -119,7 +138,7 @@ export class Images {
    * An error line (unknown manifest, refused credentials, …) rejects with DockerStreamError.
    */
   pull(ref: string, opts: PullOptions = {}): PullOperation {
-    return new StreamOperation(openPull(this.ctx, ref, opts), pullReducer());
+    return new StreamOperation(openPull(this.ctx, this.creds, ref, opts), pullReducer());
   }
 
   /**
@@ -127,7 +146,7 @@ export class Images {
    * `X-Registry-Auth` always set. A refused login rejects with DockerStreamError carrying the registry's text.
    */
   push(ref: string, opts: PushOptions = {}): PushOperation {
-    return new StreamOperation(openPush(this.ctx, ref, opts), pushReducer());
+    return new StreamOperation(openPush(this.ctx, this.creds, ref, opts), pushReducer());
   }
 
   /** `POST /images/create?fromSrc=-`: a root file system tar (or directory) as a new image, `changes` applied. */
@@ -159,7 +178,7 @@ export class Images {
    * The library imposes no `networkmode`: pass `'none'` to keep `RUN` steps off the network.
    */
   build(context: TarSource, opts: BuildOptions = {}): BuildOperation {
-    return new StreamOperation(openBuild(this.ctx, context, opts), buildReducer({ tags: requestedTags(opts) }));
+    return new StreamOperation(openBuild(this.ctx, this.creds, context, opts), buildReducer({ tags: requestedTags(opts) }));
   }
 }
 

@@ -22,8 +22,9 @@ export type ImageSearchOptions = Omit<QueryOf<'ImageSearch'>, 'term' | 'filters'
   /**
    * Credentials for the index named in the term, sent as `X-Registry-Auth`. The published spec omits the header
    * for this endpoint, but the daemon reads it (moby's getImagesSearch) and hands it to the index as Basic auth.
+   * Default: what `docker.auth` resolves for that index; `false`: anonymous.
    */
-  auth?: RegistryAuth;
+  auth?: RegistryAuth | false;
 } & CallOptions;
 export type ImageCommitOptions = Omit<QueryOf<'ImageCommit'>, 'container' | 'changes'> & {
   /** Dockerfile instructions (`CMD ["sh"]`, `ENV A=b`, `LABEL k=v`, …), one per entry. */

@@ -13,25 +13,30 @@ export const DEFAULT_HOST = 'unix:///var/run/docker.sock';
 
 export type Endpoint =
   | { kind: 'unix'; socketPath: string }
-  | { kind: 'tcp'; protocol: 'http:' | 'https:'; hostname: string; port: number };
+  /** `pathPrefix` (no trailing slash): the engine is served below a path, e.g. behind a proxy (`tcp://h:2375/docker`). */
+  | { kind: 'tcp'; protocol: 'http:' | 'https:'; hostname: string; port: number; pathPrefix?: string }
+  /** Reached through the system `ssh` running `docker system dial-stdio` on the remote (ssh.ts). */
+  | { kind: 'ssh'; hostname: string; user?: string; port?: number; socketPath?: string };
 
 /**
- * `unix:///path`, `tcp://host:port`, `http://host:port`, `https://host:port`. `tcp://` means https when TLS is
- * configured (Docker CLI semantics). Ports default to 2375 (http) and 2376 (https).
+ * `unix:///path`, `tcp://host:port[/path-prefix]`, `http(s)://host:port[/path-prefix]`,
+ * `ssh://[user@]host[:port][/socket-path]`. `tcp://` means https when TLS is configured (Docker CLI semantics).
+ * Ports default to 2375 (http) and 2376 (https); an ssh port defaults to what ssh's own configuration says.
  */
 export function parseHost(host: string, opts: { tls?: boolean; what?: string } = {}): Endpoint {
   const what = opts.what ?? 'host';
   const bad = (why: string) => new DockerInputError(`${what} ${JSON.stringify(host)} is not a valid Docker host: ${why}`);
   if (typeof host !== 'string' || host.trim() === '') throw bad('it is empty');
   const m = /^([a-z]+):\/\/(.*)$/i.exec(host.trim());
-  if (!m) throw bad('expected unix:///path, tcp://host:port, http://host:port or https://host:port');
+  if (!m) throw bad('expected unix:///path, tcp://host:port, http(s)://host:port or ssh://[user@]host[:port]');
   const scheme = m[1].toLowerCase();
   const rest = m[2];
   if (scheme === 'unix') {
     if (!rest.startsWith('/')) throw bad('a unix socket path must be absolute (unix:///path/to/docker.sock)');
     return { kind: 'unix', socketPath: rest };
   }
-  if (scheme === 'npipe' || scheme === 'ssh' || scheme === 'fd') throw bad(`the ${scheme}:// scheme is not supported`);
+  if (scheme === 'ssh') return parseSshHost(host.trim(), bad);
+  if (scheme === 'npipe' || scheme === 'fd') throw bad(`the ${scheme}:// scheme is not supported`);
   if (scheme !== 'tcp' && scheme !== 'http' && scheme !== 'https') throw bad(`unknown scheme ${scheme}://`);
   let url: URL;
   try {
@@ -40,11 +45,34 @@ export function parseHost(host: string, opts: { tls?: boolean; what?: string } =
     throw bad('the address cannot be parsed');
   }
   if (!url.hostname) throw bad('the host name is missing');
-  if (url.pathname !== '/' && url.pathname !== '') throw bad('a path after host:port is not supported');
+  if (url.search || url.hash || url.username) throw bad('only host, port and a path prefix are allowed');
   const https = scheme === 'https' || (scheme === 'tcp' && !!opts.tls);
   const port = url.port ? Number(url.port) : https ? 2376 : 2375;
   // URL keeps the brackets of an IPv6 literal; undici wants them in the origin, so keep them.
-  return { kind: 'tcp', protocol: https ? 'https:' : 'http:', hostname: url.hostname, port };
+  const ep: Endpoint = { kind: 'tcp', protocol: https ? 'https:' : 'http:', hostname: url.hostname, port };
+  // The Go client keeps a base path and puts it in front of every request path (`/prefix/v1.41/…`).
+  const prefix = url.pathname.replace(/\/+$/, '');
+  return prefix ? { ...ep, pathPrefix: prefix } : ep;
+}
+
+/** `ssh://[user@]host[:port][/socket-path]`, with the docker CLI's rules (no password, no query). */
+function parseSshHost(host: string, bad: (why: string) => DockerInputError): Endpoint {
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    throw bad('the address cannot be parsed');
+  }
+  if (!url.hostname) throw bad('the host name is missing');
+  // Never echo the address: it would carry the password.
+  if (url.password) throw new DockerInputError('an ssh:// Docker host must not carry a password (use ssh keys or the agent)');
+  if (url.search || url.hash) throw bad('an ssh:// address takes no query or fragment');
+  const ep: Endpoint = { kind: 'ssh', hostname: url.hostname };
+  if (url.username) ep.user = decodeURIComponent(url.username);
+  if (url.port) ep.port = Number(url.port);
+  const path = decodeURIComponent(url.pathname);
+  if (path && path !== '/') ep.socketPath = path;
+  return ep;
 }
 
 /** API versions look like `1.41`. */

@@ -57,7 +57,7 @@ export class LiteResponse {
     method: string,
     url: string,
     /** Maps a failure while reading the body (abort, timeout, reset) to the client's typed errors. */
-    private readonly mapError: (err: unknown) => Error = (err) => err as Error,
+    private readonly mapError: (err: unknown, body: { bytesReceived?: number }) => Error = (err) => err as Error,
   ) {
     this.status = data.statusCode;
     this.ok = data.statusCode >= 200 && data.statusCode < 300;
@@ -90,13 +90,21 @@ export class LiteResponse {
    */
   async *chunks(): AsyncGenerator<Uint8Array> {
     const body = this.data.body;
+    let bytesReceived = 0;
     try {
-      for await (const chunk of body) yield chunk as Uint8Array;
+      for await (const chunk of body) {
+        bytesReceived += (chunk as Uint8Array).byteLength;
+        yield chunk as Uint8Array;
+      }
     } catch (err) {
-      throw this.mapError(err);
+      throw this.mapError(err, { bytesReceived });
     } finally {
       if (!body.readableEnded) body.destroy();
     }
+  }
+  /** Stop reading: destroys an unfinished body, which aborts the request and frees its connection. */
+  cancel(): void {
+    if (!this.data.body.readableEnded) this.data.body.destroy();
   }
   /** Read and drop the body (an answer nobody reads must still be drained to free its connection). */
   discard(): Promise<void> {
@@ -121,7 +129,7 @@ export class LiteResponse {
     return this.data.body.blob().catch((err: unknown) => this.fail(err));
   }
   private fail(err: unknown): never {
-    throw this.mapError(err);
+    throw this.mapError(err, {});
   }
   formData(): Promise<never> {
     return Promise.reject(new TypeError('formData() is not supported by the Docker Engine API client'));
@@ -131,7 +139,7 @@ export class LiteResponse {
   }
 }
 
-function lazyWebStream(body: UndiciBody, mapError: (err: unknown) => Error): ReadableStream<Uint8Array> {
+function lazyWebStream(body: UndiciBody, mapError: (err: unknown, body: { bytesReceived?: number }) => Error): ReadableStream<Uint8Array> {
   let it: AsyncIterator<Uint8Array> | undefined;
   return new ReadableStream<Uint8Array>(
     {
@@ -142,7 +150,7 @@ function lazyWebStream(body: UndiciBody, mapError: (err: unknown) => Error): Rea
           if (done) controller.close();
           else controller.enqueue(value);
         } catch (err) {
-          controller.error(mapError(err));
+          controller.error(mapError(err, {}));
         }
       },
       cancel(reason) {

@@ -18,6 +18,7 @@ import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from '.
 import type { Endpoint } from './endpoint.js';
 import { CONNECT_TIMEOUT_MS, abortError, mapFailure } from './failures.js';
 import { LiteResponse } from './response.js';
+import { sshConnector, type SshOptions } from './ssh.js';
 import { tlsConnectOptions, type TlsOptions } from './tls.js';
 
 export interface TransportOptions {
@@ -27,8 +28,22 @@ export interface TransportOptions {
   apiVersion?: string;
   /** ms to wait for response headers, and at most between two body chunks; 0 = no limit. */
   timeout?: number;
+  /** Most connections open at once (default DEFAULT_MAX_CONNECTIONS); further calls wait in a queue. */
+  maxConnections?: number;
   userAgent: string;
+  /** For ssh:// endpoints: the ssh program, extra arguments, environment. */
+  ssh?: SshOptions;
+  /** Appended to connection errors: how the endpoint was chosen (and what else could be tried). */
+  hint?: string;
 }
+
+/**
+ * Default connection cap. Without one, N concurrent calls open N sockets (and 2000 of them exhaust a 1024 file
+ * descriptor limit); 64 keeps a burst fast on a local engine while leaving room under any usual limit.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 64;
+/** How long close() lets calls in flight finish before it aborts them. */
+export const CLOSE_GRACE_MS = 2_000;
 
 /** One request as sent: the escape hatch (`docker.raw.request`) and every typed call end up here. */
 export interface RawRequest {
@@ -40,7 +55,16 @@ export interface RawRequest {
   signal?: AbortSignal;
   /** Send without the `/vX.Y` prefix (only `/_ping` negotiation does). */
   unversioned?: boolean;
+  /** `stream` for an answer that may last (a pull, a tar, a followed log): see Lane. Default `call`. */
+  lane?: Lane;
 }
+
+/**
+ * Each lane is a pool of its own, capped at `maxConnections`: long answers (`stream`: pulls, builds, saves,
+ * followed logs, hijacked sessions) can never take every connection and leave short calls (`call`) queued
+ * behind them, nor a burst of short calls delay a stream. The file descriptors used stay ≤ 2 × the cap.
+ */
+export type Lane = 'call' | 'stream';
 
 /** The origin openapi-fetch builds URLs on; for unix sockets the host name is never resolved. */
 const UNIX_ORIGIN = 'http://localhost';
@@ -50,12 +74,18 @@ export class Transport {
   readonly origin: string;
   /** Socket path or host:port, for error messages. */
   readonly target: string;
-  private readonly pool: Pool;
+  private readonly pools: Readonly<Record<Lane, Pool>>;
+  /** Put in front of every request path (`tcp://host:port/prefix`). */
+  private readonly pathPrefix: string;
+  private readonly hint: string | undefined;
+  /** Ends what the connector started (the ssh processes). */
+  private readonly onClose: (() => Promise<void>) | undefined;
   private readonly timeout: number;
   private readonly userAgent: string;
   private version: string | undefined;
   private negotiation: Promise<string> | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(opts: TransportOptions) {
     const timeout = opts.timeout;
@@ -63,27 +93,43 @@ export class Transport {
       throw new DockerInputError(`DockerClient: timeout must be a number of milliseconds ≥ 0, got ${String(timeout)}`);
     }
     this.timeout = timeout ?? 0;
+    const max = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    if (!(Number.isSafeInteger(max) && max >= 1)) {
+      throw new DockerInputError(`DockerClient: maxConnections must be a whole number ≥ 1, got ${typeof max === 'string' ? JSON.stringify(max) : String(max)}`);
+    }
     this.userAgent = opts.userAgent;
     this.version = opts.apiVersion;
+    this.hint = opts.hint;
     const ep = opts.endpoint;
-    const connect: Pool.Options['connect'] = { timeout: CONNECT_TIMEOUT_MS };
+    this.pathPrefix = ep.kind === 'tcp' ? (ep.pathPrefix ?? '') : '';
+    let connect: Pool.Options['connect'] = { timeout: CONNECT_TIMEOUT_MS };
     if (ep.kind === 'unix') {
       this.origin = UNIX_ORIGIN;
       this.target = ep.socketPath;
       Object.assign(connect, { socketPath: ep.socketPath });
+    } else if (ep.kind === 'ssh') {
+      const ssh = sshConnector(ep, opts.ssh);
+      this.origin = UNIX_ORIGIN;
+      this.target = ssh.target;
+      connect = ssh.connect as Pool.Options['connect'];
+      this.onClose = () => ssh.closeAll();
     } else {
       const host = ep.hostname.includes(':') && !ep.hostname.startsWith('[') ? `[${ep.hostname}]` : ep.hostname;
       this.origin = `${ep.protocol}//${host}:${ep.port}`;
       this.target = `${host}:${ep.port}`;
       if (ep.protocol === 'https:') Object.assign(connect, tlsConnectOptions(opts.tls));
     }
-    this.pool = new Pool(this.origin, {
-      connect,
-      headersTimeout: this.timeout,
-      bodyTimeout: this.timeout,
-      keepAliveTimeout: 10_000,
-      // Pull/build progress lines can be long; never cap response header size below undici's default.
-    });
+    const pool = (): Pool =>
+      new Pool(this.origin, {
+        connect,
+        headersTimeout: this.timeout,
+        bodyTimeout: this.timeout,
+        keepAliveTimeout: 10_000,
+        // Calls beyond the cap wait in the pool's queue (in order) instead of opening more sockets.
+        connections: max,
+        // Pull/build progress lines can be long; never cap response header size below undici's default.
+      });
+    this.pools = { call: pool(), stream: pool() };
   }
 
   /** The API version in use, once known. */
@@ -91,15 +137,15 @@ export class Transport {
     return this.version;
   }
 
-  /** The undici dispatcher every request goes through (for a connection upgrade over the same endpoint). */
+  /** The dispatcher of the `stream` lane, for a connection upgrade (a hijacked session) over the same endpoint. */
   get dispatcher(): Dispatcher {
-    if (this.closed) throw new DockerConnectionError(this.target, 'the client was closed');
-    return this.pool;
+    if (this.closed) throw new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
+    return this.pools.stream;
   }
 
-  /** `/vX.Y`, negotiated first when needed: what a request path starts with. */
+  /** `/vX.Y` (after a host's path prefix), negotiated first when needed: what a request path starts with. */
   async versionPrefix(signal?: AbortSignal): Promise<string> {
-    return `/v${this.version ?? (await this.negotiate(signal))}`;
+    return `${this.pathPrefix}/v${this.version ?? (await this.negotiate(signal))}`;
   }
 
   /**
@@ -127,21 +173,24 @@ export class Transport {
   private async ping(signal?: AbortSignal): Promise<LiteResponse> {
     const res = await this.request({ method: 'GET', path: '/_ping', signal, unversioned: true });
     await res.text();
+    // undici frees the connection for the next request in a microtask queued after the body ended; without this
+    // turn the request that follows negotiation opens a second connection (a second ssh process for ssh://).
+    await new Promise((resolve) => setImmediate(resolve));
     return res;
   }
 
   /** Send one request; the version prefix is added (after negotiation) unless `unversioned`. Any status resolves. */
   async request(req: RawRequest): Promise<LiteResponse> {
-    if (this.closed) throw new DockerConnectionError(this.target, 'the client was closed');
+    if (this.closed) throw new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
     if (req.signal?.aborted) throw abortError(req.signal);
-    const path = (req.unversioned ? '' : await this.versionPrefix(req.signal)) + req.path;
+    const path = (req.unversioned ? this.pathPrefix : await this.versionPrefix(req.signal)) + req.path;
     let body = req.body;
     if (body instanceof Blob) body = Readable.fromWeb(body.stream() as import('node:stream/web').ReadableStream);
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
-    const mapError = (err: unknown): Error => this.mapError(err, req.signal);
+    const mapError = (err: unknown, body?: { bytesReceived?: number }): Error => this.mapError(err, req.signal, body);
     try {
       // `pool.request()` is this same function, attached to Dispatcher.prototype only by undici's index.
-      const data = await dispatchRequest.call(this.pool, {
+      const data = await dispatchRequest.call(this.pools[req.lane ?? 'call'], {
         method: req.method as Dispatcher.HttpMethod,
         path,
         headers,
@@ -155,13 +204,52 @@ export class Transport {
   }
 
   /** A failure of this connection (request, body, upgrade) as a typed DockerError. */
-  mapError(err: unknown, signal?: AbortSignal): Error {
-    return mapFailure(err, { signal, target: this.target, timeout: this.timeout, closed: this.closed });
+  mapError(err: unknown, signal?: AbortSignal, body?: { bytesReceived?: number }): Error {
+    const mapped = mapFailure(err, { signal, target: this.target, timeout: this.timeout, closed: this.closed, body });
+    if (this.hint && mapped instanceof DockerConnectionError && !mapped.message.endsWith(`(${this.hint})`)) mapped.message += ` (${this.hint})`;
+    return mapped;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Refuse new calls at once, let the calls in flight (and queued ones) finish for `graceMs`, then abort what is
+   * left — those calls reject with DockerConnectionError (`failure: 'closed'`) — and free the pool. Always
+   * settles within about `graceMs`; calling it again returns the same promise.
+   */
+  close(graceMs = CLOSE_GRACE_MS): Promise<void> {
+    if (!(Number.isFinite(graceMs) && graceMs >= 0)) {
+      return Promise.reject(new DockerInputError(`close: grace must be a number of milliseconds ≥ 0, got ${String(graceMs)}`));
+    }
     this.closed = true;
-    await this.pool.close().catch(() => this.pool.destroy());
+    this.closing ??= (async () => {
+      const drained = Promise.all([this.pools.call.close(), this.pools.stream.close()]).then(
+        () => true,
+        () => false,
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      });
+      const done = await Promise.race([drained, expired]);
+      clearTimeout(timer);
+      if (!done) await this.abortAll(`close() aborted it after a grace of ${graceMs} ms`);
+      await this.onClose?.();
+    })();
+    return this.closing;
+  }
+
+  /** Close now: calls in flight reject at once with DockerConnectionError (`failure: 'closed'`), sockets are destroyed. */
+  destroy(): Promise<void> {
+    this.closed = true;
+    const destroyed = this.abortAll('destroy() aborted it').then(() => this.onClose?.());
+    this.closing ??= destroyed;
+    return destroyed;
+  }
+
+  private abortAll(why: string): Promise<void> {
+    const reason = new DockerConnectionError(this.target, `the call was in flight; ${why}`, { failure: 'closed' });
+    return Promise.all([this.pools.call.destroy(reason), this.pools.stream.destroy(reason)]).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 }

@@ -1,6 +1,6 @@
 /** Shared by the spec-diff / spec-bump / spec-ci tests: run the CLIs as real child processes, build small specs. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -19,9 +19,21 @@ export function runTsx(file: string, args: string[], cwd = REPO): Run {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const made: string[] = [];
+
+/** A fresh directory under the OS temp dir, removed after the test file (see removeTempDirs). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+// Every file that makes temp dirs through this helper cleans them up.
+afterAll(removeTempDirs);
 
 /** A minimal Swagger 2.0 document. */
 export function swagger(definitions: Record<string, unknown>, paths: Record<string, unknown> = {}, version = '1.0'): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerClient, DockerInputError, optionsFromEnv, parseHost } from '../../src/index';
@@ -12,6 +12,11 @@ describe('parseHost', () => {
     ['http://127.0.0.1:1234', {}, { kind: 'tcp', protocol: 'http:', hostname: '127.0.0.1', port: 1234 }],
     ['https://h:2376', {}, { kind: 'tcp', protocol: 'https:', hostname: 'h', port: 2376 }],
     ['tcp://[::1]:2375', {}, { kind: 'tcp', protocol: 'http:', hostname: '[::1]', port: 2375 }],
+    // The Go client keeps a base path and sends every request below it.
+    ['tcp://h:2375/docker/', {}, { kind: 'tcp', protocol: 'http:', hostname: 'h', port: 2375, pathPrefix: '/docker' }],
+    ['https://h/a/b', {}, { kind: 'tcp', protocol: 'https:', hostname: 'h', port: 2376, pathPrefix: '/a/b' }],
+    ['ssh://h', {}, { kind: 'ssh', hostname: 'h' }],
+    ['ssh://u@[::1]:22/run/docker.sock', {}, { kind: 'ssh', hostname: '[::1]', user: 'u', port: 22, socketPath: '/run/docker.sock' }],
   ])('%s %j', (host, opts, expected) => {
     expect(parseHost(host, opts)).toEqual(expected);
   });
@@ -23,7 +28,9 @@ describe('parseHost', () => {
     ['npipe:////./pipe/docker_engine', /npipe:\/\/ scheme is not supported/],
     ['ftp://host', /unknown scheme ftp/],
     ['tcp://host:99999', /cannot be parsed/],
-    ['tcp://host:2375/path', /path after host:port/],
+    ['tcp://host:2375/path?x=1', /only host, port and a path prefix/],
+    ['tcp://user@host:2375', /only host, port and a path prefix/],
+    ['ssh://host/?x', /no query or fragment/],
   ])('rejects %j', (host, why) => {
     expect(() => parseHost(host)).toThrow(DockerInputError);
     expect(() => parseHost(host)).toThrow(why);
@@ -58,6 +65,7 @@ describe('optionsFromEnv', () => {
     expect(opts.tls?.ca?.toString()).toBe('-----ca.pem-----');
     expect(opts.tls?.key?.toString()).toBe('-----key.pem-----');
     expect(parseHost(opts.host, { tls: !!opts.tls })).toMatchObject({ protocol: 'https:', port: 1 });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('DockerClient.fromEnv uses the environment, not process.env', async () => {

@@ -7,8 +7,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 const SRC = resolve(__dirname, '../../src');
 /** Lowest first; folders on one rank are siblings and must not import each other. `.` is src/ itself. */
+// cli-config (the docker CLI's config.json and context store) reads endpoints (transport) and is read by registry.
 // containers sits above exec: its exec() convenience drives docker.exec.
-const RANKS: Record<string, number> = { core: 0, transport: 1, api: 2, streams: 3, bodies: 3, registry: 3, images: 4, builder: 4, system: 4, exec: 4, containers: 5, '.': 6 };
+const RANKS: Record<string, number> = { core: 0, transport: 1, api: 2, 'cli-config': 2, streams: 3, bodies: 3, registry: 3, images: 4, builder: 4, system: 4, volumes: 4, networks: 4, exec: 4, containers: 5, '.': 6 };
 const IMPORT = /(?:^|[\s;])(?:import|export)\s(?:[^'"]*?\sfrom\s)?['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 
 function sources(dir: string): string[] {

@@ -1,0 +1,82 @@
+/**
+ * Scenarios that must run in a process of their own, started by the hardening tests with `tsx`:
+ *
+ *   build-context-fifo RUNS   a fake engine whose /_ping takes 20 ms; RUNS times a fresh client builds a directory
+ *                             context holding a FIFO. An unhandled 'error' event would kill this process (exit ≠ 0);
+ *                             prints one JSON line: [{ name, message }] per run.
+ *   inspects N                N concurrent images.inspect(DEC_TEST_BASE_IMAGE) against DOCKER_HOST (the test runs
+ *                             this under `ulimit -n 1024`); prints one JSON line: { ok, errors: { message: count } }.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DockerClient } from '../../src/index';
+import { startFakeEngine } from './fake-engine';
+
+async function buildContextFifo(runs: number): Promise<void> {
+  const fake = await startFakeEngine({
+    pingDelayMs: 20,
+    // Takes the upload and never answers: the client must settle on its own, from the packing failure.
+    handler: (req) => req.resume(),
+  });
+  // The FIFO sorts first in one context (packing fails while /_ping is still in flight) and last in the other
+  // (after 200 KiB, so packing is paused by backpressure until the upload starts).
+  const base = mkdtempSync(join(tmpdir(), 'dec-fifo-ctx-'));
+  const dir = (variant: string) => join(base, variant);
+  try {
+    for (const [variant, files, fifo] of [['early', 3, '0-fifo'], ['late', 50, 'zz-fifo']] as const) {
+      mkdirSync(dir(variant));
+      writeFileSync(join(dir(variant), 'Dockerfile'), 'FROM scratch\nCOPY . /\n');
+      for (let i = 0; i < files; i++) writeFileSync(join(dir(variant), `file-${String(i).padStart(2, '0')}`), Buffer.alloc(4096, i));
+      execFileSync('mkfifo', [join(dir(variant), fifo)]);
+    }
+    const results: { name: string; message: string }[] = [];
+    for (let i = 0; i < runs; i++) {
+      const docker = new DockerClient({ host: fake.host });
+      try {
+        await docker.images.build(dir(i % 2 ? 'late' : 'early'), { t: 'localhost/dec-fifo:1' });
+        results.push({ name: 'resolved', message: '' });
+      } catch (err) {
+        results.push({ name: (err as Error).name, message: (err as Error).message });
+      }
+      await docker.destroy();
+    }
+    console.log(JSON.stringify(results));
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+    await fake.close();
+  }
+}
+
+async function inspects(n: number): Promise<void> {
+  const image = process.env.DEC_TEST_BASE_IMAGE;
+  if (!image || !process.env.DOCKER_HOST) throw new Error('DOCKER_HOST and DEC_TEST_BASE_IMAGE must be set');
+  const docker = DockerClient.fromEnv();
+  const errors: Record<string, number> = {};
+  let ok = 0;
+  await Promise.all(
+    Array.from({ length: n }, () =>
+      docker.images.inspect(image).then(
+        () => void ok++,
+        (err: Error) => void (errors[err.message] = (errors[err.message] ?? 0) + 1),
+      ),
+    ),
+  );
+  await docker.close();
+  console.log(JSON.stringify({ ok, errors }));
+}
+
+const [scenario, count] = process.argv.slice(2);
+const run = scenario === 'build-context-fifo' ? buildContextFifo : scenario === 'inspects' ? inspects : undefined;
+if (!run) {
+  console.error(`child-scenarios: unknown scenario ${scenario}`);
+  process.exit(2);
+}
+run(Number(count)).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
