@@ -392,6 +392,23 @@ describe.each(engines())('$name', (engine: Engine) => {
       expect((await docker.containers.inspect(kept.id)).State?.ExitCode).toBe(0);
     });
 
+    test('a pending wait and an attached session do not hold the connection short calls need', async () => {
+      const narrow = new DockerClient({ host: engine.host, maxConnections: 1 });
+      try {
+        const id = await running();
+        // An upgraded connection leaves the pool (undici hands the socket over), so the wait still gets one.
+        const session = await narrow.containers.attach(id, { stdin: false });
+        const waiting = narrow.containers.wait(id);
+        // With one connection per lane, an inspect answers only if the wait does not sit on the call lane.
+        expect((await narrow.containers.inspect(id)).State?.Running).toBe(true);
+        await narrow.containers.kill(id);
+        expect((await waiting).StatusCode).toBe(137);
+        await session.close();
+      } finally {
+        await narrow.close();
+      }
+    });
+
     test('wait next-exit and removed', async () => {
       const id = await make({ Cmd: ['true'] });
       const nextExit = docker.containers.wait(id, { condition: 'next-exit' });
