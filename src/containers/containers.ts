@@ -131,7 +131,10 @@ export class Containers {
   async wait(id: string, opts: O.ContainerWaitOptions = {}): Promise<O.ContainerWaitResult> {
     checkName('containers.wait', 'id', id);
     const { signal, ...query } = opts;
-    return this.ctx.json(this.ctx.api.POST('/containers/{id}/wait', { params: { path: { id }, query }, signal }));
+    // A wait may last as long as the container runs: it goes over the stream lane, like other long answers, so
+    // that many waiting callers never hold the connections short calls need.
+    const res = await this.ctx.stream((init) => this.ctx.api.POST('/containers/{id}/wait', { params: { path: { id }, query }, signal, ...init }));
+    return (await res.json()) as O.ContainerWaitResult;
   }
 
   /** `DELETE /containers/{id}`: `force` kills a running one; `v` removes its anonymous volumes. */

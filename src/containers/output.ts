@@ -56,7 +56,7 @@ export function logs(ctx: ApiContext, id: string, opts: O.ContainerLogsOptions):
     const opened = ctx.stream((init) => ctx.api.GET('/containers/{id}/logs', { params: { path: { id }, query }, signal, ...init }));
     const [m, res] = await settleBoth(mode, opened, (r) => void r.discard().catch(() => {}));
     return { body: res.chunks(), mode: m };
-  }, 'logs');
+  }, 'logs', signal);
 }
 
 /** `POST /containers/{id}/attach` (upgraded) → DuplexSession. stdin, stdout and stderr default to true. */
