@@ -6,7 +6,8 @@
  */
 import type { Writable } from 'node:stream';
 import { DockerInputError, DockerProtocolError } from '../core/errors.js';
-import { checkObject, kindOf } from '../core/input.js';
+import { checkOptions, type Kind } from '../core/check-options.js';
+import { kindOf } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import type { Exec } from '../exec/exec.js';
 import type { CollectedOutput } from '../streams/frames.js';
@@ -24,6 +25,9 @@ export interface ContainerOps {
 
 /** Input for the process: text (UTF-8), bytes, or a stream / async iterable of bytes. Ended (EOF) after the last byte. */
 export type StdinSource = string | Uint8Array | AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream;
+
+/** A StdinSource's kinds (checkStdin then tells which objects). */
+const STDIN: readonly Kind[] = ['string', 'object'];
 
 export interface ExecRunOptions extends CallOptions {
   stdin?: StdinSource;
@@ -53,7 +57,9 @@ export interface RunResult extends CollectedOutput {
 }
 
 export async function execIn(execs: Exec, id: string, cmd: string[], opts: ExecRunOptions): Promise<ExecRunResult> {
-  checkObject(opts, 'containers.exec: options');
+  checkOptions('containers.exec', undefined, opts, {
+    declared: { stdin: STDIN, env: 'string[]', workingDir: 'string', user: 'string', tty: 'boolean', privileged: 'boolean' },
+  });
   if (!Array.isArray(cmd) || cmd.length === 0 || !cmd.every((c) => typeof c === 'string')) {
     throw new DockerInputError(`containers.exec: cmd must be a non-empty array of strings, got ${kindOf(cmd)}`);
   }
@@ -70,7 +76,7 @@ export async function execIn(execs: Exec, id: string, cmd: string[], opts: ExecR
 }
 
 export async function runContainer(containers: ContainerOps, config: O.ContainerCreateConfig, opts: RunOptions): Promise<RunResult> {
-  checkObject(opts, 'containers.run: options');
+  checkOptions('containers.run', 'ContainerCreate', opts, { declared: { stdin: STDIN, keep: 'boolean', platform: ['string', 'object'] } });
   const { signal, stdin, keep = false, name, platform } = opts;
   checkStdin('containers.run', stdin);
   const withStdin = stdin !== undefined ? { AttachStdin: true, OpenStdin: true, StdinOnce: true } : {};
