@@ -127,9 +127,10 @@ export class Containers {
 
   /** `POST /containers/{id}/resize`: the TTY size (`h` rows, `w` columns). */
   async resize(id: string, opts: O.ContainerResizeOptions): Promise<void> {
-    checkOptions('containers.resize', 'ContainerResize', opts);
+    checkObject(opts, 'containers.resize: options');
     const { h, w, ...rest } = opts ?? ({} as O.ContainerResizeOptions);
     checkSize('containers.resize', h, w);
+    checkOptions('containers.resize', 'ContainerResize', opts);
     return this.#action('resize', id, rest, (signal) =>
       this.ctx.api.POST('/containers/{id}/resize', { params: { path: { id }, query: { h, w } }, parseAs: 'text', signal }),
     );

@@ -8,7 +8,7 @@
 import type { ApiContext } from '../api/context.js';
 import { DockerInputError } from '../core/errors.js';
 import { checkOptions } from '../core/check-options.js';
-import { checkName, kindOf } from '../core/input.js';
+import { checkName, checkObject, kindOf } from '../core/input.js';
 import { FrameOutput } from '../streams/frame-output.js';
 import type { FrameMode } from '../streams/frames.js';
 import { decodeJsonLines } from '../streams/json-lines.js';
@@ -34,9 +34,9 @@ function seconds(method: string, name: string, value: Date | number | undefined)
 /** `GET /containers/{id}/logs` → FrameOutput (sent on first use). stdout and stderr default to true. */
 export function logs(ctx: ApiContext, id: string, opts: O.ContainerLogsOptions): FrameOutput {
   checkName('containers.logs', 'id', id);
-  // since/until take Dates and fractional seconds, tail 'all' or a count: their values are checked below.
-  checkOptions('containers.logs', 'ContainerLogs', opts, { declared: { since: ['object', 'number'], until: ['object', 'number'], tail: ['integer', 'string'], tty: 'boolean' } });
+  checkObject(opts, 'containers.logs: options');
   const { signal, tty, since, until, tail, stdout = true, stderr = true, ...rest } = opts;
+  // since/until take Dates and fractional seconds, tail 'all' or a count: their own checks say so first.
   if (tail !== undefined && tail !== 'all' && !(Number.isInteger(tail) && tail >= 0)) {
     throw new DockerInputError(`containers.logs: option "tail" must be a non-negative integer or "all", got ${kindOf(tail, 'value')}`);
   }
@@ -48,6 +48,7 @@ export function logs(ctx: ApiContext, id: string, opts: O.ContainerLogsOptions):
     until: seconds('containers.logs', 'until', until),
     tail: tail === undefined ? undefined : String(tail),
   };
+  checkOptions('containers.logs', 'ContainerLogs', opts, { declared: { since: ['object', 'number'], until: ['object', 'number'], tail: ['integer', 'string'], tty: 'boolean' } });
   return new FrameOutput(async () => {
     const mode = modeOf(ctx, id, tty, signal);
     const opened = ctx.stream((init) => ctx.api.GET('/containers/{id}/logs', { params: { path: { id }, query }, signal, ...init }));

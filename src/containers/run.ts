@@ -7,7 +7,7 @@
 import type { Writable } from 'node:stream';
 import { DockerInputError, DockerProtocolError } from '../core/errors.js';
 import { checkOptions, type Kind } from '../core/check-options.js';
-import { kindOf } from '../core/input.js';
+import { checkObject, kindOf } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import type { Exec } from '../exec/exec.js';
 import type { CollectedOutput } from '../streams/frames.js';
@@ -26,7 +26,7 @@ export interface ContainerOps {
 /** Input for the process: text (UTF-8), bytes, or a stream / async iterable of bytes. Ended (EOF) after the last byte. */
 export type StdinSource = string | Uint8Array | AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream;
 
-/** A StdinSource's kinds (checkStdin then tells which objects). */
+/** A StdinSource's kinds (checkStdin, run first, tells which objects). */
 const STDIN: readonly Kind[] = ['string', 'object'];
 
 export interface ExecRunOptions extends CallOptions {
@@ -57,14 +57,15 @@ export interface RunResult extends CollectedOutput {
 }
 
 export async function execIn(execs: Exec, id: string, cmd: string[], opts: ExecRunOptions): Promise<ExecRunResult> {
-  checkOptions('containers.exec', undefined, opts, {
-    declared: { stdin: STDIN, env: 'string[]', workingDir: 'string', user: 'string', tty: 'boolean', privileged: 'boolean' },
-  });
+  checkObject(opts, 'containers.exec: options');
   if (!Array.isArray(cmd) || cmd.length === 0 || !cmd.every((c) => typeof c === 'string')) {
     throw new DockerInputError(`containers.exec: cmd must be a non-empty array of strings, got ${kindOf(cmd)}`);
   }
   const { signal, stdin, env, workingDir, user, tty = false, privileged } = opts;
   checkStdin('containers.exec', stdin);
+  checkOptions('containers.exec', undefined, opts, {
+    declared: { stdin: STDIN, env: 'string[]', workingDir: 'string', user: 'string', tty: 'boolean', privileged: 'boolean' },
+  });
   const { Id } = await execs.create(
     id,
     { Cmd: cmd, AttachStdin: stdin !== undefined, AttachStdout: true, AttachStderr: true, Tty: tty, Env: env, WorkingDir: workingDir, User: user, Privileged: privileged },
@@ -76,9 +77,10 @@ export async function execIn(execs: Exec, id: string, cmd: string[], opts: ExecR
 }
 
 export async function runContainer(containers: ContainerOps, config: O.ContainerCreateConfig, opts: RunOptions): Promise<RunResult> {
-  checkOptions('containers.run', 'ContainerCreate', opts, { declared: { stdin: STDIN, keep: 'boolean', platform: ['string', 'object'] } });
+  checkObject(opts, 'containers.run: options');
   const { signal, stdin, keep = false, name, platform } = opts;
   checkStdin('containers.run', stdin);
+  checkOptions('containers.run', 'ContainerCreate', opts, { declared: { stdin: STDIN, keep: 'boolean', platform: ['string', 'object'] } });
   const withStdin = stdin !== undefined ? { AttachStdin: true, OpenStdin: true, StdinOnce: true } : {};
   const { Id: id } = await containers.create({ ...config, AttachStdout: true, AttachStderr: true, ...withStdin }, { name, platform, signal });
   let result: RunResult;

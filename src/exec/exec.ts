@@ -80,9 +80,10 @@ export class Exec {
   /** `POST /exec/{id}/resize`: the TTY size of a TTY exec. */
   async resize(execId: string, opts: ExecResizeOptions): Promise<void> {
     checkName('exec.resize', 'execId', execId);
-    checkOptions('exec.resize', 'ExecResize', opts);
+    checkObject(opts, 'exec.resize: options');
     const { signal, h, w } = opts ?? ({} as ExecResizeOptions);
     checkSize('exec.resize', h, w);
+    checkOptions('exec.resize', 'ExecResize', opts);
     await this.ctx.json(this.ctx.api.POST('/exec/{id}/resize', { params: { path: { id: execId }, query: { h, w } }, parseAs: 'text', signal }));
   }
 }

@@ -9,7 +9,7 @@ import type { ApiContext } from '../api/context.js';
 import { DockerAbortError, DockerInputError } from '../core/errors.js';
 import { encodeFilterTable } from '../core/filters.js';
 import { checkOptions, type Kind } from '../core/check-options.js';
-import { kindOf } from '../core/input.js';
+import { checkObject, kindOf } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import { decodeEvents, type EventMessage } from '../streams/events.js';
 import { SYSTEM_EVENTS_FILTERS, type SystemEventsFilters } from './filters.js';
@@ -29,18 +29,19 @@ export interface SystemEventsOptions extends CallOptions {
   filters?: SystemEventsFilters;
 }
 
-/** An EventTime's kinds (a Date is an object; encodeTime checks the value). */
+/** An EventTime's kinds (a Date is an object; encodeTime, run first, checks the value). */
 const TIME: readonly Kind[] = ['object', 'number', 'string'];
 
 /** The events of `opts`; the request is sent on the first `next()`, bad input rejects it before anything is sent. */
 export async function* systemEvents(ctx: ApiContext, opts: SystemEventsOptions = {}): AsyncGenerator<EventMessage, void, undefined> {
-  checkOptions('system.events', 'SystemEvents', opts, { declared: { since: TIME, until: TIME, filters: 'object' } });
+  checkObject(opts, 'system.events: options');
   const { signal, since, until, filters } = opts;
   const query = {
     since: encodeTime('since', since),
     until: encodeTime('until', until),
     filters: encodeFilterTable('system.events', SYSTEM_EVENTS_FILTERS, filters),
   };
+  checkOptions('system.events', 'SystemEvents', opts, { declared: { since: TIME, until: TIME, filters: 'object' } });
   if (signal?.aborted) return;
   try {
     const res = await ctx.stream((init) => ctx.api.GET('/events', { params: { query }, signal, ...init }));

@@ -50,7 +50,7 @@ test.each<[string, (c: DockerClient) => unknown, string]>([
   ['pause takes only signal', (c) => c.containers.pause('c', any({ t: 1 })), 'unknown option `t` for containers.pause'],
   ['rename: name is positional', (c) => c.containers.rename('c', 'n', any({ name: 'm' })), 'unknown option `name` for containers.rename'],
   ['update options', (c) => c.containers.update('c', {}, any({ force: true })), 'unknown option `force` for containers.update'],
-  ['resize wrong type', (c) => c.containers.resize('c', any({ h: '24', w: 80 })), 'containers.resize: option `h` must be an integer, got string'],
+  ['resize wrong type', (c) => c.containers.resize('c', any({ h: '24', w: 80 })), 'containers.resize: `h` must be a positive integer, got 24'],
   ['wait misspelt', (c) => c.containers.wait('c', any({ conditon: 'removed' })), 'unknown option `conditon` for containers.wait — did you mean `condition`?'],
   ['remove misspelt', (c) => c.containers.remove('c', any({ forse: true })), 'unknown option `forse` for containers.remove — did you mean `force`?'],
   ['prune misspelt', (c) => c.containers.prune(any({ filter: {} })), 'unknown option `filter` for containers.prune — did you mean `filters`?'],
@@ -58,6 +58,7 @@ test.each<[string, (c: DockerClient) => unknown, string]>([
   ['changes options', (c) => c.containers.changes('c', any({ all: true })), 'unknown option `all` for containers.changes'],
   ['logs misspelt', (c) => c.containers.logs('c', any({ tial: 5 })), 'unknown option `tial` for containers.logs — did you mean `tail`?'],
   ['logs wrong type', (c) => c.containers.logs('c', any({ follow: 'yes' })), 'containers.logs: option `follow` must be a boolean, got string'],
+  ['logs tty wrong type', (c) => c.containers.logs('c', any({ tty: 'yes' })), 'containers.logs: option `tty` must be a boolean, got string'],
   ['attach: stream is not an option', (c) => c.containers.attach('c', any({ stream: true })), 'unknown option `stream` for containers.attach'],
   ['attach tty wrong type', (c) => c.containers.attach('c', any({ tty: 1 })), 'containers.attach: option `tty` must be a boolean, got number'],
   ['stats once misspelt', (c) => c.containers.stats('c', any({ stream: false, oneshot: true })), 'unknown option `oneshot` for containers.stats — did you mean `one-shot`?'],
@@ -92,7 +93,7 @@ test.each<[string, (c: DockerClient) => unknown, string]>([
   ['networks.prune wrong type', (c) => c.networks.prune(any({ filters: ['until=1h'] })), 'networks.prune: option `filters` must be an object, got an array'],
   // system
   ['system.events misspelt', (c) => c.system.events(any({ filter: {} })).next(), 'unknown option `filter` for system.events — did you mean `filters`?'],
-  ['system.events wrong type', (c) => c.system.events(any({ since: true })).next(), 'system.events: option `since` must be an object or a number or a string, got boolean'],
+  ['system.events wrong type', (c) => c.system.events(any({ since: true })).next(), 'system.events: `since` must be a Date, a non-negative number of seconds or a non-empty timestamp string, got true'],
   ['system.df wrong type', (c) => c.system.df(any({ type: 'volume' })), 'system.df: option `type` must be an array of strings, got string'],
   ['system.df misspelt', (c) => c.system.df(any({ verbos: true })), 'unknown option `verbos` for system.df — did you mean `verbose`?'],
 ])('%s: DockerInputError, nothing sent', async (_name, call, message) => {
