@@ -9,9 +9,9 @@
 import { Readable } from 'node:stream';
 import type { ApiContext } from '../api/context.js';
 import { tarBody, type TarSource } from '../bodies/tar-body.js';
-import { DockerInputError, DockerProtocolError } from '../core/errors.js';
+import { DockerProtocolError } from '../core/errors.js';
 import { checkOptions } from '../core/check-options.js';
-import { checkName, kindOf } from '../core/input.js';
+import { checkName } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import type { LiteResponse } from '../transport/response.js';
 import type * as O from './options.js';
@@ -87,12 +87,8 @@ export async function putArchive(ctx: ApiContext, id: string, path: string, sour
   // The spec types the two flags as strings; they are booleans to the daemon and here.
   checkOptions('containers.putArchive', 'PutContainerArchive', opts, { except: ['path'], declared: { noOverwriteDirNonDir: 'boolean', copyUIDGID: 'boolean' } });
   const { signal, noOverwriteDirNonDir, copyUIDGID } = opts ?? {};
-  const flag = (name: string, v: unknown): string | undefined => {
-    if (v === undefined) return undefined;
-    if (typeof v !== 'boolean') throw new DockerInputError(`containers.putArchive: option "${name}" must be a boolean, got ${kindOf(v)}`);
-    return String(v);
-  };
-  const query = { path, noOverwriteDirNonDir: flag('noOverwriteDirNonDir', noOverwriteDirNonDir), copyUIDGID: flag('copyUIDGID', copyUIDGID) };
+  const flag = (v: boolean | undefined): string | undefined => (v === undefined ? undefined : String(v));
+  const query = { path, noOverwriteDirNonDir: flag(noOverwriteDirNonDir), copyUIDGID: flag(copyUIDGID) };
   const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
   const res = await ctx.upload(tar, signal, (init) => ctx.api.PUT('/containers/{id}/archive', { params: { path: { id }, query }, ...init }));
   await res.discard();
