@@ -7,7 +7,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { pack } from 'tar-stream';
-import { decodeEvents } from '../src/streams/events.js';
 import type { DockerClient } from '../src/index.js';
 
 /** A tar in memory: `{ path: content }` (a `null` content is a directory). */
@@ -80,10 +79,7 @@ export async function containerTour(docker: DockerClient, image: string): Promis
   }
 
   // The events the container produced, from the engine's event log (since → until makes the stream end).
-  const until = Math.floor(Date.now() / 1000) + 1;
-  const filters = encodeURIComponent(JSON.stringify({ container: [id] }));
-  const res = await docker.raw.request({ method: 'GET', path: `/events?since=${since}&until=${until}&filters=${filters}` });
   const actions: string[] = [];
-  for await (const event of decodeEvents(res.chunks())) actions.push(event.Action ?? '?');
+  for await (const event of docker.system.events({ since, until: Date.now() / 1000 + 1, filters: { container: id } })) actions.push(event.Action ?? '?');
   console.log(`events    ${actions.join(' → ')}`);
 }

@@ -14,7 +14,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DockerClient, DockerError, MAX_API_VERSION, type ImageDeleteItem, type RegistryAuth } from '../src/index.js';
+import { DockerClient, DockerError, MAX_API_VERSION, showBuild, type ImageDeleteItem, type RegistryAuth } from '../src/index.js';
 import { containerTour, shellBase } from './demo-containers.js';
 import { byteCounter, col, formatBytes, status, TransferProgress } from './demo-display.js';
 
@@ -220,11 +220,32 @@ async function main(): Promise<void> {
     await engine(docker);
     reached = true;
     if (await imageLife(docker, tmp)) await containerTour(docker, `${REPO}:1`);
+    await buildkitDemo(docker);
     await transfers(docker, tmp);
   } finally {
     if (reached) await cleanup(docker, tmp);
     else rmSync(tmp, { recursive: true, force: true });
     await docker.close();
+  }
+}
+
+// ---- BuildKit (owned by the buildkit work; kept apart so the tour above can change freely) -------------------
+
+/**
+ * The same context built with BuildKit (`version: '2'`): the decoded trace shown as a step view — redrawn live on
+ * a terminal, buildx-style plain lines otherwise. Engines without BuildKit (Podman) answer like the classic
+ * builder, and the view passes their output through.
+ */
+async function buildkitDemo(docker: DockerClient): Promise<void> {
+  const tag = `${REPO}:buildkit`;
+  console.log(`\nbuildkit  ${CONTEXT} → ${tag} (version 2)`);
+  const build = docker.images.build(CONTEXT, { version: '2', t: tag, buildargs: { GREETING: 'hello from BuildKit' }, networkmode: 'none' });
+  try {
+    await showBuild(build, { out: process.stdout });
+    const built = await build;
+    console.log(`built     ${built.id} tagged ${built.tags.join(', ')}`);
+  } finally {
+    await docker.images.remove(tag, { force: true }).catch(() => undefined);
   }
 }
 

@@ -2109,7 +2109,7 @@ export interface components {
             /** Format: int64 */
             Created: number;
             CreatedBy: string;
-            Tags: string[];
+            Tags: string[] | null;
             /** Format: int64 */
             Size: number;
             Comment: string;
@@ -2473,7 +2473,7 @@ export interface components {
             BlkioWeightDevice?: {
                 Path?: string;
                 Weight?: number;
-            }[];
+            }[] | null;
             /**
              * @description Limit read rate (bytes per second) from a device, in the form:
              *
@@ -2481,7 +2481,7 @@ export interface components {
              *     [{"Path": "device_path", "Rate": rate}]
              *     ```
              */
-            BlkioDeviceReadBps?: components["schemas"]["ThrottleDevice"][];
+            BlkioDeviceReadBps?: components["schemas"]["ThrottleDevice"][] | null;
             /**
              * @description Limit write rate (bytes per second) to a device, in the form:
              *
@@ -2489,7 +2489,7 @@ export interface components {
              *     [{"Path": "device_path", "Rate": rate}]
              *     ```
              */
-            BlkioDeviceWriteBps?: components["schemas"]["ThrottleDevice"][];
+            BlkioDeviceWriteBps?: components["schemas"]["ThrottleDevice"][] | null;
             /**
              * @description Limit read rate (IO per second) from a device, in the form:
              *
@@ -2497,7 +2497,7 @@ export interface components {
              *     [{"Path": "device_path", "Rate": rate}]
              *     ```
              */
-            BlkioDeviceReadIOps?: components["schemas"]["ThrottleDevice"][];
+            BlkioDeviceReadIOps?: components["schemas"]["ThrottleDevice"][] | null;
             /**
              * @description Limit write rate (IO per second) to a device, in the form:
              *
@@ -2505,7 +2505,7 @@ export interface components {
              *     [{"Path": "device_path", "Rate": rate}]
              *     ```
              */
-            BlkioDeviceWriteIOps?: components["schemas"]["ThrottleDevice"][];
+            BlkioDeviceWriteIOps?: components["schemas"]["ThrottleDevice"][] | null;
             /**
              * Format: int64
              * @description The length of a CPU period in microseconds.
@@ -2539,11 +2539,11 @@ export interface components {
              */
             CpusetMems?: string;
             /** @description A list of devices to add to the container. */
-            Devices?: components["schemas"]["DeviceMapping"][];
+            Devices?: components["schemas"]["DeviceMapping"][] | null;
             /** @description a list of cgroup rules to apply to the container */
-            DeviceCgroupRules?: string[];
+            DeviceCgroupRules?: string[] | null;
             /** @description A list of requests for devices to be sent to device drivers. */
-            DeviceRequests?: components["schemas"]["DeviceRequest"][];
+            DeviceRequests?: components["schemas"]["DeviceRequest"][] | null;
             /**
              * Format: int64
              * @description Memory soft limit in bytes.
@@ -2560,7 +2560,7 @@ export interface components {
              * @description Tune a container's memory swappiness behavior. Accepts an integer
              *     between 0 and 100.
              */
-            MemorySwappiness?: number;
+            MemorySwappiness?: number | null;
             /**
              * Format: int64
              * @description CPU quota in units of 10<sup>-9</sup> CPUs.
@@ -2594,7 +2594,7 @@ export interface components {
                 Soft?: number;
                 /** @description Hard limit */
                 Hard?: number;
-            }[];
+            }[] | null;
             /**
              * Format: int64
              * @description The number of usable CPUs (Windows only).
@@ -2775,7 +2775,7 @@ export interface components {
              */
             FailingStreak?: number;
             /** @description Log contains the last few results (oldest first) */
-            Log?: components["schemas"]["HealthcheckResult"][];
+            Log?: components["schemas"]["HealthcheckResult"][] | null;
         } | null;
         /** @description HealthcheckResult stores information about a single run of a healthcheck probe */
         HealthcheckResult: {
@@ -2848,7 +2848,7 @@ export interface components {
              *       For slave volumes, the mount must be set to either `shared` or
              *       `slave`.
              */
-            Binds?: string[];
+            Binds?: string[] | null;
             /**
              * @description Path to a file where the container ID is written
              * @example
@@ -2871,7 +2871,7 @@ export interface components {
                  */
                 Config?: {
                     [key: string]: string;
-                };
+                } | null;
             };
             /**
              * @description Network mode to use for this container. Supported standard values
@@ -2880,7 +2880,7 @@ export interface components {
              *     container should connect to.
              */
             NetworkMode?: string;
-            PortBindings?: components["schemas"]["PortMap"];
+            PortBindings?: components["schemas"]["PortMap"] | null;
             RestartPolicy?: components["schemas"]["RestartPolicy"];
             /**
              * @description Automatically remove the container when the container's process
@@ -2893,7 +2893,7 @@ export interface components {
              * @description A list of volumes to inherit from another container, specified in
              *     the form `<container name>[:<ro|rw>]`.
              */
-            VolumesFrom?: string[];
+            VolumesFrom?: string[] | null;
             /** @description Specification for mounts to be added to the container. */
             Mounts?: components["schemas"]["Mount"][];
             /**
@@ -2917,12 +2917,12 @@ export interface components {
              * @description A list of kernel capabilities to add to the container. Conflicts
              *     with option 'Capabilities'.
              */
-            CapAdd?: string[];
+            CapAdd?: string[] | null;
             /**
              * @description A list of kernel capabilities to drop from the container. Conflicts
              *     with option 'Capabilities'.
              */
-            CapDrop?: string[];
+            CapDrop?: string[] | null;
             /**
              * @description cgroup namespace mode for the container. Possible values are:
              *
@@ -2937,18 +2937,18 @@ export interface components {
              */
             CgroupnsMode?: "private" | "host";
             /** @description A list of DNS servers for the container to use. */
-            Dns?: string[];
+            Dns?: string[] | null;
             /** @description A list of DNS options. */
-            DnsOptions?: string[];
+            DnsOptions?: string[] | null;
             /** @description A list of DNS search domains. */
-            DnsSearch?: string[];
+            DnsSearch?: string[] | null;
             /**
              * @description A list of hostnames/IP mappings to add to the container's `/etc/hosts`
              *     file. Specified in the form `["hostname:IP"]`.
              */
-            ExtraHosts?: string[];
+            ExtraHosts?: string[] | null;
             /** @description A list of additional groups that the container process will run as. */
-            GroupAdd?: string[];
+            GroupAdd?: string[] | null;
             /**
              * @description IPC sharing mode for the container. Possible values are:
              *
@@ -2965,7 +2965,7 @@ export interface components {
             /** @description Cgroup to use for the container. */
             Cgroup?: string;
             /** @description A list of links for the container in the form `container_name:alias`. */
-            Links?: string[];
+            Links?: string[] | null;
             /**
              * @description An integer value containing the score given to the container in
              *     order to tune OOM killer preferences.
@@ -3001,7 +3001,7 @@ export interface components {
              * @description A list of string values to customize labels for MLS systems, such
              *     as SELinux.
              */
-            SecurityOpt?: string[];
+            SecurityOpt?: string[] | null;
             /** @description Storage driver options for this container, in the form `{"size": "120G"}`. */
             StorageOpt?: {
                 [key: string]: string;
@@ -3064,7 +3064,7 @@ export interface components {
              *       "/sys/devices/virtual/powercap"
              *     ]
              */
-            MaskedPaths?: string[];
+            MaskedPaths?: string[] | null;
             /**
              * @description The list of paths to be set as read-only inside the container
              *     (this overrides the default set of paths).
@@ -3076,7 +3076,7 @@ export interface components {
              *       "/proc/sysrq-trigger"
              *     ]
              */
-            ReadonlyPaths?: string[];
+            ReadonlyPaths?: string[] | null;
         };
         /** @description Configuration for a container that is portable between hosts. */
         ContainerConfig: {
@@ -3146,7 +3146,7 @@ export interface components {
              *       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
              *     ]
              */
-            Env?: string[];
+            Env?: string[] | null;
             /**
              * @description Command to run specified as a string or an array of strings.
              * @example [
@@ -3173,7 +3173,7 @@ export interface components {
              */
             Volumes?: {
                 [key: string]: unknown;
-            };
+            } | null;
             /**
              * @description The working directory for commands to run in.
              * @example /public/
@@ -3187,7 +3187,7 @@ export interface components {
              *     docker when there is no `ENTRYPOINT` instruction in the `Dockerfile`).
              * @example []
              */
-            Entrypoint?: string[];
+            Entrypoint?: string[] | null;
             /** @description Disable networking for the container. */
             NetworkDisabled?: boolean | null;
             /**
@@ -3254,14 +3254,14 @@ export interface components {
              *       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
              *     ]
              */
-            Env?: string[];
+            Env?: string[] | null;
             /**
              * @description Command to run specified as a string or an array of strings.
              * @example [
              *       "/bin/sh"
              *     ]
              */
-            Cmd?: string[];
+            Cmd?: string[] | null;
             Healthcheck?: components["schemas"]["HealthConfig"];
             /**
              * @description Command is already escaped (Windows only)
@@ -3279,7 +3279,7 @@ export interface components {
              */
             Volumes?: {
                 [key: string]: unknown;
-            };
+            } | null;
             /**
              * @description The working directory for commands to run in.
              * @example /public/
@@ -3293,7 +3293,7 @@ export interface components {
              *     docker when there is no `ENTRYPOINT` instruction in the `Dockerfile`).
              * @example []
              */
-            Entrypoint?: string[];
+            Entrypoint?: string[] | null;
             /**
              * @description `ONBUILD` metadata that were defined in the image's `Dockerfile`.
              * @example []
@@ -3308,7 +3308,7 @@ export interface components {
              */
             Labels?: {
                 [key: string]: string;
-            };
+            } | null;
             /**
              * @description Signal to stop a container as a string or unsigned integer.
              * @example SIGTERM
@@ -3823,7 +3823,7 @@ export interface components {
              *       "internal.registry.example.com:5000/example:1.0"
              *     ]
              */
-            RepoTags: string[];
+            RepoTags: string[] | null;
             /**
              * @description List of content-addressable digests of locally available image manifests
              *     that the image is referenced from. Multiple manifests can refer to the
@@ -3837,7 +3837,7 @@ export interface components {
              *       "internal.registry.example.com:5000/example@sha256:b69959407d21e8a062e0416bf13405bb2b71ed7a84dde4158ebafacfa06f5578"
              *     ]
              */
-            RepoDigests: string[];
+            RepoDigests: string[] | null;
             /**
              * @description Date and time at which the image was created as a Unix timestamp
              *     (number of seconds since EPOCH).
@@ -3869,7 +3869,7 @@ export interface components {
              */
             Labels: {
                 [key: string]: string;
-            };
+            } | null;
             /**
              * @description Number of containers using this image. Includes both stopped and running
              *     containers.
@@ -3962,7 +3962,7 @@ export interface components {
             user?: string;
             tty?: boolean;
             entrypoint?: string;
-            arguments?: string[];
+            arguments?: string[] | null;
         };
         Volume: {
             /**
@@ -4009,7 +4009,7 @@ export interface components {
              */
             Labels: {
                 [key: string]: string;
-            };
+            } | null;
             /**
              * @description The level at which the volume exists. Either `global` for cluster-wide,
              *     or `local` for machine level.
@@ -4030,7 +4030,7 @@ export interface components {
              */
             Options: {
                 [key: string]: string;
-            };
+            } | null;
             /**
              * @description Usage details about the volume. This information is used by the
              *     `GET /system/df` endpoint, and omitted in other endpoints.
@@ -4135,7 +4135,7 @@ export interface components {
              * @description Warnings that occurred when fetching the list of volumes.
              * @example []
              */
-            Warnings?: string[];
+            Warnings?: string[] | null;
         };
         Network: {
             /**
@@ -4331,7 +4331,7 @@ export interface components {
              */
             Options?: {
                 [key: string]: string;
-            };
+            } | null;
         };
         IPAMConfig: {
             /** @example 172.20.0.0/16 */
@@ -4621,7 +4621,7 @@ export interface components {
              *       "container_2"
              *     ]
              */
-            Links?: string[];
+            Links?: string[] | null;
             /**
              * @description MAC address for the endpoint on this network. The network driver might ignore this parameter.
              * @example 02:42:ac:11:00:04
@@ -4633,7 +4633,7 @@ export interface components {
              *       "server_y"
              *     ]
              */
-            Aliases?: string[];
+            Aliases?: string[] | null;
             /**
              * @description DriverOpts is a mapping of driver options and values. These options
              *     are passed directly to the driver and are driver specific.
@@ -6759,7 +6759,7 @@ export interface components {
                  */
                 Networks?: {
                     [key: string]: components["schemas"]["EndpointSettings"];
-                };
+                } | null;
             };
             /** @description List of mounts used by the container. */
             Mounts?: components["schemas"]["MountPoint"][];
@@ -7541,7 +7541,7 @@ export interface components {
              * @description Exit code of the container
              */
             StatusCode: number;
-            Error?: components["schemas"]["ContainerWaitExitError"];
+            Error?: components["schemas"]["ContainerWaitExitError"] | null;
         };
         /** @description container waiting error, if any */
         ContainerWaitExitError: {
@@ -7880,7 +7880,7 @@ export interface components {
              */
             IndexServerAddress?: string;
             RegistryConfig?: components["schemas"]["RegistryServiceConfig"];
-            GenericResources?: components["schemas"]["GenericResources"];
+            GenericResources?: components["schemas"]["GenericResources"] | null;
             /**
              * @description HTTP-proxy configured for the daemon. This value is obtained from the
              *     [`HTTP_PROXY`](https://www.gnu.org/software/wget/manual/html_node/Proxies.html) environment variable.
@@ -7930,7 +7930,7 @@ export interface components {
              *       "production"
              *     ]
              */
-            Labels?: string[];
+            Labels?: string[] | null;
             /**
              * @description Indicates if experimental features are enabled on the daemon.
              * @example true
@@ -8223,7 +8223,7 @@ export interface components {
              *       "hbm"
              *     ]
              */
-            Authorization?: string[];
+            Authorization?: string[] | null;
             /**
              * @description Names of available logging-drivers, and logging-driver plugins.
              * @example [
@@ -9331,7 +9331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FilesystemChange"][];
+                    "application/json": components["schemas"]["FilesystemChange"][] | null;
                 };
             };
             /** @description no such container */
@@ -10703,7 +10703,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        CachesDeleted?: string[];
+                        CachesDeleted?: string[] | null;
                         /**
                          * Format: int64
                          * @description Disk space reclaimed in bytes
@@ -12114,7 +12114,7 @@ export interface operations {
                         DetachKeys?: string;
                         ID?: string;
                         Running?: boolean;
-                        ExitCode?: number;
+                        ExitCode?: number | null;
                         ProcessConfig?: components["schemas"]["ProcessConfig"];
                         OpenStdin?: boolean;
                         OpenStderr?: boolean;
@@ -12871,7 +12871,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Networks that were deleted */
-                        NetworksDeleted?: string[];
+                        NetworksDeleted?: string[] | null;
                     };
                 };
             };

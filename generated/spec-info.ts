@@ -8,4 +8,4 @@ export const SPEC_API_VERSION = "1.55";
 export const SPEC_FILE = "docker-engine-v1.55.yaml";
 export const SPEC_SHA256 = "6cdfea77dcf97bab7ded27ef4813ae368ff78d65e0c82a7ee8a35f43b6ffe0f9";
 /** Overlay fixes (scripts/overlay.ts) applied to the spec before generation. */
-export const SPEC_OVERLAY_FIXES = ["image-delete-platforms-multi","image-create-binary-body"] as const;
+export const SPEC_OVERLAY_FIXES = ["image-delete-platforms-multi","image-create-binary-body","image-summary-nil-collections","image-config-nil-collections","image-history-tags-null","container-config-nil-collections","host-config-nil-collections","network-settings-nil-collections","health-log-null","container-wait-error-null","system-info-nil-collections","network-ipam-options-null","volume-nil-collections","exec-inspect-nulls","network-prune-deleted-null","container-changes-null","build-prune-caches-deleted-null"] as const;

@@ -10,46 +10,19 @@
  * because swagger2openapi's own YAML reader chokes on the Docker spec. Each spec is parsed once. Output is
  * deterministic: no dates, no absolute paths.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import yaml from 'js-yaml';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
-import { injectSince, specFacts } from './facts';
-import { loadHistory } from './facts/history';
-import type { Doc } from './facts/spec-walk';
-import { applyOverlay } from './overlay';
+import { convertPinned, SPEC_HISTORY } from './openapi3';
+import { runBuildkitStep } from './generate-buildkit';
 import { diffDir, writeGenerated } from './write-generated';
 
 export { diffDir, writeGenerated };
-
-// swagger2openapi ships no types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const swagger2openapi = require('swagger2openapi') as {
-  convertObj(spec: object, opts: object): Promise<{ openapi: Record<string, unknown> }>;
-};
+export { convertPinned, readPinned, sha256, SPEC_HISTORY, type Pinned } from './openapi3';
 
 const ROOT = resolve(__dirname, '..');
-/** The shared spec store: every released spec, the history the version facts are computed from. */
-export const SPEC_HISTORY = join(ROOT, '..', 'shared', 'specs');
-
-export interface Pinned {
-  version: string;
-  file: string;
-}
-
-export function readPinned(openapiDir = join(ROOT, 'openapi')): Pinned & { path: string; sha256: string } {
-  const pinned = JSON.parse(readFileSync(join(openapiDir, 'pinned.json'), 'utf8')) as Pinned;
-  const path = join(openapiDir, pinned.file);
-  const recorded = readFileSync(`${path}.sha256`, 'utf8').trim().split(/\s+/)[0];
-  return { ...pinned, path, sha256: recorded };
-}
-
-export function sha256(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** Stream-capable body type for every `format: binary` request body (build context, load, import, archive). */
 const BINARY_BODY = 'Blob | Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>';
@@ -61,18 +34,7 @@ const HEADER = `/**
 `;
 
 export async function generate(openapiDir = join(ROOT, 'openapi'), historyDir = SPEC_HISTORY): Promise<Record<string, string>> {
-  const pinned = readPinned(openapiDir);
-  const raw = readFileSync(pinned.path);
-  const actual = sha256(raw);
-  if (actual !== pinned.sha256) {
-    throw new Error(`${pinned.file}: sha256 ${actual} does not match the recorded ${pinned.sha256}; the pinned spec must stay unmodified`);
-  }
-  const swagger = yaml.load(raw.toString('utf8')) as Record<string, any>;
-  const applied = applyOverlay(swagger);
-  const version = String(swagger.info?.version ?? pinned.version);
-  const facts = specFacts(loadHistory(historyDir, { version, doc: swagger as Doc }));
-  injectSince(facts.jsdoc);
-  const { openapi } = await swagger2openapi.convertObj(swagger, { patch: true, warnOnly: true, resolve: false });
+  const { openapi, applied, version, facts, pinned, actual } = await convertPinned(openapiDir, historyDir);
   const binaryType = ts.factory.createTypeReferenceNode(BINARY_BODY);
   const ast = await openapiTS(openapi as any, {
     emptyObjectsUnknown: true,
@@ -130,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => process.exit(code || runBuildkitStep(process.argv.slice(2))),
     (err: Error) => {
       console.error(`generate: ${err.message}`);
       process.exit(2);

@@ -2,8 +2,11 @@
  * Known defects of the published Engine API swagger, fixed here during generation (never in the YAML,
  * never in generated/). Each fix is applied to the Swagger 2.0 object before conversion, only when the
  * defect is present, so a later spec that fixes it upstream passes through untouched. `applyOverlay`
- * returns the names of the fixes it applied, which generation prints.
+ * returns the names of the fixes it applied, which generation prints. The `x-nullable` fixes the conformance
+ * check found on real engines are data in overlay-nullable.ts.
  */
+import { applyNullableFixes } from './overlay-nullable';
+
 type Swagger = { paths?: Record<string, Record<string, { parameters?: Param[] }>> };
 type Param = { name: string; in: string; type?: string; format?: string; collectionFormat?: string; schema?: Param & { type?: string; format?: string } };
 
@@ -45,5 +48,5 @@ export const fixes: Fix[] = [
 ];
 
 export function applyOverlay(spec: Swagger): string[] {
-  return fixes.filter((f) => f.apply(spec)).map((f) => f.name);
+  return [...fixes.filter((f) => f.apply(spec)).map((f) => f.name), ...applyNullableFixes(spec)];
 }

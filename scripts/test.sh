@@ -9,6 +9,9 @@ cd "$REPO"
 
 step=setup
 RESULTS=$(mktemp /tmp/dec-jest-results.XXXXXX.json)
+# Every JSON answer the suites receive, one JSONL file per jest worker (test/helpers/conformance-recorder.ts).
+export DEC_CONFORMANCE_DIR
+DEC_CONFORMANCE_DIR=$(mktemp -d /tmp/dec-conformance.XXXXXX)
 on_exit() {
   local rc=$?
   trap - EXIT
@@ -24,7 +27,7 @@ on_exit() {
   if ((rc)); then
     echo "test.sh: FAILED at step '$step' (exit $rc)"
   else
-    echo "test.sh: all steps passed (generate:check, typecheck, jest)"
+    echo "test.sh: all steps passed (generate:check, typecheck, jest, conformance)"
   fi
   # Last, one plain counts line that CI can read whatever the runner.
   if [[ -s $RESULTS ]]; then
@@ -33,6 +36,11 @@ on_exit() {
       "$RESULTS" || true
   fi
   rm -f "$RESULTS"
+  if ((rc)) && [[ $step == conformance ]]; then
+    echo "test.sh: the recorded answers are kept in $DEC_CONFORMANCE_DIR (npm run conformance -- --records DIR)"
+  else
+    rm -rf "$DEC_CONFORMANCE_DIR"
+  fi
   exit "$rc"
 }
 # Set before start, so a start that fails half way still stops what it had started.
@@ -55,3 +63,12 @@ npm run --silent typecheck
 
 step=jest
 npx jest --ci --json --outputFile="$RESULTS" "$@"
+
+# The recorded answers against the spec's schemas: an unexplained mismatch fails. docs/conformance.md is compared
+# only after a full run (with jest arguments, fewer suites ran and fewer operations were observed).
+step=conformance
+if (($#)); then
+  npm run --silent conformance
+else
+  npm run --silent conformance:check
+fi

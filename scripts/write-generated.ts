@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 /** Names of files that differ between `files` and `dir` (changed, missing, or extra). */
 export function diffDir(files: Record<string, string>, dir: string): string[] {
-  const present = existsSync(dir) ? readdirSync(dir) : [];
+  const present = existsSync(dir) ? readdirSync(dir).filter((n) => n !== 'buildkit') : []; // generate-buildkit.ts owns it
   const out: string[] = [];
   for (const [name, text] of Object.entries(files)) {
     const p = join(dir, name);

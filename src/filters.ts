@@ -1,15 +1,15 @@
 /**
- * The public `encodeFilters` building block (for raw `docker.api` calls): every resource's filter table by the
- * name of its public method. Resources encode with their own table directly; this only gathers them.
+ * The public `encodeFilters` building block (for raw `docker.api` calls): the public method names mapped to
+ * their operationIds, whose filter keys are generated (core/filters.ts). Resources encode directly; this only
+ * gathers them. A new resource adds one line to each of FiltersByEndpoint and OPERATIONS.
  */
 import { DockerFilterError } from './core/errors.js';
-import { encodeFilterTable, type FilterTable } from './core/filters.js';
-import { BUILDER_PRUNE_FILTERS, type BuilderPruneFilters } from './builder/filters.js';
-import { IMAGE_LIST_FILTERS, IMAGE_PRUNE_FILTERS, IMAGE_SEARCH_FILTERS } from './images/filters.js';
+import { encodeOperationFilters, type FilterOperation } from './core/filters.js';
+import type { BuilderPruneFilters } from './builder/filters.js';
 import type { ImageListFilters, ImagePruneFilters, ImageSearchFilters } from './images/filters.js';
-import { NETWORK_LIST_FILTERS, NETWORK_PRUNE_FILTERS, type NetworkListFilters, type NetworkPruneFilters } from './networks/filters.js';
-import { SYSTEM_EVENTS_FILTERS, type SystemEventsFilters } from './system/filters.js';
-import { VOLUME_LIST_FILTERS, VOLUME_PRUNE_FILTERS, type VolumeListFilters, type VolumePruneFilters } from './volumes/filters.js';
+import type { NetworkListFilters, NetworkPruneFilters } from './networks/filters.js';
+import type { SystemEventsFilters } from './system/filters.js';
+import type { VolumeListFilters, VolumePruneFilters } from './volumes/filters.js';
 
 export type { FilterValues, LabelFilter, UntilFilter } from './core/filters.js';
 export type { ImageListFilters, ImagePruneFilters, ImageSearchFilters } from './images/filters.js';
@@ -32,16 +32,16 @@ export interface FiltersByEndpoint {
 }
 export type FilterEndpoint = keyof FiltersByEndpoint;
 
-const TABLES: { readonly [E in FilterEndpoint]: FilterTable<FiltersByEndpoint[E]> } = {
-  'images.list': IMAGE_LIST_FILTERS,
-  'images.prune': IMAGE_PRUNE_FILTERS,
-  'builder.prune': BUILDER_PRUNE_FILTERS,
-  'images.search': IMAGE_SEARCH_FILTERS,
-  'volumes.list': VOLUME_LIST_FILTERS,
-  'volumes.prune': VOLUME_PRUNE_FILTERS,
-  'networks.list': NETWORK_LIST_FILTERS,
-  'networks.prune': NETWORK_PRUNE_FILTERS,
-  'system.events': SYSTEM_EVENTS_FILTERS,
+const OPERATIONS: { readonly [E in FilterEndpoint]: FilterOperation } = {
+  'images.list': 'ImageList',
+  'images.prune': 'ImagePrune',
+  'builder.prune': 'BuildPrune',
+  'images.search': 'ImageSearch',
+  'volumes.list': 'VolumeList',
+  'volumes.prune': 'VolumePrune',
+  'networks.list': 'NetworkList',
+  'networks.prune': 'NetworkPrune',
+  'system.events': 'SystemEvents',
 };
 
 /**
@@ -49,9 +49,9 @@ const TABLES: { readonly [E in FilterEndpoint]: FilterTable<FiltersByEndpoint[E]
  * or every key undefined / an empty list) so that no parameter is sent.
  */
 export function encodeFilters<E extends FilterEndpoint>(endpoint: E, filters: FiltersByEndpoint[E] | undefined): string | undefined {
-  const table = Object.hasOwn(TABLES, endpoint) ? TABLES[endpoint] : undefined;
-  if (table === undefined) {
-    throw new DockerFilterError(String(endpoint), '', [], `no filters are defined for ${JSON.stringify(endpoint)} (known: ${Object.keys(TABLES).join(', ')})`);
+  const operationId = Object.hasOwn(OPERATIONS, endpoint) ? OPERATIONS[endpoint] : undefined;
+  if (operationId === undefined) {
+    throw new DockerFilterError(String(endpoint), '', [], `no filters are defined for ${JSON.stringify(endpoint)} (known: ${Object.keys(OPERATIONS).join(', ')})`);
   }
-  return encodeFilterTable(endpoint, table as FilterTable<FiltersByEndpoint[E]>, filters);
+  return encodeOperationFilters(endpoint, operationId, filters as never);
 }

@@ -37,6 +37,13 @@ export type { PullOptions, PushOptions, PullOperation, PushOperation } from './i
 export type { ImportOptions, LoadOptions, SaveOptions, ImportOperation, LoadOperation } from './images/archive.js';
 export type { BuildOptions, BuildOutput, BuildOperation } from './images/build.js';
 export type * from './images/reducers.js';
+// BuildKit builds: decoded trace (event.buildkit), step view, terminal renderer, session credentials
+export { BuildkitSteps } from './images/buildkit-steps.js';
+export type { BuildStep, StepChange, StepProgress, BuildkitStepsOptions } from './images/buildkit-steps.js';
+export { BuildView, showBuild } from './images/build-view.js';
+export type { BuildViewOptions } from './images/build-view.js';
+export type { BuildkitStatus, BuildkitVertex, BuildkitVertexStatus, BuildkitLog, BuildkitWarning } from './streams/buildkit-events.js';
+export type { CredentialsLookup } from './registry/session-services.js';
 export { Builder } from './builder/builder.js';
 export type { BuilderPruneOptions, BuilderPruneResult } from './builder/builder.js';
 export { StreamOperation } from './streams/stream-operation.js';

@@ -101,7 +101,7 @@ describe.each(engines())('$name', (engine: Engine) => {
     );
     expect((await docker.containers.statPath(id, '/tmp/keepdir')).isDirectory).toBe(true);
     await expect(docker.containers.putArchive(id, '/tmp', Buffer.alloc(0), { copyUIDGID: 'yes' as unknown as boolean })).rejects.toThrow(
-      'containers.putArchive: option "copyUIDGID" must be a boolean, got string',
+      'containers.putArchive: option `copyUIDGID` must be a boolean, got string',
     );
   });
 

@@ -159,6 +159,15 @@ describe.each(engines())('$name', (engine: Engine) => {
       );
     });
 
+    test('exec.resize sets the size of a running TTY exec', async () => {
+      const { Id } = await docker.exec.create(id, { Cmd: ['sh', '-c', 'sleep 0.5; stty size'], Tty: true, AttachStdout: true });
+      const session = await docker.exec.start(Id);
+      await docker.exec.resize(Id, { h: 33, w: 77 });
+      let out = '';
+      for await (const frame of session) out += frame.data.toString();
+      expect(out).toBe('33 77\r\n');
+    });
+
     test('bad input is refused before sending', async () => {
       await expect(docker.containers.exec(id, [])).rejects.toBeInstanceOf(DockerInputError);
       await expect(docker.containers.exec(id, ['true'], { stdin: 42 as unknown as string })).rejects.toThrow('containers.exec: option "stdin" must be');
@@ -189,6 +198,19 @@ describe.each(engines())('$name', (engine: Engine) => {
       const seen: string[] = [];
       for await (const frame of docker.containers.logs(id, { follow: true })) seen.push(frame.data.toString());
       expect(seen.join('')).toBe('1\n2\n3\n');
+    });
+
+    test('the signal ends a follow that would never end, with DockerAbortError', async () => {
+      const id = await running({ Cmd: ['sh', '-c', 'while true; do echo tick; sleep 0.1; done'] });
+      const controller = new AbortController();
+      let ticks = 0;
+      const err = await (async () => {
+        for await (const frame of docker.containers.logs(id, { follow: true, signal: controller.signal })) {
+          if (frame.data.toString().includes('tick') && ++ticks === 2) controller.abort();
+        }
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DockerAbortError);
+      expect(ticks).toBe(2);
     });
 
     test('tail, since, timestamps, stdout/stderr selection', async () => {
@@ -254,6 +276,17 @@ describe.each(engines())('$name', (engine: Engine) => {
       expect(Date.parse(reads[1])).toBeGreaterThan(Date.parse(reads[0]));
     });
 
+    test('streamed stats end with DockerAbortError on abort', async () => {
+      const controller = new AbortController();
+      const err = await (async () => {
+        for await (const sample of docker.containers.stats(id, { signal: controller.signal })) {
+          expect(typeof sample.read).toBe('string');
+          controller.abort();
+        }
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DockerAbortError);
+    });
+
     test('top lists the sleep process', async () => {
       const top = await docker.containers.top(id);
       const column = top.Titles!.findIndex((t) => /CMD|COMMAND/.test(t));
@@ -302,7 +335,9 @@ describe.each(engines())('$name', (engine: Engine) => {
     });
 
     test('kill with a signal; a stopped container cannot be killed (409)', async () => {
-      const id = await running({ Cmd: ['sh', '-c', 'trap "exit 42" USR1; while true; do sleep 0.1; done'] });
+      const id = await running({ Cmd: ['sh', '-c', 'trap "exit 42" USR1; echo ready; while true; do sleep 0.1; done'] });
+      // PID 1 ignores a signal it has no handler for: send it only once the trap is set.
+      for await (const frame of docker.containers.logs(id, { follow: true })) if (frame.data.toString().includes('ready')) break;
       await docker.containers.kill(id, { killSignal: 'SIGUSR1' });
       expect((await docker.containers.wait(id)).StatusCode).toBe(42);
       const err = await docker.containers.kill(id).catch((e: unknown) => e);
@@ -355,6 +390,23 @@ describe.each(engines())('$name', (engine: Engine) => {
       created.push(kept.id);
       expect(kept.stdout.toString()).toBe('SHOUT\n');
       expect((await docker.containers.inspect(kept.id)).State?.ExitCode).toBe(0);
+    });
+
+    test('a pending wait and an attached session do not hold the connection short calls need', async () => {
+      const narrow = new DockerClient({ host: engine.host, maxConnections: 1 });
+      try {
+        const id = await running();
+        // An upgraded connection leaves the pool (undici hands the socket over), so the wait still gets one.
+        const session = await narrow.containers.attach(id, { stdin: false });
+        const waiting = narrow.containers.wait(id);
+        // With one connection per lane, an inspect answers only if the wait does not sit on the call lane.
+        expect((await narrow.containers.inspect(id)).State?.Running).toBe(true);
+        await narrow.containers.kill(id);
+        expect((await waiting).StatusCode).toBe(137);
+        await session.close();
+      } finally {
+        await narrow.close();
+      }
     });
 
     test('wait next-exit and removed', async () => {

@@ -623,6 +623,8 @@ describe.each(engines())('$name', (engine) => {
         ['remove platforms', () => docker.images.remove(`${RUN}/never:x`, { platforms: [{ os: 'linux' }] }), '"platforms"', '1.50'],
         ['shared-size', () => docker.images.list({ 'shared-size': true, filters: { reference: 'none' } }), '"shared-size"', '1.42'],
         ['max-used-space', () => docker.builder.prune({ 'max-used-space': 1, filters: { until: '87600h' } }), '"max-used-space"', '1.48'],
+        // Filter keys too (generated FILTER_KEYS): dockerd 20.10 would answer 400 "invalid filter 'until'".
+        ['list until filter', () => docker.images.list({ filters: { until: '1h' } }), 'filter "until"', '1.44'],
       ];
       for (const [, call, param, since] of cases) {
         if (compareVersions(apiVersion, since) >= 0) continue; // a newer engine accepts it; nothing to refuse

@@ -3,7 +3,7 @@
  * real generation. (scripts/spec-ci.sh has its own test, test/spec-ci.test.ts.)
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { REPO, SHARED_SPECS, expectOneLineError, runTsx, tempDir, writeSpec } from './helpers/spec-tools';
@@ -18,9 +18,10 @@ function tempRoot(): string {
   return root;
 }
 
-/** name → sha256 of every file under dir (one level: openapi/ and generated/ are flat). */
+/** relative path → sha256 of every file under dir, subfolders included (openapi/buildkit, generated/buildkit). */
 function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, sha256(readFileSync(join(dir, f)))]));
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile());
+  return Object.fromEntries(files.sort().map((f) => [f, sha256(readFileSync(join(dir, f)))]));
 }
 
 const pinned = JSON.parse(readFileSync(join(REPO, 'openapi', 'pinned.json'), 'utf8')) as { version: string; file: string };

@@ -34,6 +34,8 @@ export interface ApiClientOptions {
   send: (req: RawRequest) => Promise<LiteResponse>;
   /** Replaces `{name}` templates of `path` with `params` (openapi-fetch's `pathSerializer` signature). */
   pathSerializer?: (path: string, params: Record<string, unknown>) => string;
+  /** Sees every response before its body is read (test-only recording, fetch-adapter.ts); nothing when unset. */
+  onResponse?: (info: { method: string; schemaPath: string; parseAs: string; response: LiteResponse }) => void;
 }
 
 /** openapi-fetch's default query serializer: arrays as repeated `k=v`, objects as `k[p]=v` (deepObject). */
@@ -99,6 +101,7 @@ async function call(options: ApiClientOptions, method: string, path: string, ini
   }
   const send = init?.send ?? options.send;
   const response = await send({ method, path: url, headers, body: body as RawRequest['body'], signal: init?.signal ?? undefined });
+  options.onResponse?.({ method, schemaPath: path, parseAs: init?.parseAs ?? 'json', response });
 
   const contentLength = response.headers.get('content-length');
   if (response.status === 204 || method === 'HEAD' || (contentLength === '0' && !response.headers.get('transfer-encoding')?.includes('chunked'))) {

@@ -14,7 +14,9 @@
  * offered to resources by one more member here that calls it with `transport`.
  */
 import type { Readable } from 'node:stream';
-import { gateParams, requireSince } from '../core/since.js';
+import { gateBody } from '../core/since-body.js';
+import { gateParams, operationSince, requireSince, type SinceSource } from '../core/since.js';
+import type { operations } from '../../generated/docker-engine.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { RawRequest, Transport } from '../transport/transport.js';
 import { createDockerApi, laneSend, type DockerApi } from './fetch-adapter.js';
@@ -42,8 +44,14 @@ export interface ApiContext {
    * DockerInputError unless the engine speaks `since` or newer. Negotiates first; resolves with the version.
    */
   requireSince(what: string, since: string, signal?: AbortSignal): Promise<string>;
-  /** The same gate over one operation's row of a since-table; `false` values of too-new options are dropped. */
-  gateQuery<Q extends object>(method: string, since: Readonly<Record<string, string>> | undefined, query: Q, signal?: AbortSignal): Promise<Q>;
+  /**
+   * The same gate over one operation's facts — its operationId (`'ContainerStop'`: generated/api-since.ts, and
+   * the filter keys' versions when `query.filters` is encoded) or a hand row. `false` values of too-new options
+   * are dropped; renamed options go out under the name the engine knows (core/since.ts).
+   */
+  gateQuery<Q extends object>(method: string, since: SinceSource, query: Q, signal?: AbortSignal): Promise<Q>;
+  /** The gate over a request body: fields newer than the engine (generated API_SINCE body paths) are refused. */
+  gateBody<B>(method: string, operationId: keyof operations, body: B, signal?: AbortSignal): Promise<B>;
   /** Await a `docker.api` call: its parsed answer, or DockerApiError for any status outside 2xx. */
   json<T>(call: Promise<FetchResult<T>>): Promise<T>;
   /** A `docker.api` call whose answer is its headers (HEAD, e.g. a path stat): the 2xx response, or DockerApiError. */
@@ -79,6 +87,13 @@ export function createApiContext(transport: Transport): ApiContext {
     async gateQuery(method, since, query, signal) {
       // Every high-level call passes here: no extra await once the version is known.
       return gateParams(since, method, transport.apiVersion ?? (await negotiate(signal)), query);
+    },
+    async gateBody(method, operationId, body, signal) {
+      const version = await negotiate(signal);
+      const facts = operationSince(operationId);
+      if (facts.since) requireSince(method, facts.since, version);
+      gateBody(facts.body, method, version, body);
+      return body;
     },
     json: unwrap,
     response: responseOf,

@@ -7,8 +7,9 @@
 import { checkedPathSerializer } from '../core/path-params.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { Lane, RawRequest, Transport } from '../transport/transport.js';
-import { createApiClient } from './api-client.js';
+import { createApiClient, type ApiClientOptions } from './api-client.js';
 import type { DockerApi } from './api-types.js';
+import { responseRecorder, type ResponseRecorder } from './recorder.js';
 
 export type { DockerApi };
 
@@ -22,6 +23,69 @@ export function laneSend(transport: Transport, lane: Lane): (req: RawRequest) =>
 
 /** The typed API over `transport` (the `call` lane; streamed calls pass the `stream` lane's send in their init). */
 export function createDockerApi(transport: Transport): DockerApi {
-  // Every path parameter of every call is checked here, once: no `.`/`..`/empty segment is ever sent.
-  return createApiClient({ send: laneSend(transport, 'call'), pathSerializer: checkedPathSerializer });
+  const recorder = responseRecorder();
+  return createApiClient({
+    send: laneSend(transport, 'call'),
+    // Every path parameter of every call is checked here, once: no `.`/`..`/empty segment is ever sent.
+    pathSerializer: checkedPathSerializer,
+    onResponse: recorder ? recording(recorder) : undefined,
+  });
+}
+
+/** Tee each parsed 2xx JSON answer to `record` (test-only, see recorder.ts): wraps the body readers the client calls. */
+function recording(record: ResponseRecorder): NonNullable<ApiClientOptions['onResponse']> {
+  return ({ method, response, schemaPath, parseAs }) => {
+    const res = response as LiteResponse & { text(): Promise<string>; json(): Promise<unknown> };
+    const meta = { method, schemaPath, status: res.status, server: res.headers.get('server'), apiVersion: res.headers.get('api-version') };
+    if (!response.ok) return undefined;
+    if (parseAs === 'stream') {
+      // JSON-lines answers (events, stats, progress): each line is one answer to its schema.
+      if (/json/.test(res.headers.get('content-type') ?? '')) teeLines(res, (body) => record({ ...meta, body }));
+      return undefined;
+    }
+    if (parseAs !== 'json') return undefined;
+    const { text, json } = res;
+    res.text = async () => {
+      const raw = await text.call(res);
+      let body: unknown;
+      try {
+        body = raw ? (JSON.parse(raw) as unknown) : undefined;
+      } catch {
+        return raw; // not JSON: the client's own parse reports it
+      }
+      if (body !== undefined) record({ ...meta, body });
+      return raw;
+    };
+    res.json = async () => {
+      const body = await json.call(res);
+      record({ ...meta, body });
+      return body;
+    };
+    return undefined;
+  };
+}
+
+/** Wrap `res.chunks()` so each complete JSON line read through it is passed to `record` (bytes pass unchanged). */
+function teeLines(res: LiteResponse, record: (body: unknown) => void): void {
+  const chunks = res.chunks.bind(res);
+  res.chunks = async function* () {
+    const decoder = new TextDecoder();
+    let pending = '';
+    const emit = (line: string): void => {
+      if (!line.trim()) return;
+      try {
+        record(JSON.parse(line) as unknown);
+      } catch {
+        // not a JSON line: the stream's own decoder reports it
+      }
+    };
+    for await (const chunk of chunks()) {
+      pending += decoder.decode(chunk, { stream: true });
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      lines.forEach(emit);
+      yield chunk;
+    }
+    emit(pending + decoder.decode());
+  };
 }

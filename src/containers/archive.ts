@@ -9,8 +9,9 @@
 import { Readable } from 'node:stream';
 import type { ApiContext } from '../api/context.js';
 import { tarBody, type TarSource } from '../bodies/tar-body.js';
-import { DockerInputError, DockerProtocolError } from '../core/errors.js';
-import { checkName, kindOf } from '../core/input.js';
+import { DockerProtocolError } from '../core/errors.js';
+import { checkOptions } from '../core/check-options.js';
+import { checkName } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import type { LiteResponse } from '../transport/response.js';
 import type * as O from './options.js';
@@ -54,6 +55,7 @@ function checkPath(method: string, path: unknown): asserts path is string {
 export async function getArchive(ctx: ApiContext, id: string, path: string, opts: CallOptions): Promise<{ stat: O.ContainerPathStat; tar: Readable }> {
   checkName('containers.getArchive', 'id', id);
   checkPath('containers.getArchive', path);
+  checkOptions('containers.getArchive', 'ContainerArchive', opts, { except: ['path'] });
   const { signal } = opts ?? {};
   const res = await ctx.stream((init) => ctx.api.GET('/containers/{id}/archive', { params: { path: { id }, query: { path } }, signal, ...init }));
   let stat: O.ContainerPathStat;
@@ -70,6 +72,7 @@ export async function getArchive(ctx: ApiContext, id: string, path: string, opts
 export async function statPath(ctx: ApiContext, id: string, path: string, opts: CallOptions): Promise<O.ContainerPathStat> {
   checkName('containers.statPath', 'id', id);
   checkPath('containers.statPath', path);
+  checkOptions('containers.statPath', 'ContainerArchiveInfo', opts, { except: ['path'] });
   const res = await ctx.response(ctx.api.HEAD('/containers/{id}/archive', { params: { path: { id }, query: { path } }, parseAs: 'text', signal: opts?.signal }));
   return decodePathStat(res.headers.get(STAT_HEADER), 'containers.statPath');
 }
@@ -81,13 +84,11 @@ export async function statPath(ctx: ApiContext, id: string, path: string, opts: 
 export async function putArchive(ctx: ApiContext, id: string, path: string, source: TarSource, opts: O.ContainerPutArchiveOptions): Promise<void> {
   checkName('containers.putArchive', 'id', id);
   checkPath('containers.putArchive', path);
+  // The spec types the two flags as strings; they are booleans to the daemon and here.
+  checkOptions('containers.putArchive', 'PutContainerArchive', opts, { except: ['path'], declared: { noOverwriteDirNonDir: 'boolean', copyUIDGID: 'boolean' } });
   const { signal, noOverwriteDirNonDir, copyUIDGID } = opts ?? {};
-  const flag = (name: string, v: unknown): string | undefined => {
-    if (v === undefined) return undefined;
-    if (typeof v !== 'boolean') throw new DockerInputError(`containers.putArchive: option "${name}" must be a boolean, got ${kindOf(v)}`);
-    return String(v);
-  };
-  const query = { path, noOverwriteDirNonDir: flag('noOverwriteDirNonDir', noOverwriteDirNonDir), copyUIDGID: flag('copyUIDGID', copyUIDGID) };
+  const flag = (v: boolean | undefined): string | undefined => (v === undefined ? undefined : String(v));
+  const query = { path, noOverwriteDirNonDir: flag(noOverwriteDirNonDir), copyUIDGID: flag(copyUIDGID) };
   const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
   const res = await ctx.upload(tar, signal, (init) => ctx.api.PUT('/containers/{id}/archive', { params: { path: { id }, query }, ...init }));
   await res.discard();
@@ -96,6 +97,7 @@ export async function putArchive(ctx: ApiContext, id: string, path: string, sour
 /** `GET /containers/{id}/export` → the filesystem as a tar stream. */
 export async function exportContainer(ctx: ApiContext, id: string, opts: CallOptions): Promise<Readable> {
   checkName('containers.export', 'id', id);
+  checkOptions('containers.export', 'ContainerExport', opts);
   const res = await ctx.stream((init) => ctx.api.GET('/containers/{id}/export', { params: { path: { id } }, signal: opts?.signal, ...init }));
   return byteStream(res);
 }

@@ -12,6 +12,7 @@ import type { ApiContext } from '../api/context.js';
 import { DockerInputError } from '../core/errors.js';
 import { encodeFilterTable } from '../core/filters.js';
 import { gateBody } from '../core/since-body.js';
+import { checkOptions } from '../core/check-options.js';
 import { checkName, checkObject, kindOf } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import type { Exec } from '../exec/exec.js';
@@ -36,7 +37,7 @@ export class Containers {
 
   /** `GET /containers/json`: running containers (all with `all: true`), filtered. */
   async list(opts: O.ContainerListOptions = {}): Promise<O.ContainerSummary[]> {
-    checkObject(opts, 'containers.list: options');
+    checkOptions('containers.list', 'ContainerList', opts, { declared: { filters: 'object' } });
     const { signal, filters, ...rest } = opts;
     const query = { ...rest, filters: encodeFilterTable('containers.list', CONTAINER_LIST_FILTERS, filters) };
     return this.ctx.json(this.ctx.api.GET('/containers/json', { params: { query }, signal }));
@@ -46,7 +47,7 @@ export class Containers {
   async create(config: O.ContainerCreateConfig, opts: O.ContainerCreateOptions = {}): Promise<O.ContainerCreateResult> {
     checkObject(config, 'containers.create: config');
     if (config === undefined) throw new DockerInputError('containers.create: config (at least { Image }) is required');
-    checkObject(opts, 'containers.create: options');
+    checkOptions('containers.create', 'ContainerCreate', opts, { declared: { platform: ['string', 'object'] } });
     const { signal, platform, ...rest } = opts;
     const query = await this.ctx.gateQuery('containers.create', API_SINCE.ContainerCreate.params, { ...rest, platform: platformString(platform) }, signal);
     gateBody(API_SINCE.ContainerCreate.body, 'containers.create', await this.ctx.negotiate(signal), config);
@@ -56,18 +57,21 @@ export class Containers {
   /** `GET /containers/{id}/json`. Unknown container → DockerApiError 404. */
   async inspect(id: string, opts: O.ContainerInspectOptions = {}): Promise<O.ContainerInspect> {
     checkName('containers.inspect', 'id', id);
+    checkOptions('containers.inspect', 'ContainerInspect', opts);
     const { signal, ...query } = opts;
     return this.ctx.json(this.ctx.api.GET('/containers/{id}/json', { params: { path: { id }, query }, signal }));
   }
 
   /** `POST /containers/{id}/start`. Already running: resolves (the engine answers 304). */
   async start(id: string, opts: O.ContainerStartOptions = {}): Promise<void> {
+    checkOptions('containers.start', 'ContainerStart', opts);
     return this.#action('start', id, opts, (signal, query) => this.ctx.api.POST('/containers/{id}/start', { params: { path: { id }, query }, parseAs: 'text', signal }));
   }
 
   /** `POST /containers/{id}/stop`: stop signal, then SIGKILL after `t` seconds. Already stopped: resolves (304). */
   async stop(id: string, opts: O.ContainerStopOptions = {}): Promise<void> {
     checkName('containers.stop', 'id', id);
+    checkOptions('containers.stop', 'ContainerStop', opts, { declared: { stopSignal: 'string' } });
     const { signal, stopSignal, ...rest } = opts;
     const query = await this.ctx.gateQuery('containers.stop', API_SINCE.ContainerStop.params, { ...rest, signal: stopSignal }, signal);
     await this.#action('stop', id, { signal }, (s) => this.ctx.api.POST('/containers/{id}/stop', { params: { path: { id }, query }, parseAs: 'text', signal: s }));
@@ -76,6 +80,7 @@ export class Containers {
   /** `POST /containers/{id}/restart`. */
   async restart(id: string, opts: O.ContainerRestartOptions = {}): Promise<void> {
     checkName('containers.restart', 'id', id);
+    checkOptions('containers.restart', 'ContainerRestart', opts, { declared: { stopSignal: 'string' } });
     const { signal, stopSignal, ...rest } = opts;
     const query = await this.ctx.gateQuery('containers.restart', API_SINCE.ContainerRestart.params, { ...rest, signal: stopSignal }, signal);
     await this.#action('restart', id, { signal }, (s) => this.ctx.api.POST('/containers/{id}/restart', { params: { path: { id }, query }, parseAs: 'text', signal: s }));
@@ -83,6 +88,7 @@ export class Containers {
 
   /** `POST /containers/{id}/kill`: send `killSignal` (default SIGKILL). Not running → DockerApiError 409. */
   async kill(id: string, opts: O.ContainerKillOptions = {}): Promise<void> {
+    checkOptions('containers.kill', 'ContainerKill', opts, { declared: { killSignal: 'string' } });
     const { killSignal, ...rest } = opts ?? {};
     return this.#action('kill', id, rest, (signal) =>
       this.ctx.api.POST('/containers/{id}/kill', { params: { path: { id }, query: { signal: killSignal } }, parseAs: 'text', signal }),
@@ -91,17 +97,20 @@ export class Containers {
 
   /** `POST /containers/{id}/pause`. */
   async pause(id: string, opts: CallOptions = {}): Promise<void> {
+    checkOptions('containers.pause', 'ContainerPause', opts);
     return this.#action('pause', id, opts, (signal) => this.ctx.api.POST('/containers/{id}/pause', { params: { path: { id } }, parseAs: 'text', signal }));
   }
 
   /** `POST /containers/{id}/unpause`. */
   async unpause(id: string, opts: CallOptions = {}): Promise<void> {
+    checkOptions('containers.unpause', 'ContainerUnpause', opts);
     return this.#action('unpause', id, opts, (signal) => this.ctx.api.POST('/containers/{id}/unpause', { params: { path: { id } }, parseAs: 'text', signal }));
   }
 
   /** `POST /containers/{id}/rename`. */
   async rename(id: string, name: string, opts: CallOptions = {}): Promise<void> {
     checkName('containers.rename', 'name', name);
+    checkOptions('containers.rename', 'ContainerRename', opts, { except: ['name'] });
     return this.#action('rename', id, opts, (signal) =>
       this.ctx.api.POST('/containers/{id}/rename', { params: { path: { id }, query: { name } }, parseAs: 'text', signal }),
     );
@@ -111,14 +120,17 @@ export class Containers {
   async update(id: string, body: O.ContainerUpdateBody, opts: CallOptions = {}): Promise<O.ContainerUpdateResult> {
     checkName('containers.update', 'id', id);
     checkObject(body, 'containers.update: body');
+    checkOptions('containers.update', 'ContainerUpdate', opts);
     gateBody(API_SINCE.ContainerUpdate.body, 'containers.update', await this.ctx.negotiate(opts.signal), body);
     return this.ctx.json(this.ctx.api.POST('/containers/{id}/update', { params: { path: { id } }, body: body ?? {}, signal: opts.signal }));
   }
 
   /** `POST /containers/{id}/resize`: the TTY size (`h` rows, `w` columns). */
   async resize(id: string, opts: O.ContainerResizeOptions): Promise<void> {
+    checkObject(opts, 'containers.resize: options');
     const { h, w, ...rest } = opts ?? ({} as O.ContainerResizeOptions);
     checkSize('containers.resize', h, w);
+    checkOptions('containers.resize', 'ContainerResize', opts);
     return this.#action('resize', id, rest, (signal) =>
       this.ctx.api.POST('/containers/{id}/resize', { params: { path: { id }, query: { h, w } }, parseAs: 'text', signal }),
     );
@@ -130,19 +142,24 @@ export class Containers {
    */
   async wait(id: string, opts: O.ContainerWaitOptions = {}): Promise<O.ContainerWaitResult> {
     checkName('containers.wait', 'id', id);
+    checkOptions('containers.wait', 'ContainerWait', opts);
     const { signal, ...query } = opts;
-    return this.ctx.json(this.ctx.api.POST('/containers/{id}/wait', { params: { path: { id }, query }, signal }));
+    // A wait may last as long as the container runs: it goes over the stream lane, like other long answers, so
+    // that many waiting callers never hold the connections short calls need.
+    const res = await this.ctx.stream((init) => this.ctx.api.POST('/containers/{id}/wait', { params: { path: { id }, query }, signal, ...init }));
+    return (await res.json()) as O.ContainerWaitResult;
   }
 
   /** `DELETE /containers/{id}`: `force` kills a running one; `v` removes its anonymous volumes. */
   async remove(id: string, opts: O.ContainerRemoveOptions = {}): Promise<void> {
+    checkOptions('containers.remove', 'ContainerDelete', opts);
     const { signal, ...query } = opts ?? {};
     return this.#action('remove', id, { signal }, (s) => this.ctx.api.DELETE('/containers/{id}', { params: { path: { id }, query }, parseAs: 'text', signal: s }));
   }
 
   /** `POST /containers/prune`: remove stopped containers. */
   async prune(opts: O.ContainerPruneOptions = {}): Promise<O.ContainerPruneResult> {
-    checkObject(opts, 'containers.prune: options');
+    checkOptions('containers.prune', 'ContainerPrune', opts, { declared: { filters: 'object' } });
     const { signal, filters } = opts;
     const query = { filters: encodeFilterTable('containers.prune', CONTAINER_PRUNE_FILTERS, filters) };
     return this.ctx.json(this.ctx.api.POST('/containers/prune', { params: { query }, signal }));
@@ -151,6 +168,7 @@ export class Containers {
   /** `GET /containers/{id}/top`: the processes, as `ps` shows them (`ps_args`, default `-ef`). */
   async top(id: string, opts: O.ContainerTopOptions = {}): Promise<O.ContainerTopResult> {
     checkName('containers.top', 'id', id);
+    checkOptions('containers.top', 'ContainerTop', opts);
     const { signal, ...query } = opts;
     return this.ctx.json(this.ctx.api.GET('/containers/{id}/top', { params: { path: { id }, query }, signal }));
   }
@@ -158,6 +176,7 @@ export class Containers {
   /** `GET /containers/{id}/changes`: files added (1), changed (0) or deleted (2) against the image. */
   async changes(id: string, opts: CallOptions = {}): Promise<O.ContainerChange[]> {
     checkName('containers.changes', 'id', id);
+    checkOptions('containers.changes', 'ContainerChanges', opts);
     // dockerd answers `null` when nothing changed.
     return (await this.ctx.json(this.ctx.api.GET('/containers/{id}/changes', { params: { path: { id } }, signal: opts.signal }))) ?? [];
   }
@@ -210,7 +229,10 @@ export class Containers {
     return run.runContainer(this, config, opts);
   }
 
-  /** An action answered with no content (or 304 "already so"): resolves, or rejects with DockerApiError. */
+  /**
+   * An action answered with no content (or 304 "already so"): resolves, or rejects with DockerApiError. The
+   * calling method has checked its options.
+   */
   async #action<Q>(
     name: string,
     id: string,
@@ -218,7 +240,6 @@ export class Containers {
     call: (signal: AbortSignal | undefined, query: Omit<Q, 'signal'>) => Promise<{ response: { status: number; url: string }; error?: unknown }>,
   ): Promise<void> {
     checkName(`containers.${name}`, 'id', id);
-    checkObject(opts, `containers.${name}: options`);
     const { signal, ...query } = (opts ?? {}) as Q & CallOptions;
     const result = await call(signal, query as Omit<Q, 'signal'>);
     // 304 Not Modified (start a running / stop a stopped container) is the engine saying "already done".

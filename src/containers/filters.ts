@@ -2,8 +2,8 @@
  * The container endpoints' filter keys: their types (what callers write) and their kinds (what the engine checks).
  * Keys, kinds and enumerations come from the spec (generated/filter-keys.ts); the types add what a caller needs.
  */
-import { FILTER_KEYS, type FilterKeySpec } from '../../generated/filter-keys.js';
-import type { FilterKind, FilterTable, FilterValues, LabelFilter, UntilFilter } from '../core/filters.js';
+import { FILTER_KEYS } from '../../generated/filter-keys.js';
+import { kindsOf, type FilterTable, type FilterValues, type LabelFilter, type UntilFilter } from '../core/filters.js';
 
 type ListKeys = typeof FILTER_KEYS.ContainerList;
 export type ContainerStatus = ListKeys['status']['enum'][number];
@@ -46,10 +46,5 @@ export interface ContainerPruneFilters {
   'label!'?: LabelFilter;
 }
 
-/** The generated key table as the filter encoder's kind table (same keys; a key the type lacks fails to compile). */
-function kinds<T extends Readonly<Record<string, FilterKeySpec>>>(keys: T): { readonly [K in keyof T]: FilterKind } {
-  return Object.fromEntries(Object.entries(keys).map(([key, spec]) => [key, spec.kind])) as { [K in keyof T]: FilterKind };
-}
-
-export const CONTAINER_LIST_FILTERS: FilterTable<ContainerListFilters> = kinds(FILTER_KEYS.ContainerList);
-export const CONTAINER_PRUNE_FILTERS: FilterTable<ContainerPruneFilters> = kinds(FILTER_KEYS.ContainerPrune);
+export const CONTAINER_LIST_FILTERS: FilterTable<ContainerListFilters> = kindsOf(FILTER_KEYS.ContainerList);
+export const CONTAINER_PRUNE_FILTERS: FilterTable<ContainerPruneFilters> = kindsOf(FILTER_KEYS.ContainerPrune);

@@ -7,6 +7,7 @@
  */
 import type { ApiContext } from '../api/context.js';
 import { DockerInputError } from '../core/errors.js';
+import { checkOptions } from '../core/check-options.js';
 import { checkName, checkObject, kindOf } from '../core/input.js';
 import { FrameOutput } from '../streams/frame-output.js';
 import type { FrameMode } from '../streams/frames.js';
@@ -22,10 +23,6 @@ export async function modeOf(ctx: ApiContext, id: string, tty: boolean | undefin
   return info.Config?.Tty ? 'raw' : 'multiplexed';
 }
 
-function checkTty(method: string, tty: unknown): void {
-  if (tty !== undefined && typeof tty !== 'boolean') throw new DockerInputError(`${method}: option "tty" must be a boolean, got ${kindOf(tty)}`);
-}
-
 /** Date or Unix seconds → the seconds the API reads (fractions kept: the daemon parses `seconds.nanos`). */
 function seconds(method: string, name: string, value: Date | number | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -39,7 +36,7 @@ export function logs(ctx: ApiContext, id: string, opts: O.ContainerLogsOptions):
   checkName('containers.logs', 'id', id);
   checkObject(opts, 'containers.logs: options');
   const { signal, tty, since, until, tail, stdout = true, stderr = true, ...rest } = opts;
-  checkTty('containers.logs', tty);
+  // since/until take Dates and fractional seconds, tail 'all' or a count: their own checks say so first.
   if (tail !== undefined && tail !== 'all' && !(Number.isInteger(tail) && tail >= 0)) {
     throw new DockerInputError(`containers.logs: option "tail" must be a non-negative integer or "all", got ${kindOf(tail, 'value')}`);
   }
@@ -51,20 +48,20 @@ export function logs(ctx: ApiContext, id: string, opts: O.ContainerLogsOptions):
     until: seconds('containers.logs', 'until', until),
     tail: tail === undefined ? undefined : String(tail),
   };
+  checkOptions('containers.logs', 'ContainerLogs', opts, { declared: { since: ['object', 'number'], until: ['object', 'number'], tail: ['integer', 'string'], tty: 'boolean' } });
   return new FrameOutput(async () => {
     const mode = modeOf(ctx, id, tty, signal);
     const opened = ctx.stream((init) => ctx.api.GET('/containers/{id}/logs', { params: { path: { id }, query }, signal, ...init }));
     const [m, res] = await settleBoth(mode, opened, (r) => void r.discard().catch(() => {}));
     return { body: res.chunks(), mode: m };
-  }, 'logs');
+  }, 'logs', signal);
 }
 
 /** `POST /containers/{id}/attach` (upgraded) → DuplexSession. stdin, stdout and stderr default to true. */
 export async function attach(ctx: ApiContext, id: string, opts: O.ContainerAttachOptions): Promise<DuplexSession> {
   checkName('containers.attach', 'id', id);
-  checkObject(opts, 'containers.attach: options');
+  checkOptions('containers.attach', 'ContainerAttach', opts, { except: ['stream'], declared: { tty: 'boolean' } });
   const { signal, tty, stdin = true, stdout = true, stderr = true, logs: withLogs = false, detachKeys } = opts;
-  checkTty('containers.attach', tty);
   const query = new URLSearchParams({ stream: '1', stdin: flag(stdin), stdout: flag(stdout), stderr: flag(stderr), logs: flag(withLogs) });
   if (detachKeys !== undefined) query.set('detachKeys', detachKeys);
   const path = `/containers/${encodeURIComponent(id)}/attach?${query}`;
@@ -76,6 +73,7 @@ const flag = (b: boolean): string => (b ? '1' : '0');
 /** `GET /containers/{id}/stats?stream=false`: one sample (`one-shot`, API ≥ 1.41, skips the CPU priming read). */
 export async function statsOnce(ctx: ApiContext, id: string, opts: O.ContainerStatsOptions): Promise<O.ContainerStats> {
   checkName('containers.stats', 'id', id);
+  checkOptions('containers.stats', 'ContainerStats', opts);
   const { signal, ...rest } = opts;
   const query = await ctx.gateQuery('containers.stats', API_SINCE.ContainerStats.params, { ...rest, stream: false }, signal);
   return ctx.json(ctx.api.GET('/containers/{id}/stats', { params: { path: { id }, query }, signal }));
@@ -88,7 +86,7 @@ export async function statsOnce(ctx: ApiContext, id: string, opts: O.ContainerSt
  */
 export function statsStream(ctx: ApiContext, id: string, opts: O.ContainerStatsOptions): AsyncGenerator<O.ContainerStats, void, undefined> {
   checkName('containers.stats', 'id', id);
-  checkObject(opts, 'containers.stats: options');
+  checkOptions('containers.stats', 'ContainerStats', opts);
   const { signal, ...rest } = opts;
   if (rest['one-shot']) throw new DockerInputError('containers.stats: option "one-shot" needs { stream: false }');
   return (async function* () {

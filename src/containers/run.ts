@@ -6,6 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { DockerInputError, DockerProtocolError } from '../core/errors.js';
+import { checkOptions, type Kind } from '../core/check-options.js';
 import { checkObject, kindOf } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import type { Exec } from '../exec/exec.js';
@@ -24,6 +25,9 @@ export interface ContainerOps {
 
 /** Input for the process: text (UTF-8), bytes, or a stream / async iterable of bytes. Ended (EOF) after the last byte. */
 export type StdinSource = string | Uint8Array | AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream;
+
+/** A StdinSource's kinds (checkStdin, run first, tells which objects). */
+const STDIN: readonly Kind[] = ['string', 'object'];
 
 export interface ExecRunOptions extends CallOptions {
   stdin?: StdinSource;
@@ -59,6 +63,9 @@ export async function execIn(execs: Exec, id: string, cmd: string[], opts: ExecR
   }
   const { signal, stdin, env, workingDir, user, tty = false, privileged } = opts;
   checkStdin('containers.exec', stdin);
+  checkOptions('containers.exec', undefined, opts, {
+    declared: { stdin: STDIN, env: 'string[]', workingDir: 'string', user: 'string', tty: 'boolean', privileged: 'boolean' },
+  });
   const { Id } = await execs.create(
     id,
     { Cmd: cmd, AttachStdin: stdin !== undefined, AttachStdout: true, AttachStderr: true, Tty: tty, Env: env, WorkingDir: workingDir, User: user, Privileged: privileged },
@@ -73,6 +80,7 @@ export async function runContainer(containers: ContainerOps, config: O.Container
   checkObject(opts, 'containers.run: options');
   const { signal, stdin, keep = false, name, platform } = opts;
   checkStdin('containers.run', stdin);
+  checkOptions('containers.run', 'ContainerCreate', opts, { declared: { stdin: STDIN, keep: 'boolean', platform: ['string', 'object'] } });
   const withStdin = stdin !== undefined ? { AttachStdin: true, OpenStdin: true, StdinOnce: true } : {};
   const { Id: id } = await containers.create({ ...config, AttachStdout: true, AttachStderr: true, ...withStdin }, { name, platform, signal });
   let result: RunResult;

@@ -142,6 +142,34 @@ export class DockerStreamError extends DockerError {
   }
 }
 
+/** The step of a BuildKit build that failed, from the build's trace. */
+export interface FailedBuildStep {
+  /** `[2/3] RUN make` */
+  name: string;
+  /** BuildKit's vertex digest. */
+  digest: string;
+  /** BuildKit's error text for the step. */
+  error?: string;
+  /** The step's last output lines (at most 10). */
+  logs: string[];
+}
+
+/**
+ * A BuildKit build failed: a DockerStreamError (the daemon's text in `daemonMessage`) that also names the step
+ * (`step`; its name and last output are in the message too) — BuildKit's error line alone says only
+ * `executor failed running [/bin/sh -c …]: exit code: N`.
+ */
+export class DockerBuildError extends DockerStreamError {
+  constructor(
+    failure: DockerStreamError,
+    readonly step: FailedBuildStep,
+  ) {
+    super(failure.operation, failure.daemonMessage, failure.detail);
+    const output = step.logs.length ? `; its last output:\n${step.logs.map((l) => `  ${l}`).join('\n')}` : ' (no output)';
+    this.message = `${this.message}\nstep ${step.name} failed${output}`;
+  }
+}
+
 /** The engine speaks an API older than this client supports. */
 export class DockerVersionError extends DockerError {
   override readonly code = 'DOCKER_UNSUPPORTED_VERSION';
@@ -194,6 +222,7 @@ for (const [name, cls] of Object.entries({
   DockerAbortError,
   DockerTimeoutError,
   DockerStreamError,
+  DockerBuildError,
   DockerVersionError,
   DockerInputError,
   DockerProtocolError,

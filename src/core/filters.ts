@@ -1,13 +1,28 @@
 /**
  * The `filters` encoding engine: a typed filters object → the JSON map the daemon reads (`{"key":["v1","v2"]}`),
- * checked against one endpoint's key table (data: each resource keeps its own; generated tables fit as they are).
+ * checked against one endpoint's keys. The keys, their kinds and their first versions are generated from the
+ * spec (`generated/filter-keys.ts`, FILTER_KEYS by operationId), and so are their types (FiltersOf).
  *
  * An unknown key is a compile error (object literals) and a DockerFilterError at runtime, naming the key, the
  * endpoint and the keys it accepts. The daemon itself would answer 400 for most unknown keys, but only after a
- * round trip, and it ignores some silently.
+ * round trip, and it ignores some silently. A key newer than the engine is refused by the version gate like a
+ * parameter (core/since.ts, when the gate is given the operationId and the encoded string).
+ *
+ * Using it from a resource — the operationId is the whole table:
+ *
+ *     export interface ContainerListFilters extends FiltersOf<'ContainerList'> {}
+ *     const filters = encodeOperationFilters('containers.list', 'ContainerList', opts.filters);
+ *     const query = await ctx.gateQuery('containers.list', 'ContainerList', { ...rest, filters }, signal);
+ *
+ * Switching from a hand table is one line per call: `encodeFilterTable('containers.list', CONTAINER_LIST_FILTERS,
+ * f)` → `encodeOperationFilters('containers.list', 'ContainerList', f)`. A key whose values the spec does not
+ * enumerate but another schema does (BuildPrune `type`) narrows its type with `Omit<FiltersOf<…>, 'type'> & …`.
  */
+import { FILTER_KEYS, type FilterKeySpec, type FilterKind } from '../../generated/filter-keys.js';
 import { DockerFilterError } from './errors.js';
 import { kindOf } from './input.js';
+
+export type { FilterKind };
 
 /** One or several values; several are OR-ed by the daemon. */
 export type FilterValues = string | readonly string[];
@@ -21,11 +36,45 @@ export type OneOrMore<T> = T | readonly T[];
 /** Timestamp (RFC 3339, Unix seconds) or Go duration (`10m`, `1h30m`) relative to the daemon's clock. */
 export type UntilFilter = string | number;
 
-/** How a key's value is checked and turned into the daemon's list of strings. */
-export type FilterKind = 'values' | 'bool' | 'label' | 'until' | 'single' | 'presence' | 'count';
-
 /** One endpoint's keys: every key of its filters type, each with its kind. */
 export type FilterTable<F> = { readonly [K in keyof Required<F>]: FilterKind };
+
+/** The operations that take a `filters` parameter (operationIds). */
+export type FilterOperation = keyof typeof FILTER_KEYS;
+
+type Enumerated<S> = S extends { readonly enum: readonly (infer E)[] } ? E : string;
+/** The value type of one generated key spec, by its kind (and its enum, when the spec lists the values). */
+export type FilterValueOf<S> = S extends { readonly kind: infer K }
+  ? K extends 'values'
+    ? Enumerated<S> | readonly Enumerated<S>[]
+    : K extends 'single'
+      ? Enumerated<S>
+      : K extends 'bool'
+        ? boolean
+        : K extends 'label'
+          ? LabelFilter
+          : K extends 'until'
+            ? UntilFilter
+            : K extends 'presence'
+              ? true
+              : K extends 'count'
+                ? number
+                : never
+  : never;
+
+/** One operation's filters, typed from the generated keys: `FiltersOf<'ImageList'>`. Every key is optional. */
+export type FiltersOf<Op extends FilterOperation> = { -readonly [K in keyof (typeof FILTER_KEYS)[Op]]?: FilterValueOf<(typeof FILTER_KEYS)[Op][K]> };
+
+const kindTables = new Map<string, Readonly<Record<string, FilterKind>>>();
+/** One operation's generated keys as an encoding table (key → kind), built once. */
+export function filterTableOf<Op extends FilterOperation>(operationId: Op): FilterTable<FiltersOf<Op>> {
+  let table = kindTables.get(operationId);
+  if (!table) {
+    table = kindsOf(FILTER_KEYS[operationId] as Readonly<Record<string, FilterKeySpec>>);
+    kindTables.set(operationId, table);
+  }
+  return table as FilterTable<FiltersOf<Op>>;
+}
 
 /** A table from generated facts (`FILTER_KEYS.VolumeList`: key → { kind, enum?, since? }): the kinds alone. */
 export function kindsOf<T extends { readonly [key: string]: { readonly kind: FilterKind } }>(keys: T): { readonly [K in keyof T]: FilterKind } {
@@ -108,4 +157,9 @@ export function encodeFilterTable<F>(endpoint: string, table: FilterTable<F>, fi
     out[key] = list;
   }
   return Object.keys(out).length === 0 ? undefined : JSON.stringify(out);
+}
+
+/** `encodeFilterTable` with the generated keys of `operationId`; `endpoint` is the public method name. */
+export function encodeOperationFilters<Op extends FilterOperation>(endpoint: string, operationId: Op, filters: FiltersOf<Op> | undefined): string | undefined {
+  return encodeFilterTable(endpoint, filterTableOf(operationId), filters);
 }

@@ -1,21 +1,48 @@
 /**
  * The one version gate: refuse what an engine's API version predates, before anything is sent (moby's
- * `versions.LessThan` checks, client side). Per-resource tables say which query parameter arrived when; this is
- * the engine that reads them, so a generated table can replace a hand-written one without touching the rule.
+ * `versions.LessThan` checks, client side). The facts come from `generated/api-since.ts` (computed from every
+ * spec since 1.40, plus the hand-kept exceptions in scripts/facts/since-exceptions.ts); this is the engine that
+ * reads them.
  *
  * Why refuse instead of sending: the daemon reads only the parameters its API version knows and ignores the rest
  * without a word, so `inspect(name, { platform })` sent to a v1.41 engine would answer for the host platform as if
  * no platform had been asked for — a different answer that looks like the right one. The call is rejected with a
  * DockerInputError naming the parameter, the version that introduced it and the version the engine speaks. A
  * `false` value asks for the behaviour older engines have anyway, so it is dropped rather than refused.
+ *
+ * Using it from a resource — pass the operationId, nothing else:
+ *
+ *     const query = await ctx.gateQuery('containers.stop', 'ContainerStop', { signal: sig, t }, signal);
+ *
+ * With an operationId the gate applies everything API_SINCE knows about the operation: the operation's own
+ * first version, each query/header parameter's, renamed parameters (sent under their old name to older engines:
+ * BuildPrune `reserved-space` → `keep-storage`), parameters that became repeatable (several values refused
+ * where the engine takes one), and — when `query.filters` is the encoded filters string — each filter key's
+ * first version from FILTER_KEYS (core/filters.ts). A hand-written row (`{ signal: '1.42' }`) is still accepted
+ * for a parameter the spec cannot date; switching a resource from a hand table to the generated facts is the
+ * one-line change of its second argument, `CONTAINER_SINCE.ContainerStop` → `'ContainerStop'`.
+ *
+ * Request bodies the same way: `await ctx.gateBody('containers.create', 'ContainerCreate', body, signal)` refuses
+ * a field newer than the engine (`Healthcheck.StartInterval` 1.44, `HostConfig.Annotations` 1.43, …), found by
+ * the generated field paths (`Mounts[].ImageOptions`, `EndpointsConfig.*.MacAddress`; core/since-body.ts).
  */
+import { API_SINCE, type OperationSince } from '../../generated/api-since.js';
 import type { operations } from '../../generated/docker-engine.js';
+import { FILTER_KEYS } from '../../generated/filter-keys.js';
 import { DockerInputError } from './errors.js';
 import type { QueryOf } from './spec.js';
 import { compareVersions } from './versions.js';
 
-/** Per operation: query parameter → first API version that reads it (moby's API version history). */
+/** Per operation: query parameter → first API version that reads it (for facts the spec cannot show). */
 export type ParamSince = { readonly [K in keyof operations]?: { readonly [P in keyof QueryOf<K>]?: string } };
+
+/** What the gate reads: an operationId (the generated facts), a hand-written row, or nothing to check. */
+export type SinceSource = keyof operations | Readonly<Record<string, string>> | undefined;
+
+/** The generated facts of one operation (empty when nothing in it is newer than API_SINCE_FLOOR). */
+export function operationSince(operationId: keyof operations): OperationSince {
+  return (API_SINCE as Readonly<Record<string, OperationSince>>)[operationId] ?? {};
+}
 
 /** Throws DockerInputError when `apiVersion` predates `since`; `what` names the option or operation refused. */
 export function requireSince(what: string, since: string, apiVersion: string): void {
@@ -25,17 +52,50 @@ export function requireSince(what: string, since: string, apiVersion: string): v
   );
 }
 
+const older = (apiVersion: string, since: string): boolean => compareVersions(apiVersion, since) < 0;
+
 /**
- * Check `query` against one operation's row of a ParamSince table at `apiVersion`: throws for a parameter the
- * engine is too old for; returns a copy without the `false`-valued ones. `method` names the public method.
+ * Check `query` for the operation `since` names (see SinceSource) at `apiVersion`: throws for what the engine is
+ * too old for; returns a copy without the `false`-valued too-new parameters, and with renamed parameters under
+ * the name the engine knows. `method` names the public method in messages.
  */
-export function gateParams<Q extends object>(since: Readonly<Record<string, string>> | undefined, method: string, apiVersion: string, query: Q): Q {
+export function gateParams<Q extends object>(since: SinceSource, method: string, apiVersion: string, query: Q): Q {
+  const facts: OperationSince = typeof since === 'string' ? operationSince(since) : { params: since };
+  if (facts.since) requireSince(method, facts.since, apiVersion);
   const out = { ...query } as Record<string, unknown>;
-  for (const [param, version] of Object.entries(since ?? {})) {
+  for (const [param, version] of Object.entries(facts.params ?? {})) {
     const value = out[param];
-    if (value === undefined || compareVersions(apiVersion, version) >= 0) continue;
+    if (value === undefined || !older(apiVersion, version)) continue;
+    const renamed = facts.renamed?.[param];
     if (value === false) delete out[param];
-    else requireSince(`${method}: option ${JSON.stringify(param)}`, version, apiVersion);
+    else if (renamed && older(apiVersion, renamed.since)) {
+      // Same setting under its older name (what the docker CLI sends to these engines): renaming keeps the
+      // request meaningful instead of refusing it or having it ignored.
+      delete out[param];
+      out[renamed.before] = value;
+    } else requireSince(`${method}: option ${JSON.stringify(param)}`, version, apiVersion);
   }
+  for (const [param, changes] of Object.entries(facts.changed ?? {})) {
+    const value = out[param];
+    for (const change of changes) {
+      // A parameter that became repeatable: an older engine answers 400 to more than one value.
+      if (change.to.startsWith('array') && !change.from.startsWith('array') && Array.isArray(value) && value.length > 1 && older(apiVersion, change.since)) {
+        throw new DockerInputError(
+          `${method}: several values for option ${JSON.stringify(param)} need Engine API v${change.since} or newer, but this engine speaks v${apiVersion} (it takes one)`,
+        );
+      }
+    }
+  }
+  if (typeof since === 'string' && typeof out.filters === 'string') gateFilterKeys(since, method, apiVersion, out.filters);
   return out as Q;
+}
+
+/** Refuse filter keys (in the encoded `filters` string) newer than `apiVersion`, like parameters. */
+function gateFilterKeys(operationId: string, method: string, apiVersion: string, filters: string): void {
+  const keys = (FILTER_KEYS as Readonly<Record<string, Readonly<Record<string, { since?: string }>>>>)[operationId];
+  if (!keys) return;
+  for (const key of Object.keys(JSON.parse(filters) as object)) {
+    const since = Object.hasOwn(keys, key) ? keys[key].since : undefined;
+    if (since) requireSince(`${method}: filter ${JSON.stringify(key)}`, since, apiVersion);
+  }
 }

@@ -10,6 +10,7 @@ import { API_SINCE } from '../../generated/api-since.js';
 import type { ApiContext } from '../api/context.js';
 import type { operations } from '../../generated/docker-engine.js';
 import { DockerInputError } from '../core/errors.js';
+import { checkOptions } from '../core/check-options.js';
 import { checkName, checkObject } from '../core/input.js';
 import { gateBody } from '../core/since-body.js';
 import type { CallOptions, Schemas } from '../core/spec.js';
@@ -43,6 +44,7 @@ export class Exec {
     if (config === undefined || !Array.isArray(config.Cmd) || config.Cmd.length === 0) {
       throw new DockerInputError('exec.create: config.Cmd must be a non-empty array of strings');
     }
+    checkOptions('exec.create', 'ContainerExec', opts);
     gateBody(API_SINCE.ContainerExec.body, 'exec.create', await this.ctx.negotiate(opts.signal), config);
     return this.ctx.json(this.ctx.api.POST('/containers/{id}/exec', { params: { path: { id: containerId } }, body: config, signal: opts.signal }));
   }
@@ -55,7 +57,7 @@ export class Exec {
   start(execId: string, opts?: ExecStartOptions & { detach?: false }): Promise<DuplexSession>;
   async start(execId: string, opts: ExecStartOptions = {}): Promise<DuplexSession | void> {
     checkName('exec.start', 'execId', execId);
-    checkObject(opts, 'exec.start: options');
+    checkOptions('exec.start', 'ExecStart', opts, { declared: { detach: 'boolean', tty: 'boolean', consoleSize: 'array' } });
     const { signal, detach = false, consoleSize } = opts;
     if (consoleSize !== undefined) await this.ctx.requireSince('exec.start: option "consoleSize"', API_SINCE.ExecStart.body.ConsoleSize, signal);
     const tty = opts.tty ?? (await this.inspect(execId, { signal })).ProcessConfig?.tty ?? false;
@@ -71,14 +73,17 @@ export class Exec {
   /** `GET /exec/{id}/json`: state, exit code (once finished) and process config. */
   async inspect(execId: string, opts: CallOptions = {}): Promise<ExecInspect> {
     checkName('exec.inspect', 'execId', execId);
+    checkOptions('exec.inspect', 'ExecInspect', opts);
     return this.ctx.json(this.ctx.api.GET('/exec/{id}/json', { params: { path: { id: execId } }, signal: opts.signal }));
   }
 
   /** `POST /exec/{id}/resize`: the TTY size of a TTY exec. */
   async resize(execId: string, opts: ExecResizeOptions): Promise<void> {
     checkName('exec.resize', 'execId', execId);
+    checkObject(opts, 'exec.resize: options');
     const { signal, h, w } = opts ?? ({} as ExecResizeOptions);
     checkSize('exec.resize', h, w);
+    checkOptions('exec.resize', 'ExecResize', opts);
     await this.ctx.json(this.ctx.api.POST('/exec/{id}/resize', { params: { path: { id: execId }, query: { h, w } }, parseAs: 'text', signal }));
   }
 }

@@ -15,7 +15,6 @@ import { parseReference, validateTag } from '../registry/reference.js';
 import type { StreamOperation } from '../streams/stream-operation.js';
 import type { Platform } from './options.js';
 import type { ImportEvent, ImportResult, LoadEvent, LoadResult } from './reducers.js';
-import { IMAGE_PARAM_SINCE } from './since.js';
 
 /** import: resolves with the new image's ID. */
 export type ImportOperation = StreamOperation<ImportEvent, ImportResult>;
@@ -63,7 +62,7 @@ export async function openImport(ctx: ApiContext, source: TarSource, opts: Impor
 export async function openLoad(ctx: ApiContext, source: TarSource, opts: LoadOptions): Promise<AsyncIterable<Uint8Array>> {
   checkOptions('images.load', 'ImageLoad', opts, { declared: { platform: ['object', 'array'] } });
   const { signal, quiet } = opts;
-  if (opts.platform !== undefined) await ctx.gateQuery('images.load', IMAGE_PARAM_SINCE.ImageLoad, { platform: opts.platform }, signal);
+  if (opts.platform !== undefined) await ctx.gateQuery('images.load', 'ImageLoad', { platform: opts.platform }, signal);
   const platform = encodePlatforms(opts.platform, 'images.load: platform');
   const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
   const res = await ctx.upload(tar, signal, (init) => ctx.api.POST('/images/load', { params: { query: { quiet, platform } }, ...init }));
@@ -79,7 +78,7 @@ export async function saveImages(ctx: ApiContext, nameOrNames: string | string[]
   for (const name of names) checkName('images.save', 'image name', name);
   const { signal } = opts;
   if (opts.platform !== undefined) {
-    const since = typeof nameOrNames === 'string' ? IMAGE_PARAM_SINCE.ImageGet : IMAGE_PARAM_SINCE.ImageGetAll;
+    const since = typeof nameOrNames === 'string' ? 'ImageGet' : 'ImageGetAll';
     await ctx.gateQuery('images.save', since, { platform: opts.platform }, signal);
   }
   const platform = encodePlatforms(opts.platform, 'images.save: platform');

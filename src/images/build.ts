@@ -10,6 +10,7 @@ import type { CallOptions, QueryOf } from '../core/spec.js';
 import { readDockerfile } from '../bodies/read-dockerfile.js';
 import { encodeRegistryConfig, type RegistryConfig } from '../registry/auth.js';
 import type { RegistryCredentials } from '../registry/credentials.js';
+import type { CredentialsLookup } from '../registry/session-services.js';
 import { imagesInDockerfile } from '../registry/dockerfile-images.js';
 import { parseReference } from '../registry/reference.js';
 import type { StreamOperation } from '../streams/stream-operation.js';
@@ -55,9 +56,15 @@ export interface BuildOptions extends Omit<BuildQuery, RetypedBuildParams>, Call
    * Registry address → credentials for the base images, sent as `X-Registry-Config` (used by the classic builder;
    * BuildKit ignores it). Default: `docker.auth`'s credentials for the registries the Dockerfile's FROM (and
    * `COPY --from`) lines name, when the Dockerfile can be read first (directory, tar file or bytes — not a stream);
-   * `false`: none.
+   * `false`: none. BuildKit (`version: '2'`) gets these credentials through a build session instead, one registry
+   * host at a time as it asks.
    */
   registryConfig?: RegistryConfig | false;
+  /**
+   * BuildKit: credentials for a registry host `registryConfig` does not name, asked one host at a time.
+   * Default: `docker.auth` (config.json, credential helpers) unless `registryConfig` is `false`.
+   */
+  credentials?: CredentialsLookup;
 }
 
 /** The `t` values a build asked for (what the reducer reports when the builder names no tags). */
@@ -77,12 +84,22 @@ const BUILD_DECLARED = {
   pull: ['boolean', 'string'],
   dockerignore: 'boolean',
   registryConfig: ['object', 'boolean'],
+  credentials: 'function',
 } as const;
 
-/** Checks the options, packs the context and opens the builder's output. */
-export async function openBuild(ctx: ApiContext, creds: RegistryCredentials | undefined, context: TarSource, opts: BuildOptions): Promise<AsyncIterable<Uint8Array>> {
+/**
+ * Checks the options, packs the context and opens the builder's output. `openSession` (BuildKit) runs once the
+ * input is known good, right before the request, and returns the ID of the session the build names.
+ */
+export async function openBuild(
+  ctx: ApiContext,
+  creds: RegistryCredentials | undefined,
+  context: TarSource,
+  opts: BuildOptions,
+  openSession?: () => Promise<string | undefined>,
+): Promise<AsyncIterable<Uint8Array>> {
   checkOptions('images.build', 'ImageBuild', opts, { declared: BUILD_DECLARED });
-  const { signal, dockerfile, t, extrahosts, buildargs, labels, cachefrom, outputs, pull, dockerignore, registryConfig, ...rest } = opts;
+  const { signal, dockerfile, t, extrahosts, buildargs, labels, cachefrom, outputs, pull, dockerignore, registryConfig, credentials, ...rest } = opts;
   const tags = stringList(t, 'images.build: t');
   for (const name of tags ?? []) inMethod('images.build: t', () => parseReference(name));
   const query = {
@@ -109,8 +126,13 @@ export async function openBuild(ctx: ApiContext, creds: RegistryCredentials | un
   await ctx.negotiate(signal);
   // After the cheap checks: packing a directory starts reading it.
   const tar = await tarBody(context, { dockerfile, dockerignore });
+  // `session` is read by the daemon (moby's build router) but missing from the spec's query parameters.
+  const session = await openSession?.().catch((err: unknown) => {
+    tar.body.destroy();
+    throw err;
+  });
   const res = await ctx.upload(tar, signal, (init) =>
-    ctx.api.POST('/build', { params: { query: { ...query, dockerfile: tar.dockerfile }, header }, ...init }),
+    ctx.api.POST('/build', { params: { query: { ...query, dockerfile: tar.dockerfile, ...(session && { session }) } as BuildQuery, header }, ...init }),
   );
   return res.chunks();
 }

@@ -1,47 +1,24 @@
-/** The image endpoints' filter keys: their types (what callers write) and their kinds (what the engine checks). */
-import type { FilterTable, FilterValues, LabelFilter, UntilFilter } from '../core/filters.js';
+/**
+ * The image endpoints' filter types: generated from the spec's filter keys (generated/filter-keys.ts), so a key
+ * the spec adds or drops changes them on the next `npm run generate`.
+ */
+import type { FiltersOf } from '../core/filters.js';
 
-/** GET /images/json */
-export interface ImageListFilters {
-  /** Images created before this image (`name[:tag]`, id or `name@digest`). */
-  before?: FilterValues;
-  /** `true`: only untagged images; `false`: only tagged ones. */
-  dangling?: boolean;
-  label?: LabelFilter;
-  /** `name[:tag]`, may contain glob patterns. */
-  reference?: FilterValues;
-  /** Images created after this image. */
-  since?: FilterValues;
-  until?: UntilFilter;
-}
+/**
+ * GET /images/json: `before` / `since` (images created before / after this one: `name[:tag]`, id or
+ * `name@digest`), `dangling` (`true`: only untagged images), `label`, `reference` (`name[:tag]`, may contain
+ * glob patterns), `until` (API 1.44+).
+ */
+export interface ImageListFilters extends FiltersOf<'ImageList'> {}
 
-/** POST /images/prune */
-export interface ImagePruneFilters {
-  /** `true` (default): prune only untagged images; `false`: all unused images. */
-  dangling?: boolean;
-  until?: UntilFilter;
-  /** Prune only images with these labels. */
-  label?: LabelFilter;
-  /** Prune only images without these labels. */
-  'label!'?: LabelFilter;
-}
+/**
+ * POST /images/prune: `dangling` (`true`, the default: only untagged images; `false`: all unused images),
+ * `until`, `label` (only images with these labels), `label!` (only images without them).
+ */
+export interface ImagePruneFilters extends FiltersOf<'ImagePrune'> {}
 
-/** GET /images/search */
-export interface ImageSearchFilters {
-  /** @deprecated Removed from the API spec (Docker Hub no longer has automated builds); older engines still accept it. */
-  'is-automated'?: boolean;
-  'is-official'?: boolean;
-  /** At least this many stars. */
-  stars?: number;
-}
-
-export const IMAGE_LIST_FILTERS: FilterTable<ImageListFilters> = {
-  before: 'values',
-  dangling: 'bool',
-  label: 'label',
-  reference: 'values',
-  since: 'values',
-  until: 'until',
-};
-export const IMAGE_PRUNE_FILTERS: FilterTable<ImagePruneFilters> = { dangling: 'bool', until: 'until', label: 'label', 'label!': 'label' };
-export const IMAGE_SEARCH_FILTERS: FilterTable<ImageSearchFilters> = { 'is-automated': 'bool', 'is-official': 'bool', stars: 'count' };
+/**
+ * GET /images/search: `is-official`, `stars` (at least this many). `is-automated` is no longer in the spec
+ * (Docker Hub has no automated builds since 1.45); older engines still accept it.
+ */
+export interface ImageSearchFilters extends FiltersOf<'ImageSearch'> {}

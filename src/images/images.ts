@@ -4,14 +4,14 @@
  * Each method is a thin typed wrapper over the generated `paths`: options keep the spec's parameter names and
  * types (derived from `operations`); where the spec wants a JSON-encoded string (filters, OCI platforms) the
  * option takes the structured value. Parameters newer than the negotiated API version are refused before
- * sending (since.ts). Streamed operations (pull, push, import, load, build) return a StreamOperation: iterate
+ * sending (core/since.ts, reading generated/api-since.ts). Streamed operations (pull, push, import, load, build) return a StreamOperation: iterate
  * it for the progress events, await it for the result; bad input rejects it with DockerInputError before
  * anything is sent.
  */
 import type { Readable } from 'node:stream';
 import type { ApiContext } from '../api/context.js';
 import type { TarSource } from '../bodies/tar-body.js';
-import { encodeFilterTable } from '../core/filters.js';
+import { encodeOperationFilters } from '../core/filters.js';
 import { DockerInputError } from '../core/errors.js';
 import { checkOptions } from '../core/check-options.js';
 import { checkName } from '../core/input.js';
@@ -22,11 +22,10 @@ import { validateRepository, validateTag } from '../registry/reference.js';
 import { StreamOperation } from '../streams/stream-operation.js';
 import { openImport, openLoad, saveImages, type ImportOperation, type ImportOptions, type LoadOperation, type LoadOptions, type SaveOptions } from './archive.js';
 import { openBuild, requestedTags, type BuildOperation, type BuildOptions } from './build.js';
-import { IMAGE_LIST_FILTERS, IMAGE_PRUNE_FILTERS, IMAGE_SEARCH_FILTERS } from './filters.js';
+import { buildkitBuild } from './buildkit-build.js';
 import type * as o from './options.js';
 import { openPull, openPush, type PullOperation, type PullOptions, type PushOperation, type PushOptions } from './pull-push.js';
 import { buildReducer, importReducer, loadReducer, pullReducer, pushReducer } from './reducers.js';
-import { IMAGE_PARAM_SINCE as SINCE } from './since.js';
 
 export class Images {
   /** @internal resources are made by DockerClient. */
@@ -40,7 +39,7 @@ export class Images {
   async list(opts: o.ImageListOptions = {}): Promise<o.ImageSummary[]> {
     checkOptions('images.list', 'ImageList', opts, { declared: { filters: 'object' } });
     const { signal, filters, ...rest } = opts;
-    const query = await this.ctx.gateQuery('images.list', SINCE.ImageList, { ...rest, filters: encodeFilterTable('images.list', IMAGE_LIST_FILTERS, filters) }, signal);
+    const query = await this.ctx.gateQuery('images.list', 'ImageList', { ...rest, filters: encodeOperationFilters('images.list', 'ImageList', filters) }, signal);
     return this.ctx.json(this.ctx.api.GET('/images/json', { params: { query }, signal }));
   }
 
@@ -49,7 +48,7 @@ export class Images {
     checkName('images.inspect', 'name', name);
     checkOptions('images.inspect', 'ImageInspect', opts, { declared: { platform: 'object' } });
     const { signal, platform, ...rest } = opts;
-    const query = await this.ctx.gateQuery('images.inspect', SINCE.ImageInspect, { ...rest, platform: encodePlatform(platform, 'images.inspect: platform') }, signal);
+    const query = await this.ctx.gateQuery('images.inspect', 'ImageInspect', { ...rest, platform: encodePlatform(platform, 'images.inspect: platform') }, signal);
     return this.ctx.json(this.ctx.api.GET('/images/{name}/json', { params: { path: { name }, query }, signal }));
   }
 
@@ -58,7 +57,7 @@ export class Images {
     checkName('images.history', 'name', name);
     checkOptions('images.history', 'ImageHistory', opts, { declared: { platform: 'object' } });
     const { signal, platform, ...rest } = opts;
-    const query = await this.ctx.gateQuery('images.history', SINCE.ImageHistory, { ...rest, platform: encodePlatform(platform, 'images.history: platform') }, signal);
+    const query = await this.ctx.gateQuery('images.history', 'ImageHistory', { ...rest, platform: encodePlatform(platform, 'images.history: platform') }, signal);
     return this.ctx.json(this.ctx.api.GET('/images/{name}/history', { params: { path: { name }, query }, signal }));
   }
 
@@ -85,7 +84,7 @@ export class Images {
     }
     const query = await this.ctx.gateQuery(
       'images.remove',
-      SINCE.ImageDelete,
+      'ImageDelete',
       // Repeated once per platform (overlay fix image-delete-platforms-multi): the daemon reads r.Form["platforms"].
       { ...rest, platforms: platforms?.length ? encodePlatforms(platforms, 'images.remove: platforms') : undefined },
       signal,
@@ -97,7 +96,7 @@ export class Images {
   async prune(opts: o.ImagePruneOptions = {}): Promise<o.ImagePruneResult> {
     checkOptions('images.prune', 'ImagePrune', opts, { declared: { filters: 'object' } });
     const { signal, filters, ...rest } = opts;
-    const query = { ...rest, filters: encodeFilterTable('images.prune', IMAGE_PRUNE_FILTERS, filters) };
+    const query = await this.ctx.gateQuery('images.prune', 'ImagePrune', { ...rest, filters: encodeOperationFilters('images.prune', 'ImagePrune', filters) }, signal);
     return this.ctx.json(this.ctx.api.POST('/images/prune', { params: { query }, signal }));
   }
 
@@ -115,7 +114,7 @@ export class Images {
     const index = term.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
     const auth = given === false ? undefined : (given ?? (await this.creds?.resolve(index)));
     const headers = auth === undefined ? undefined : { 'X-Registry-Auth': encodeRegistryAuth(auth) };
-    const query = { ...rest, term, filters: encodeFilterTable('images.search', IMAGE_SEARCH_FILTERS, filters) };
+    const query = await this.ctx.gateQuery('images.search', 'ImageSearch', { ...rest, term, filters: encodeOperationFilters('images.search', 'ImageSearch', filters) }, signal);
     return this.ctx.json(this.ctx.api.GET('/images/search', { params: { query }, headers, signal }));
   }
 
@@ -130,6 +129,7 @@ export class Images {
     if (rest.repo !== undefined) validateRepository(rest.repo);
     if (rest.tag !== undefined) validateTag(rest.tag);
     const query = { ...rest, container, changes: encodeChanges(changes) };
+    if (config !== undefined) await this.ctx.gateBody('images.commit', 'ImageCommit', config, signal);
     return this.ctx.json(this.ctx.api.POST('/commit', { params: { query }, body: config, signal }));
   }
 
@@ -176,8 +176,11 @@ export class Images {
    * classic builder or BuildKit as the engine chooses (`version`). A failing step rejects with DockerStreamError
    * carrying the daemon's text; aborting `signal` rejects with DockerAbortError and makes the engine stop the build.
    * The library imposes no `networkmode`: pass `'none'` to keep `RUN` steps off the network.
+   * With `version: '2'` (BuildKit) each trace event carries the decoded `buildkit` status, a failing step rejects
+   * with DockerBuildError naming the step, and credentials reach BuildKit through a session.
    */
   build(context: TarSource, opts: BuildOptions = {}): BuildOperation {
+    if (opts?.version === '2') return buildkitBuild(this.ctx, this.creds, context, opts);
     return new StreamOperation(openBuild(this.ctx, this.creds, context, opts), buildReducer({ tags: requestedTags(opts) }));
   }
 }

@@ -16,7 +16,6 @@ import type { StreamOperation } from '../streams/stream-operation.js';
 import { checkHook, credentialsFor, openWithAuthRetry, type AuthRequiredHook } from './auth-retry.js';
 import type { Platform } from './options.js';
 import type { PullEvent, PullResult, PushEvent, PushResult } from './reducers.js';
-import { IMAGE_PARAM_SINCE } from './since.js';
 
 type CreateQuery = QueryOf<'ImageCreate'>;
 
@@ -96,7 +95,7 @@ export async function openPush(ctx: ApiContext, creds: RegistryCredentials | und
   const { signal } = opts;
   const { repository, tag, digest } = repositoryAndTag('images.push', ref, opts.tag);
   if (digest) throw new DockerInputError(`images.push: cannot push by digest (${JSON.stringify(ref)}); push a tag`);
-  if (opts.platform !== undefined) await ctx.gateQuery('images.push', IMAGE_PARAM_SINCE.ImagePush, { platform: opts.platform }, signal);
+  if (opts.platform !== undefined) await ctx.gateQuery('images.push', 'ImagePush', { platform: opts.platform }, signal);
   const platform = encodePlatforms(opts.platform, 'images.push: platform')?.[0];
   const auth = await credentialsFor(creds, repository, opts.auth, 'images.push');
   const open = async (creds: RegistryAuth | undefined) => {

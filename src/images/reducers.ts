@@ -8,6 +8,7 @@
 import { DockerStreamError } from '../core/errors.js';
 import type { Schemas } from '../core/spec.js';
 import { familiarName } from '../registry/reference.js';
+import type { BuildkitTraceFields } from '../streams/buildkit-events.js';
 import type { StreamMessage } from '../streams/progress-lines.js';
 import type { StreamReducer } from '../streams/stream-operation.js';
 
@@ -33,7 +34,7 @@ export type PushEvent = Schemas['PushImageInfo'] &
     aux?: PushAux;
   };
 /** `aux` is the image ID object, or (buildkit, `id: "moby.buildkit.trace"`) a base64 protobuf status message. */
-export type BuildEvent = Omit<Schemas['BuildInfo'], 'aux'> & LegacyMessageFields & { aux?: Schemas['BuildInfo']['aux'] | string };
+export type BuildEvent = Omit<Schemas['BuildInfo'], 'aux'> & LegacyMessageFields & { aux?: Schemas['BuildInfo']['aux'] | string } & BuildkitTraceFields;
 export type LoadEvent = Pick<Schemas['BuildInfo'], 'id' | 'stream' | 'status' | 'progressDetail'> & LegacyMessageFields;
 
 const IMAGE_ID = /^(?:sha256:)?([0-9a-f]{64})$/;

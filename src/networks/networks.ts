@@ -11,6 +11,7 @@ import { API_SINCE } from '../../generated/api-since.js';
 import type { ApiContext } from '../api/context.js';
 import { DockerInputError } from '../core/errors.js';
 import { encodeFilterTable } from '../core/filters.js';
+import { checkOptions } from '../core/check-options.js';
 import { checkName, checkObject } from '../core/input.js';
 import { gateBody } from '../core/since-body.js';
 import type { CallOptions, QueryOf, Schemas } from '../core/spec.js';
@@ -37,7 +38,7 @@ export class Networks {
 
   /** `GET /networks`. */
   async list(opts: NetworkListOptions = {}): Promise<NetworkSummary[]> {
-    checkObject(opts, 'networks.list: options');
+    checkOptions('networks.list', 'NetworkList', opts, { declared: { filters: 'object' } });
     const { signal, filters } = opts;
     const query = { filters: encodeFilterTable('networks.list', NETWORK_LIST_FILTERS, filters) };
     return this.ctx.json(this.ctx.api.GET('/networks', { params: { query }, signal }));
@@ -46,7 +47,7 @@ export class Networks {
   /** `GET /networks/{id}` (id or name). Unknown network → DockerApiError 404. */
   async inspect(id: string, opts: NetworkInspectOptions = {}): Promise<NetworkInspect> {
     checkName('networks.inspect', 'id', id);
-    checkObject(opts, 'networks.inspect: options');
+    checkOptions('networks.inspect', 'NetworkInspect', opts);
     const { signal, ...query } = opts;
     return this.ctx.json(this.ctx.api.GET('/networks/{id}', { params: { path: { id }, query }, signal }));
   }
@@ -60,7 +61,7 @@ export class Networks {
       throw new DockerInputError('networks.create: config { Name, … } is required');
     }
     checkName('networks.create', 'Name', config.Name);
-    checkObject(opts, 'networks.create: options');
+    checkOptions('networks.create', 'NetworkCreate', opts);
     const { signal } = opts;
     gateBody(API_SINCE.NetworkCreate.body, 'networks.create', await this.ctx.negotiate(signal), config);
     return this.ctx.json(this.ctx.api.POST('/networks/create', { body: config, signal }));
@@ -69,13 +70,13 @@ export class Networks {
   /** `DELETE /networks/{id}`. In use → DockerApiError (403 on dockerd); unknown → 404. */
   async remove(id: string, opts: CallOptions = {}): Promise<void> {
     checkName('networks.remove', 'id', id);
-    checkObject(opts, 'networks.remove: options');
+    checkOptions('networks.remove', 'NetworkDelete', opts);
     await this.ctx.json(this.ctx.api.DELETE('/networks/{id}', { params: { path: { id } }, parseAs: 'text', signal: opts.signal }));
   }
 
   /** `POST /networks/prune`: delete networks no container uses (never the built-in ones). */
   async prune(opts: NetworkPruneOptions = {}): Promise<NetworkPruneResult> {
-    checkObject(opts, 'networks.prune: options');
+    checkOptions('networks.prune', 'NetworkPrune', opts, { declared: { filters: 'object' } });
     const { signal, filters } = opts;
     const query = { filters: encodeFilterTable('networks.prune', NETWORK_PRUNE_FILTERS, filters) };
     return this.ctx.json(this.ctx.api.POST('/networks/prune', { params: { query }, signal }));

@@ -7,6 +7,7 @@
  * promise; leaving the iteration early releases the connection.
  */
 import { DockerInputError } from '../core/errors.js';
+import { abortError } from '../transport/failures.js';
 import { collectFrames, decodeFrames, type CollectedOutput, type Frame, type FrameMode } from './frames.js';
 
 /** Opens the body and says how it is framed. */
@@ -18,18 +19,41 @@ export class FrameOutput implements AsyncIterable<Frame>, PromiseLike<CollectedO
   #consumed: 'iterated' | 'awaited' | undefined;
   #collected: Promise<CollectedOutput> | undefined;
 
-  constructor(open: OpenFrames, operation: string) {
+  readonly #signal: AbortSignal | undefined;
+
+  /** `signal`: once aborted, the iteration stops at the next frame even when more were already received. */
+  constructor(open: OpenFrames, operation: string, signal?: AbortSignal) {
     this.#open = open;
     this.#operation = operation;
+    this.#signal = signal;
   }
 
   get [Symbol.toStringTag](): string {
     return 'FrameOutput';
   }
 
-  async *#frames(): AsyncGenerator<Frame, void, undefined> {
-    const { body, mode } = await this.#open();
-    yield* decodeFrames(body, mode, this.#operation);
+  /** Opens on the first next(); afterwards hands straight through to the frame iterator (no extra layer). */
+  #frames(): AsyncIterableIterator<Frame> {
+    let inner: AsyncIterator<Frame, undefined> | undefined;
+    let opening: Promise<AsyncIterator<Frame, undefined>> | undefined;
+    const open = (): Promise<AsyncIterator<Frame, undefined>> =>
+      (opening ??= this.#open().then(({ body, mode }) => (inner = decodeFrames(body, mode, this.#operation))));
+    const iterator: AsyncIterableIterator<Frame> = {
+      next: () => {
+        if (this.#signal?.aborted) {
+          void iterator.return!();
+          return Promise.reject(abortError(this.#signal));
+        }
+        return inner ? inner.next() : open().then((it) => it.next());
+      },
+      return: async () => {
+        // Not opened yet: nothing to release (and nothing will be sent); opening: release once it is open.
+        if (opening) await (await opening.catch(() => undefined))?.return?.();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Frame> {

@@ -6,7 +6,7 @@
  * Backpressure: the socket is paused while more than HIGH_WATER bytes of frames wait to be taken.
  */
 import type { Duplex } from 'node:stream';
-import { DockerProtocolError } from '../core/errors.js';
+import { DockerAbortError, DockerProtocolError } from '../core/errors.js';
 import { FrameDecoder, type Frame, type FrameMode } from './frames.js';
 
 const HIGH_WATER = 1 << 20;
@@ -79,6 +79,11 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
   #failWith(err: unknown): void {
     if (this.#error || this.#ended) return;
     this.#error = this.#fail(err);
+    // Aborted or closed by the caller: stop now; frames already received but not taken are dropped.
+    if (this.#error instanceof DockerAbortError) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    }
     if (!this.#socket.destroyed) this.#socket.destroy();
     this.#settleWaiter();
   }

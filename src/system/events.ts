@@ -8,6 +8,7 @@
 import type { ApiContext } from '../api/context.js';
 import { DockerAbortError, DockerInputError } from '../core/errors.js';
 import { encodeFilterTable } from '../core/filters.js';
+import { checkOptions, type Kind } from '../core/check-options.js';
 import { checkObject, kindOf } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import { decodeEvents, type EventMessage } from '../streams/events.js';
@@ -28,6 +29,9 @@ export interface SystemEventsOptions extends CallOptions {
   filters?: SystemEventsFilters;
 }
 
+/** An EventTime's kinds (a Date is an object; encodeTime, run first, checks the value). */
+const TIME: readonly Kind[] = ['object', 'number', 'string'];
+
 /** The events of `opts`; the request is sent on the first `next()`, bad input rejects it before anything is sent. */
 export async function* systemEvents(ctx: ApiContext, opts: SystemEventsOptions = {}): AsyncGenerator<EventMessage, void, undefined> {
   checkObject(opts, 'system.events: options');
@@ -37,6 +41,7 @@ export async function* systemEvents(ctx: ApiContext, opts: SystemEventsOptions =
     until: encodeTime('until', until),
     filters: encodeFilterTable('system.events', SYSTEM_EVENTS_FILTERS, filters),
   };
+  checkOptions('system.events', 'SystemEvents', opts, { declared: { since: TIME, until: TIME, filters: 'object' } });
   if (signal?.aborted) return;
   try {
     const res = await ctx.stream((init) => ctx.api.GET('/events', { params: { query }, signal, ...init }));

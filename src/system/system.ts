@@ -4,7 +4,7 @@ import type { ApiContext } from '../api/context.js';
 import { apiError } from '../api/result.js';
 import { DockerInputError } from '../core/errors.js';
 import { checkObject, kindOf } from '../core/input.js';
-import { checkCallOptions } from '../core/check-options.js';
+import { checkCallOptions, checkOptions } from '../core/check-options.js';
 import type { CallOptions, QueryOf, Schemas } from '../core/spec.js';
 import type { EventMessage } from '../streams/events.js';
 import { systemEvents, type SystemEventsOptions } from './events.js';
@@ -120,7 +120,7 @@ export class System {
    * in full instead (LegacyDiskUsage).
    */
   async df(opts: SystemDfOptions = {}): Promise<SystemDiskUsage> {
-    checkObject(opts, 'system.df: options');
+    checkOptions('system.df', 'SystemDataUsage', opts);
     const { signal, ...rest } = opts;
     // An empty type list asks for nothing in particular: the same as no list, and no reason to refuse.
     const query = await this.ctx.gateQuery('system.df', API_SINCE.SystemDataUsage.params, { ...rest, type: rest.type?.length ? rest.type : undefined }, signal);

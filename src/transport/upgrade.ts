@@ -23,7 +23,10 @@ export interface UpgradeRequest {
   method: 'POST' | 'GET';
   /** Path without the version prefix, with its query string, e.g. `/containers/{id}/attach?stream=1&stdin=1`. */
   path: string;
-  headers?: Record<string, string>;
+  /** A list value sends the header once per entry. */
+  headers?: Record<string, string | string[]>;
+  /** The protocol asked for (default `tcp`; BuildKit sessions ask for `h2c`). */
+  protocol?: 'tcp' | 'h2c';
   /** A JSON request body (exec start's `{"Detach":false,"Tty":false}`). */
   body?: string;
   signal?: AbortSignal;
@@ -109,7 +112,7 @@ export async function upgradeConnection(conn: UpgradeConnection, req: UpgradeReq
           path,
           headers: req.body === undefined ? req.headers : { 'content-type': 'application/json', ...req.headers },
           body: req.body,
-          upgrade: 'tcp',
+          upgrade: req.protocol ?? 'tcp',
         },
         handler,
       );

@@ -9,6 +9,7 @@ import { API_SINCE } from '../../generated/api-since.js';
 import type { ApiContext } from '../api/context.js';
 import { DockerInputError } from '../core/errors.js';
 import { encodeFilterTable } from '../core/filters.js';
+import { checkOptions } from '../core/check-options.js';
 import { checkName, checkObject } from '../core/input.js';
 import { gateBody } from '../core/since-body.js';
 import type { CallOptions, QueryOf, Schemas } from '../core/spec.js';
@@ -31,7 +32,7 @@ export class Volumes {
 
   /** `GET /volumes`. */
   async list(opts: VolumeListOptions = {}): Promise<VolumeListResult> {
-    checkObject(opts, 'volumes.list: options');
+    checkOptions('volumes.list', 'VolumeList', opts, { declared: { filters: 'object' } });
     const { signal, filters } = opts;
     const query = { filters: encodeFilterTable('volumes.list', VOLUME_LIST_FILTERS, filters) };
     return this.ctx.json(this.ctx.api.GET('/volumes', { params: { query }, signal }));
@@ -40,7 +41,7 @@ export class Volumes {
   /** `POST /volumes/create`: a new volume (an anonymous one, with a generated name, when `Name` is absent). */
   async create(config: VolumeCreateConfig = {}, opts: CallOptions = {}): Promise<Volume> {
     checkObject(config, 'volumes.create: config');
-    checkObject(opts, 'volumes.create: options');
+    checkOptions('volumes.create', 'VolumeCreate', opts);
     if (config.Name !== undefined) checkName('volumes.create', 'Name', config.Name);
     const { signal } = opts;
     gateBody(API_SINCE.VolumeCreate.body, 'volumes.create', await this.ctx.negotiate(signal), config);
@@ -50,14 +51,14 @@ export class Volumes {
   /** `GET /volumes/{name}`. Unknown volume → DockerApiError 404. */
   async inspect(name: string, opts: CallOptions = {}): Promise<Volume> {
     checkName('volumes.inspect', 'name', name);
-    checkObject(opts, 'volumes.inspect: options');
+    checkOptions('volumes.inspect', 'VolumeInspect', opts);
     return this.ctx.json(this.ctx.api.GET('/volumes/{name}', { params: { path: { name } }, signal: opts.signal }));
   }
 
   /** `DELETE /volumes/{name}`. In use → DockerApiError 409 unless `force`; unknown → 404. */
   async remove(name: string, opts: VolumeRemoveOptions = {}): Promise<void> {
     checkName('volumes.remove', 'name', name);
-    checkObject(opts, 'volumes.remove: options');
+    checkOptions('volumes.remove', 'VolumeDelete', opts);
     const { signal, ...query } = opts;
     await this.ctx.json(this.ctx.api.DELETE('/volumes/{name}', { params: { path: { name }, query }, parseAs: 'text', signal }));
   }
@@ -67,7 +68,7 @@ export class Volumes {
    * `filters.all` is true; engines before 1.42 delete named volumes too, whatever is asked (see `all`).
    */
   async prune(opts: VolumePruneOptions = {}): Promise<VolumePruneResult> {
-    checkObject(opts, 'volumes.prune: options');
+    checkOptions('volumes.prune', 'VolumePrune', opts, { declared: { filters: 'object' } });
     const { signal, filters } = opts;
     // Encoded first: a malformed filter is refused without negotiating.
     let encoded = encodeFilterTable('volumes.prune', VOLUME_PRUNE_FILTERS, filters);

@@ -40,3 +40,16 @@ export function typed(): void {
   // @ts-expect-error — label object values are strings or `true`
   encodeFilters('images.list', { label: { app: 1 } });
 }
+
+/** Filter types come from the generated keys (generated/filter-keys.ts): kinds and spec enums become value types. */
+import type { FiltersOf } from '../../src/core/filters';
+export function generatedKinds(): void {
+  const ok: FiltersOf<'ContainerList'> = { health: ['healthy', 'starting'], status: 'running', exited: 0, label: { a: true } };
+  void ok;
+  // @ts-expect-error — not a health value the spec enumerates
+  const badEnum: FiltersOf<'ContainerList'> = { health: 'sick' };
+  // @ts-expect-error — volume prune has no `dangling` key
+  const badKey: FiltersOf<'VolumePrune'> = { dangling: true };
+  void badEnum;
+  void badKey;
+}

@@ -9,7 +9,8 @@ export async function imagesTyped(docker: DockerClient): Promise<void> {
   const list = await docker.images.list({ all: true, digests: true, filters: { label: { a: 'b', c: true }, dangling: true, reference: ['x:*'] } });
   const id: string = list[0].Id;
   const img = await docker.images.inspect(id, { platform: { os: 'linux', architecture: 'amd64' } });
-  const cmd: string[] | undefined = img.Config?.Cmd;
+  // null when the image has no command (dockerd and podman send it; overlay fix image-config-nil-collections).
+  const cmd: string[] | null | undefined = img.Config?.Cmd;
   const hist = await docker.images.history(id);
   const createdBy: string = hist[0].CreatedBy;
   await docker.images.tag(id, { repo: 'a/b', tag: 'c' });

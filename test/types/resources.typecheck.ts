@@ -27,7 +27,7 @@ export async function resourcesTyped(docker: DockerClient): Promise<void> {
   await docker.networks.connect('n', 'c', { EndpointConfig: { Aliases: ['x'] } });
   await docker.networks.disconnect('n', 'c', { Force: true });
   const np = await docker.networks.prune({ filters: { until: '24h', label: { a: true } } });
-  const deleted: string[] | undefined = np.NetworksDeleted;
+  const deleted: string[] | null | undefined = np.NetworksDeleted; // null when nothing was deleted (overlay network-prune-deleted-null)
 
   for await (const e of docker.system.events({ since: new Date(), until: 1700000000.5, filters: { type: ['container', 'network'], container: 'c', event: 'die' } })) {
     const nano: `${bigint}` | undefined = e.timeNano;
@@ -40,7 +40,7 @@ export async function resourcesTyped(docker: DockerClient): Promise<void> {
     void size;
   } else {
     const images: number | undefined = df.ImageUsage?.TotalCount;
-    const repoTags: string[] | undefined = df.ImageUsage?.Items?.[0].RepoTags;
+    const repoTags: string[] | null | undefined = df.ImageUsage?.Items?.[0].RepoTags; // null: overlay image-summary-nil-collections
     void [images, repoTags];
   }
   void [volName, mount, reclaimed, internal, netId, containers, deleted];
