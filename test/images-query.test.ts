@@ -26,6 +26,7 @@ import {
 } from '../src/index';
 import { compareVersions } from '../src/core/versions';
 import { engines } from './helpers/engines';
+import { recordingEngine, type RecordingEngine } from './helpers/recording-engine';
 import { baseImage, registry } from './helpers/env';
 
 /** Label every image of this run carries. */
@@ -861,38 +862,12 @@ describe.each(engines())('$name', (engine) => {
 });
 
 describe('wire format of parameters this engine is too old for (recording fake engine)', () => {
-  let server: Server;
-  let engineVersion: string;
-  let seen: { url: URL; body: string; contentType?: string }[];
-
+  let engine: RecordingEngine;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://engine');
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        res.setHeader('Api-Version', engineVersion);
-        if (url.pathname === '/_ping') return res.end('OK');
-        seen.push({ url, body, contentType: req.headers['content-type'] });
-        res.setHeader('content-type', 'application/json');
-        res.end(url.pathname.endsWith('/history') || req.method === 'DELETE' ? '[]' : '{}');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    engine = await recordingEngine((req, url) => ({ body: url.pathname.endsWith('/history') || req.method === 'DELETE' ? '[]' : '{}' }));
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-  async function withEngine(version: string, fn: (client: DockerClient) => Promise<unknown>) {
-    engineVersion = version;
-    seen = [];
-    const client = new DockerClient({ host: `tcp://127.0.0.1:${(server.address() as AddressInfo).port}` });
-    try {
-      await fn(client);
-    } finally {
-      await client.close();
-    }
-    return seen;
-  }
+  afterAll(() => engine.close());
+  const withEngine = (version: string, fn: (client: DockerClient) => Promise<unknown>) => engine.withVersion(version, fn);
 
   test('remove: platforms go out repeated, one JSON-encoded OCI platform each', async () => {
     const platforms = [{ os: 'linux', architecture: 'arm', variant: 'v7' }, { os: 'linux', architecture: 'amd64' }];
@@ -925,27 +900,19 @@ describe('wire format of parameters this engine is too old for (recording fake e
 
   test('commit: changes go out newline-joined, config as the JSON body', async () => {
     const config = { Env: ['A=b'], Labels: { k: 'v' } };
-    const [{ url, body, contentType }] = await withEngine('1.41', (c) =>
+    const [{ url, body, headers }] = await withEngine('1.41', (c) =>
       c.images.commit('ctr', { repo: 'r/s', changes: ['CMD ["sh"]', 'ENV A=b'], config }),
     );
     expect(url.searchParams.get('container')).toBe('ctr');
     expect(url.searchParams.get('repo')).toBe('r/s');
     expect(url.searchParams.get('changes')).toBe('CMD ["sh"]\nENV A=b');
-    expect(contentType).toMatch(/^application\/json/);
+    expect(headers['content-type']).toMatch(/^application\/json/);
     expect(JSON.parse(body)).toEqual(config);
   });
 
   test('search: auth goes out as X-Registry-Auth, padded base64url JSON', async () => {
-    let header: string | undefined;
-    const listener = (req: IncomingMessage) => {
-      if (req.url?.includes('/images/search')) header = req.headers['x-registry-auth'] as string;
-    };
-    server.on('request', listener);
-    try {
-      await withEngine('1.41', (c) => c.images.search('127.0.0.1:1/x', { auth: { username: 'u', password: '??>>' } }));
-    } finally {
-      server.off('request', listener);
-    }
+    const sent = await withEngine('1.41', (c) => c.images.search('127.0.0.1:1/x', { auth: { username: 'u', password: '??>>' } }));
+    const header = sent.find(({ url }) => url.pathname.endsWith('/images/search'))?.headers['x-registry-auth'] as string | undefined;
     expect(header).toMatch(/^[A-Za-z0-9_-]+=*$/);
     expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toEqual({ username: 'u', password: '??>>' });
   });

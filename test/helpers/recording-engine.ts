@@ -3,13 +3,14 @@
  * real engines of the rig (API 1.41) cannot be sent. It answers `/_ping` with the claimed version and every
  * other request with the body `answer` gives (JSON `{}` by default), recording what was sent.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DockerClient } from '../../src/index';
 
 export interface Sent {
   method: string;
   url: URL;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
@@ -29,7 +30,7 @@ export async function recordingEngine(answer: (req: IncomingMessage, url: URL) =
     req.on('end', () => {
       res.setHeader('Api-Version', version);
       if (url.pathname === '/_ping') return res.end('OK');
-      sent.push({ method: req.method ?? '', url, body });
+      sent.push({ method: req.method ?? '', url, headers: req.headers, body });
       const out = answer(req, url);
       res.setHeader('content-type', out.type ?? 'application/json');
       res.end(out.body);
