@@ -11,6 +11,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import type * as Undici from 'undici';
+import { sink } from './lib/sink.js';
 import { isNotImplemented, loadClient, optionalMethod, requireFromClient } from './lib/client.js';
 
 export type StreamOp = 'save-file' | 'save-sink' | 'load' | 'import' | 'build';
@@ -33,19 +34,6 @@ export interface StreamResult {
   bytes?: number;
   ms?: number;
   unavailable?: string;
-}
-
-/** Counts and drops bytes; as fast a consumer as a Node Writable can be. */
-function sink(): { stream: Writable; bytes: () => number } {
-  let n = 0;
-  const stream = new Writable({
-    highWaterMark: 1 << 20,
-    write(chunk: Buffer, _enc, cb) {
-      n += chunk.length;
-      cb();
-    },
-  });
-  return { stream, bytes: () => n };
 }
 
 /** Progress answers (load, import, build) report failure as an {"error"} line in a 200 body. */
