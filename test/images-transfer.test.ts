@@ -10,11 +10,12 @@
  * registries.conf for the podman service marks that registry insecure (and lists no unqualified-search registry,
  * so no short name can send Podman to docker.io).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tarStream from 'tar-stream';
 import { DockerAbortError, DockerApiError, DockerClient, DockerError, DockerInputError, DockerStreamError } from '../src/index';
@@ -473,6 +474,29 @@ describe.each(engines())('$name', (engine) => {
       );
       expect(err).toBeInstanceOf(DockerError);
       expect((err as DockerError).message).toMatch(/tar|EOF|archive/i);
+    });
+
+    test('import and load of multi-MiB tar files keep every byte (files are sent from reused read buffers)', async () => {
+      // 5 MiB + a bit of random data: several full 1 MiB reads and a short last one (src/bodies/file-chunks.ts).
+      const data = randomBytes(5 * 1024 * 1024 + 12345);
+      const pack = tarStream.pack();
+      pack.entry({ name: 'big.bin', mode: 0o644 }, data);
+      pack.finalize();
+      const rootfs = path.join(work, 'big-rootfs.tar');
+      await pipeline(Readable.from(pack as AsyncIterable<Uint8Array>), createWriteStream(rootfs));
+      const name = `dec-xfer-big-${run}:latest`;
+      created.add(name);
+      const { id } = await docker.images.import(rootfs, { repo: name.split(':')[0], tag: 'latest' });
+      const saved = path.join(work, 'big-saved.tar');
+      await pipeline(await docker.images.save(name), createWriteStream(saved));
+      const { files } = await savedImageFiles(createReadStream(saved));
+      expect(files.get('big.bin')?.sha256).toBe(createHash('sha256').update(data).digest('hex'));
+
+      // The engine checks every layer of a loaded archive against the image's diff IDs: a changed byte fails the load.
+      await docker.images.remove(name);
+      await expect(docker.images.inspect(id)).rejects.toMatchObject({ status: 404 });
+      await docker.images.load(saved);
+      expect((await docker.images.inspect(id)).Id).toBe(id);
     });
 
     test('import a root file system tar with changes (CMD, ENV) and a message', async () => {

@@ -22,14 +22,20 @@ import type { RawRequest, Transport } from '../transport/transport.js';
 import { createDockerApi, laneSend, type DockerApi } from './fetch-adapter.js';
 import { openStream, responseOf, streamInit, unwrap, type FetchResult, type StreamInit } from './result.js';
 
+/**
+ * What an upload sends: a Node Readable, or an async iterable that undici writes chunk by chunk (bodies/
+ * file-chunks.ts, which relies on undici's iterable writer) — either reports failure as 'error' and is destroyable.
+ */
+export type UploadStream = Readable | (AsyncIterable<Uint8Array> & { on(event: 'error', listener: (err: unknown) => void): unknown; readonly destroyed: boolean; destroy(): unknown });
+
 /** A streamed request body: the stream, and its length when known (sent as Content-Length). */
 export interface UploadBody {
-  body: Readable;
+  body: UploadStream;
   length?: number;
 }
 
 /** What an upload's `docker.api` call spreads into its init: stream parsing, the body, its headers and the signal. */
-export type UploadInit = StreamInit & { body: Readable; headers: Record<string, string>; signal: AbortSignal };
+export type UploadInit = StreamInit & { body: UploadStream; headers: Record<string, string>; signal: AbortSignal };
 
 /** The connection itself, for a module that takes it over (e.g. an `Upgrade: tcp` session). */
 export type Connection = Pick<Transport, 'dispatcher' | 'origin' | 'target' | 'versionPrefix' | 'mapError'>;

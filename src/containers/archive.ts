@@ -8,7 +8,7 @@
  */
 import { Readable } from 'node:stream';
 import type { ApiContext } from '../api/context.js';
-import { tarBody, type TarSource } from '../bodies/tar-body.js';
+import { uploadTar, type TarSource } from '../bodies/tar-body.js';
 import { DockerProtocolError } from '../core/errors.js';
 import { checkOptions } from '../core/check-options.js';
 import { checkName } from '../core/input.js';
@@ -89,7 +89,7 @@ export async function putArchive(ctx: ApiContext, id: string, path: string, sour
   const { signal, noOverwriteDirNonDir, copyUIDGID } = opts ?? {};
   const flag = (v: boolean | undefined): string | undefined => (v === undefined ? undefined : String(v));
   const query = { path, noOverwriteDirNonDir: flag(noOverwriteDirNonDir), copyUIDGID: flag(copyUIDGID) };
-  const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
+  const tar = await uploadTar(source, { dockerignore: false, keepOwnership: true });
   const res = await ctx.upload(tar, signal, (init) => ctx.api.PUT('/containers/{id}/archive', { params: { path: { id }, query }, ...init }));
   await res.discard();
 }

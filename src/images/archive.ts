@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import type { ApiContext } from '../api/context.js';
-import { tarBody, type TarSource } from '../bodies/tar-body.js';
+import { uploadTar, type TarSource } from '../bodies/tar-body.js';
 import { DockerInputError } from '../core/errors.js';
 import { checkOptions } from '../core/check-options.js';
 import { checkName, inMethod, stringList } from '../core/input.js';
@@ -48,7 +48,7 @@ export async function openImport(ctx: ApiContext, source: TarSource, opts: Impor
     });
   }
   // A directory is imported as a root file system: every file, owners kept (not a build context).
-  const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
+  const tar = await uploadTar(source, { dockerignore: false, keepOwnership: true });
   const res = await ctx.upload(tar, signal, (init) =>
     ctx.api.POST('/images/create', {
       params: { query: { fromSrc: '-', repo, tag, message, platform, changes: changes?.length ? changes : undefined } },
@@ -64,7 +64,7 @@ export async function openLoad(ctx: ApiContext, source: TarSource, opts: LoadOpt
   const { signal, quiet } = opts;
   if (opts.platform !== undefined) await ctx.gateQuery('images.load', 'ImageLoad', { platform: opts.platform }, signal);
   const platform = encodePlatforms(opts.platform, 'images.load: platform');
-  const tar = await tarBody(source, { dockerignore: false, keepOwnership: true });
+  const tar = await uploadTar(source, { dockerignore: false, keepOwnership: true });
   const res = await ctx.upload(tar, signal, (init) => ctx.api.POST('/images/load', { params: { query: { quiet, platform } }, ...init }));
   return res.chunks();
 }

@@ -3,7 +3,7 @@
  * and the request that sends a build context and opens the builder's output.
  */
 import type { ApiContext } from '../api/context.js';
-import { tarBody, type TarSource } from '../bodies/tar-body.js';
+import { uploadTar, type TarSource } from '../bodies/tar-body.js';
 import { checkOptions } from '../core/check-options.js';
 import { inMethod, stringList, stringMap } from '../core/input.js';
 import type { CallOptions, QueryOf } from '../core/spec.js';
@@ -125,7 +125,7 @@ export async function openBuild(
   // the request without waiting on the engine first.
   await ctx.negotiate(signal);
   // After the cheap checks: packing a directory starts reading it.
-  const tar = await tarBody(context, { dockerfile, dockerignore });
+  const tar = await uploadTar(context, { dockerfile, dockerignore });
   // `session` is read by the daemon (moby's build router) but missing from the spec's query parameters.
   const session = await openSession?.().catch((err: unknown) => {
     tar.body.destroy();

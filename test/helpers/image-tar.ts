@@ -2,6 +2,7 @@
  * Reading what `docker save` produced: the files of every layer of the images in the archive, so a test can
  * prove what went into an image (and what did not) from the real tar bytes.
  */
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import * as tarStream from 'tar-stream';
 
@@ -11,17 +12,21 @@ const MAX_CONTENT = 64 * 1024;
 export interface LayerFile {
   type: tarStream.Header['type'];
   content?: string;
+  /** sha256 (hex) of a regular file's bytes, whatever its size. */
+  sha256?: string;
 }
 
-async function readAll(stream: AsyncIterable<unknown>, keep: boolean): Promise<Buffer | undefined> {
+async function readAll(stream: AsyncIterable<unknown>, keep: boolean): Promise<{ content?: Buffer; sha256: string }> {
   const chunks: Buffer[] = [];
+  const hash = createHash('sha256');
   let size = 0;
   for await (const item of stream) {
     const chunk = item as Buffer;
     size += chunk.length;
+    hash.update(chunk);
     if (keep && size <= MAX_CONTENT) chunks.push(chunk);
   }
-  return keep && size <= MAX_CONTENT ? Buffer.concat(chunks) : undefined;
+  return { content: keep && size <= MAX_CONTENT ? Buffer.concat(chunks) : undefined, sha256: hash.digest('hex') };
 }
 
 /**
@@ -60,9 +65,10 @@ export async function savedImageFiles(
     entry.pipe(inner);
     for await (const file of inner) {
       const name = file.header.name.replace(/^\.?\//, '').replace(/\/$/, '');
-      const content = await readAll(file, file.header.type === 'file');
+      const isFile = file.header.type === 'file';
+      const { content, sha256 } = await readAll(file, isFile);
       if (name === '' || name === '.') continue;
-      files.set(name, { type: file.header.type, content: content?.toString('utf8') });
+      files.set(name, { type: file.header.type, content: content?.toString('utf8'), ...(isFile && { sha256 }) });
     }
   }
   // An archive in another layout (OCI `blobs/`) would list no files at all: fail loudly instead.

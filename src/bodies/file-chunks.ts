@@ -1,0 +1,99 @@
+/**
+ * A tar file sent as an upload's request body, read into two buffers that are reused for the whole file.
+ *
+ * Why: a file ReadStream allocates a fresh 1 MiB buffer per read. Each is dead once its socket write is done,
+ * but V8 frees ArrayBuffer backing stores only at a garbage collection, which it starts when external memory
+ * has grown by tens of MB: a load or import peaked 25–35 MB of dead buffers over the idle process and took a
+ * page fault per fresh page (bench/README.md, load/import). Two reused buffers keep it at 2 MiB.
+ *
+ * When a buffer may be reused — the whole argument, so keep it true when changing anything here or in how the
+ * body is sent:
+ * 1. This object is an async iterable without `pipe`, so undici sends it with its iterable writer
+ *    (client-h1.js `writeIterable`): `for await (chunk of body) if (!writer.write(chunk)) await waitForDrain()`.
+ *    So undici asks for chunk k+1 only after the write of chunk k returned true, or after the socket's
+ *    'drain' (every byte queued on it has been handed to the kernel and released by libuv) or 'close' (the
+ *    handle is closed; pending writes were cancelled).
+ * 2. `socket.write(chunk)` returns true only while the socket's queued bytes stay under its
+ *    writableHighWaterMark: 64 KiB for the unix/TCP sockets undici opens, 16 KiB for TLS, the default for the
+ *    ssh stream (whose writes complete when ssh's stdin has taken the bytes). Every chunk but the last is
+ *    CHUNK_BYTES (1 MiB), far above: the write of a full chunk always returns false, so undici waits for 'drain'.
+ * 3. Chunk k+1 is read ahead (into the buffer chunk k-1 used) only once undici has asked for chunk k, i.e.
+ *    after chunk k-1's write completed. The short last chunk is never followed by a reuse.
+ * If the process's default high-water mark was raised to a chunk or more, (2) may not hold, and every read
+ * gets a fresh buffer instead. test/unit/file-chunks.test.ts sends through a server that reads slowly (writes stay
+ * pending) and compares digests; the real-engine tests load and import multi-MiB tars byte for byte.
+ */
+import { EventEmitter } from 'node:events';
+import type { FileHandle } from 'node:fs/promises';
+import { getDefaultHighWaterMark } from 'node:stream';
+
+/** Bytes per read: with 64 KiB reads an upload cost twice the CPU (bench/README.md). */
+export const CHUNK_BYTES = 1 << 20;
+
+/**
+ * The file's bytes as an async iterable of views into two reused buffers, for undici's iterable writer only
+ * (see above; never hand it to other code: a chunk is overwritten once the next-but-one is asked for).
+ * 'error' is emitted (when listened to) before a read failure is thrown to undici; `destroy()` closes the file.
+ */
+export class FileChunks extends EventEmitter implements AsyncIterable<Uint8Array> {
+  destroyed = false;
+  private started = false;
+  private pending: Promise<unknown> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly chunkBytes = CHUNK_BYTES,
+  ) {
+    super();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    if (this.started) throw new Error('a file body can be sent once');
+    this.started = true;
+    const size = this.chunkBytes;
+    const reuse = getDefaultHighWaterMark(false) < size;
+    const buffers = reuse ? [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)] : [];
+    const bufferFor = (k: number): Buffer => (reuse ? buffers[k & 1] : Buffer.allocUnsafeSlow(size));
+    let k = 0;
+    let buffer = bufferFor(0);
+    let next = this.read(buffer);
+    try {
+      for (;;) {
+        const n = await next;
+        if (n === 0 || this.destroyed) return;
+        const chunk = n === size ? buffer : buffer.subarray(0, n);
+        k++;
+        buffer = bufferFor(k);
+        next = this.read(buffer);
+        yield chunk;
+      }
+    } catch (err) {
+      if (!this.destroyed && this.listenerCount('error') > 0) this.emit('error', err);
+      throw err;
+    } finally {
+      await this.close();
+    }
+  }
+
+  destroy(err?: Error): this {
+    if (!this.destroyed) {
+      this.destroyed = true;
+      if (err && this.listenerCount('error') > 0) this.emit('error', err);
+      this.close().catch(() => {});
+    }
+    return this;
+  }
+
+  private read(buffer: Buffer): Promise<number> {
+    const read = this.handle.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead);
+    this.pending = read.catch(() => {});
+    return read;
+  }
+
+  /** Once: after a read in flight settles (it writes into a buffer), close the file. */
+  private close(): Promise<void> {
+    this.closing ??= Promise.resolve(this.pending).then(() => this.handle.close());
+    return this.closing;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Uploads of a tar file read into reused buffers (src/bodies/file-chunks.ts): through the real client, undici and
+ * a unix socket, to a stand-in engine that reads slowly — a daemon that lags, which a real engine does not do on
+ * demand — so socket writes stay pending while the client would like to read on. A buffer reused before its
+ * write completed would change the bytes the server hashes. The real-engine tests load and import tars too.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DockerClient } from '../../src/client.js';
+
+let tmp: string;
+let server: Server;
+let socketPath: string;
+/** What the server received per request: its digest and size, or the request was cut (`cut`). */
+let received: { sha256: string; bytes: number }[];
+let cutAfter: number | undefined;
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'file-chunks-'));
+  socketPath = path.join(tmp, 'engine.sock');
+  received = [];
+  server = createServer((req, res) => {
+    if (req.url === '/_ping') {
+      res.setHeader('Api-Version', '1.41');
+      res.end('OK');
+      return;
+    }
+    const hash = createHash('sha256');
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+      if (cutAfter !== undefined && bytes >= cutAfter) {
+        req.socket.destroy();
+        return;
+      }
+      // Read a socket chunk, then lag: the client's 1 MiB writes complete piece by piece.
+      req.pause();
+      setTimeout(() => req.resume(), 1);
+    });
+    req.on('end', () => {
+      const sha256 = hash.digest('hex');
+      received.push({ sha256, bytes });
+      res.setHeader('Content-Type', 'application/json');
+      const line = req.url?.includes('/images/create') ? { status: `sha256:${sha256}` } : { stream: 'Loaded image: example.test/slow:latest\n' };
+      res.end(`${JSON.stringify(line)}\n`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A file of random bytes that is not a whole number of 1 MiB chunks (the short last chunk too). */
+function randomFile(name: string, bytes: number): { file: string; sha256: string } {
+  const data = randomBytes(bytes);
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, data);
+  return { file, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+/** Descriptors of this process open on `file`. */
+function openOn(file: string): number {
+  return fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+test('a tar file reaches a slowly reading engine byte for byte, and the file is closed', async () => {
+  const { file, sha256 } = randomFile('slow.tar', 9 * 1024 * 1024 + 4321);
+  const docker = new DockerClient({ socketPath });
+  try {
+    received = [];
+    await docker.images.load(file);
+    expect(received).toEqual([{ sha256, bytes: fs.statSync(file).size }]);
+    // Twice over the same connection: the second upload reads into fresh buffers of its own.
+    await docker.images.import(file, { repo: 'example.test/slow' });
+    expect(received[1]).toEqual({ sha256, bytes: fs.statSync(file).size });
+  } finally {
+    await docker.close();
+  }
+  expect(openOn(file)).toBe(0);
+});
+
+test('an upload cut by the engine rejects and closes the file', async () => {
+  const { file } = randomFile('cut.tar', 6 * 1024 * 1024);
+  const docker = new DockerClient({ socketPath });
+  cutAfter = 2 * 1024 * 1024;
+  try {
+    await expect(docker.images.load(file)).rejects.toThrow();
+  } finally {
+    cutAfter = undefined;
+    await docker.close();
+  }
+  // The close follows the read in flight; give it its turn.
+  for (let i = 0; i < 50 && openOn(file) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(openOn(file)).toBe(0);
+});
