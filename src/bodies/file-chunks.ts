@@ -18,7 +18,7 @@
  *    ssh stream (whose writes complete when ssh's stdin has taken the bytes). Every chunk but the last is
  *    CHUNK_BYTES (1 MiB), far above: the write of a full chunk always returns false, so undici waits for 'drain'.
  * 3. Chunk k+1 is read ahead (into the buffer chunk k-1 used) only once undici has asked for chunk k, i.e.
- *    after chunk k-1's write completed. The short last chunk is never followed by a reuse.
+ *    after chunk k-1's write completed. A short chunk's buffer is replaced, never reused.
  * If the process's default high-water mark was raised to a chunk or more, (2) may not hold, and every read
  * gets a fresh buffer instead. test/unit/file-chunks.test.ts sends through a server that reads slowly (writes stay
  * pending) and compares digests; the real-engine tests load and import multi-MiB tars byte for byte.
@@ -63,6 +63,9 @@ export class FileChunks extends EventEmitter implements AsyncIterable<Uint8Array
         const n = await next;
         if (n === 0 || this.destroyed) return;
         const chunk = n === size ? buffer : buffer.subarray(0, n);
+        // A short chunk's write may return true while its bytes are still queued (2): if another read follows
+        // (a regular file growing or on a filesystem that reads short), its buffer is never reused.
+        if (reuse && n < size) buffers[k & 1] = Buffer.allocUnsafeSlow(size);
         k++;
         buffer = bufferFor(k);
         next = this.read(buffer);

@@ -106,3 +106,25 @@ test('an upload cut by the engine rejects and closes the file', async () => {
   for (let i = 0; i < 50 && openOn(file) > 0; i++) await new Promise((r) => setTimeout(r, 10));
   expect(openOn(file)).toBe(0);
 });
+
+test('a short read in the middle of a file gets a buffer of its own (its write may still be queued)', async () => {
+  // A regular file reads short only while it grows or on some filesystems: a fake handle (pure iteration, no
+  // I/O) returns 100-byte reads of distinct bytes. The consumer keeps every chunk, as a socket queue would.
+  let reads = 0;
+  let closed = false;
+  const handle = {
+    read: async (buf: Buffer) => {
+      if (reads === 6) return { bytesRead: 0 };
+      buf.fill(++reads, 0, 100);
+      return { bytesRead: 100 };
+    },
+    close: async () => {
+      closed = true;
+    },
+  };
+  const { FileChunks } = await import('../../src/bodies/file-chunks.js');
+  const kept: Uint8Array[] = [];
+  for await (const chunk of new FileChunks(handle as never)) kept.push(chunk);
+  expect(kept.map((c) => [c.length, c[0], c[99]])).toEqual([1, 2, 3, 4, 5, 6].map((v) => [100, v, v]));
+  expect(closed).toBe(true);
+});
