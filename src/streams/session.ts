@@ -19,7 +19,7 @@
  */
 import { Writable, type Duplex } from 'node:stream';
 import { DockerAbortError } from '../core/errors.js';
-import { upgradeConnection, type UpgradeConnection, type UpgradeRequest } from '../transport/upgrade.js';
+import type { UpgradeConnection, UpgradeRequest } from '../transport/upgrade.js';
 import type { Frame, FrameMode } from './frames.js';
 import { SocketFrames } from './socket-frames.js';
 
@@ -129,7 +129,7 @@ export interface OpenSessionOptions {
  * both run at once; if either fails the other's result is released (the socket destroyed) and the failure thrown.
  */
 export async function openSession(conn: UpgradeConnection, req: UpgradeRequest, opts: OpenSessionOptions): Promise<DuplexSession> {
-  const upgrading = upgradeConnection(conn, req);
+  const upgrading = conn.upgrade(req);
   let mode: FrameMode;
   try {
     mode = await opts.mode;

@@ -6,7 +6,7 @@
 import { DockerClient, type DockerClientOptions } from '../../src/index';
 import { endpointOf, parseApiVersion } from '../../src/transport/endpoint';
 import { Transport } from '../../src/transport/transport';
-import { upgradeConnection, type UpgradeRequest, type UpgradedConnection } from '../../src/transport/upgrade';
+import type { UpgradeRequest, UpgradedConnection } from '../../src/transport/upgrade';
 
 export interface UpgradeLink {
   upgrade(req: UpgradeRequest): Promise<UpgradedConnection>;
@@ -26,7 +26,7 @@ export function linkedClient(options: DockerClientOptions): LinkedClient {
     userAgent: 'dec-test',
   });
   docker.transport = {
-    upgrade: (req) => upgradeConnection(transport, req),
+    upgrade: (req) => transport.upgrade(req),
     mapError: (err, signal) => transport.mapError(err, signal),
   };
   const close = docker.close.bind(docker);
