@@ -19,6 +19,7 @@
  */
 import { Writable, type Duplex } from 'node:stream';
 import { DockerAbortError } from '../core/errors.js';
+import { abortError } from '../transport/failures.js';
 import type { UpgradeConnection, UpgradeRequest } from '../transport/upgrade.js';
 import type { Frame, FrameMode } from './frames.js';
 import { SocketFrames } from './socket-frames.js';
@@ -79,7 +80,7 @@ export class DuplexSession implements AsyncIterable<Frame> {
     this.stdin.on('error', noop);
     if (this.#signal) {
       const onAbort = (): void => {
-        socket.destroy(new DockerAbortError(undefined, { cause: this.#signal!.reason }));
+        socket.destroy(abortError(this.#signal!));
       };
       if (this.#signal.aborted) onAbort();
       else {
@@ -101,7 +102,7 @@ export class DuplexSession implements AsyncIterable<Frame> {
     return new SocketFrames(this.#socket, this.mode, this.#operation, (err) => {
       if (this.#closing) return new DockerAbortError(`${this.#operation}: the session was closed`, { cause: err });
       const mapped = this.#mapError(err);
-      return this.#signal?.aborted && !(mapped instanceof DockerAbortError) ? new DockerAbortError(undefined, { cause: err }) : mapped;
+      return this.#signal?.aborted && !(mapped instanceof DockerAbortError) ? abortError(this.#signal, err) : mapped;
     });
   }
 

@@ -173,7 +173,7 @@ export class Transport {
         body: body as Dispatcher.DispatchOptions['body'],
         signal: req.signal,
       });
-      return new LiteResponse(data, req.method, this.origin + path, mapError);
+      return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
     } catch (err) {
       throw mapError(err);
     }
