@@ -3,19 +3,34 @@
  * asserted with `engine.differs`. The container whose events are watched is made with raw typed calls
  * (`docker.api`), network `none`, `Cmd: ['true']`, so these tests do not depend on docker.containers.
  */
-import { DockerApiError, DockerClient, DockerFilterError, DockerInputError, isLegacyDiskUsage, type EventMessage } from '../src/index';
+import { DockerAbortError, DockerApiError, DockerClient, DockerFilterError, DockerInputError, isLegacyDiskUsage, type EventMessage } from '../src/index';
 import { engines, type Engine } from './helpers/engines';
 import { baseImage } from './helpers/env';
 
 const LABEL = 'dec.test.events';
 
+/** The events until the stream ends, or until `stopWhen` says so (the loop is left with `break`). */
 async function collect(events: AsyncIterable<EventMessage>, stopWhen?: (e: EventMessage) => boolean): Promise<EventMessage[]> {
   const out: EventMessage[] = [];
   for await (const e of events) {
     out.push(e);
-    if (stopWhen?.(e)) stopWhen = undefined;
+    if (stopWhen?.(e)) break;
   }
   return out;
+}
+
+/** What an iteration saw before it failed, and how it failed. */
+async function failure(events: AsyncIterable<EventMessage>, onEvent: (e: EventMessage) => void = () => {}): Promise<{ seen: EventMessage[]; err: unknown }> {
+  const seen: EventMessage[] = [];
+  try {
+    for await (const e of events) {
+      seen.push(e);
+      onEvent(e);
+    }
+  } catch (err) {
+    return { seen, err };
+  }
+  return { seen, err: undefined };
 }
 
 describe.each(engines())('$name', (engine: Engine) => {
@@ -51,12 +66,8 @@ describe.each(engines())('$name', (engine: Engine) => {
     });
     if (!data) throw new Error(`container create failed: ${JSON.stringify(error)}`);
     const id = data.Id;
-    const controller = new AbortController();
     const last = engine.name === 'podman' ? 'remove' : 'destroy';
-    const watching = collect(docker.system.events({ since: t0, filters: { container: id }, signal: controller.signal }), (e) => {
-      if (e.Action === last) controller.abort();
-      return false;
-    });
+    const watching = collect(docker.system.events({ since: t0, filters: { container: id } }), (e) => e.Action === last);
     const path = { id };
     await docker.raw.unwrap(docker.api.POST('/containers/{id}/start', { params: { path }, parseAs: 'text' }));
     await docker.raw.unwrap(docker.api.POST('/containers/{id}/wait', { params: { path } }));
@@ -67,7 +78,7 @@ describe.each(engines())('$name', (engine: Engine) => {
   afterAll(() => docker.close());
 
   describe('events', () => {
-    test('filtered by the container id: its whole life in order; abort ends the loop without an error', () => {
+    test('filtered by the container id: its whole life in order; `break` ends the watch quietly', () => {
       expect(life.live.map((e) => e.Action)).toEqual(expectedActions());
       for (const e of life.live) {
         expect(e).toMatchObject({ Type: 'container', Actor: { ID: life.id, Attributes: expect.objectContaining({ name: RUN, [LABEL]: RUN }) }, scope: 'local' });
@@ -118,11 +129,22 @@ describe.each(engines())('$name', (engine: Engine) => {
       );
     });
 
-    test('abort while nothing arrives ends the loop; an aborted signal sends nothing', async () => {
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), 300);
-      expect(await collect(docker.system.events({ filters: { container: `${RUN}-never` }, signal: controller.signal }))).toEqual([]);
-      expect(await collect(docker.system.events({ signal: AbortSignal.abort() }))).toEqual([]);
+    test('an abort rejects the iteration with DockerAbortError: while nothing arrives, after events, and before sending', async () => {
+      // The rule of every stream (core/spec.ts CallOptions): an abort is not the end of the stream.
+      const idle = new AbortController();
+      setTimeout(() => idle.abort(), 300);
+      const waiting = await failure(docker.system.events({ filters: { container: `${RUN}-never` }, signal: idle.signal }));
+      expect(waiting).toEqual({ seen: [], err: expect.any(DockerAbortError) });
+
+      const busy = new AbortController();
+      const replay = await failure(docker.system.events({ since: life.t0, filters: { container: life.id }, signal: busy.signal }), (e) => {
+        if (e.Action === 'start') busy.abort(new Error('seen enough'));
+      });
+      expect(replay.err).toBeInstanceOf(DockerAbortError);
+      expect((replay.err as Error).message).toBe('the operation was aborted: seen enough');
+      expect(replay.seen.map((e) => e.Action)).toEqual(expectedActions().slice(0, expectedActions().indexOf('start') + 1));
+
+      expect(await failure(docker.system.events({ signal: AbortSignal.abort() }))).toEqual({ seen: [], err: expect.any(DockerAbortError) });
     });
 
     test('a timestamp the engine cannot parse is its error', async () => {

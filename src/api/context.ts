@@ -10,8 +10,8 @@
  * A streaming GET (logs, events, stats, archive) is `ctx.stream(init => ctx.api.GET(path, { …, ...init }))`, then
  * `res.readable()` for bytes handed to the caller as a Node stream (the read-ahead reader; never wrap `chunks()`
  * in `Readable.from`), or `res.chunks()` into a decoder (streams/) or a StreamOperation with an injected decoder.
- * A connection upgrade lives in transport/ (it needs `Transport`'s dispatcher, origin and version prefix) and is
- * offered to resources by one more member here that calls it with `transport`.
+ * A connection upgrade lives in transport/ (`Transport.upgrade`); resources reach it through `connection`, which
+ * is the transport seen as only that (no undici type reaches the published declarations through it).
  */
 import type { Readable } from 'node:stream';
 import { gateBody } from '../core/since-body.js';
@@ -19,6 +19,7 @@ import { gateParams, operationSince, requireSince, type SinceSource } from '../c
 import type { operations } from '../../generated/docker-engine.js';
 import type { LiteResponse } from '../transport/response.js';
 import type { RawRequest, Transport } from '../transport/transport.js';
+import type { UpgradeConnection } from '../transport/upgrade.js';
 import { createDockerApi, laneSend, type DockerApi } from './fetch-adapter.js';
 import { openStream, responseOf, streamInit, unwrap, type FetchResult, type StreamInit } from './result.js';
 
@@ -37,8 +38,6 @@ export interface UploadBody {
 /** What an upload's `docker.api` call spreads into its init: stream parsing, the body, its headers and the signal. */
 export type UploadInit = StreamInit & { body: UploadStream; headers: Record<string, string>; signal: AbortSignal };
 
-/** The connection itself, for a module that takes it over (e.g. an `Upgrade: tcp` session). */
-export type Connection = Pick<Transport, 'dispatcher' | 'origin' | 'target' | 'versionPrefix' | 'mapError'>;
 
 export interface ApiContext {
   /** Every operation of the pinned spec, typed by the generated `paths`. */
@@ -74,7 +73,8 @@ export interface ApiContext {
   upload(upload: UploadBody, signal: AbortSignal | undefined, call: (init: UploadInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /** One request as given (path without the version prefix); any status resolves — judge it with `res.ok`. */
   request(req: RawRequest): Promise<LiteResponse>;
-  readonly connection: Connection;
+  /** The connection itself, for a module that takes it over (an `Upgrade: tcp` or `h2c` session). */
+  readonly connection: UpgradeConnection;
 }
 
 export function createApiContext(transport: Transport): ApiContext {

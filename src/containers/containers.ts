@@ -71,7 +71,7 @@ export class Containers {
   /** `POST /containers/{id}/stop`: stop signal, then SIGKILL after `t` seconds. Already stopped: resolves (304). */
   async stop(id: string, opts: O.ContainerStopOptions = {}): Promise<void> {
     checkName('containers.stop', 'id', id);
-    checkOptions('containers.stop', 'ContainerStop', opts, { declared: { stopSignal: 'string' } });
+    checkOptions('containers.stop', 'ContainerStop', opts, { renamed: { stopSignal: 'signal' } });
     const { signal, stopSignal, ...rest } = opts;
     const query = await this.ctx.gateQuery('containers.stop', API_SINCE.ContainerStop.params, { ...rest, signal: stopSignal }, signal);
     await this.#action('stop', id, { signal }, (s) => this.ctx.api.POST('/containers/{id}/stop', { params: { path: { id }, query }, parseAs: 'text', signal: s }));
@@ -80,7 +80,7 @@ export class Containers {
   /** `POST /containers/{id}/restart`. */
   async restart(id: string, opts: O.ContainerRestartOptions = {}): Promise<void> {
     checkName('containers.restart', 'id', id);
-    checkOptions('containers.restart', 'ContainerRestart', opts, { declared: { stopSignal: 'string' } });
+    checkOptions('containers.restart', 'ContainerRestart', opts, { renamed: { stopSignal: 'signal' } });
     const { signal, stopSignal, ...rest } = opts;
     const query = await this.ctx.gateQuery('containers.restart', API_SINCE.ContainerRestart.params, { ...rest, signal: stopSignal }, signal);
     await this.#action('restart', id, { signal }, (s) => this.ctx.api.POST('/containers/{id}/restart', { params: { path: { id }, query }, parseAs: 'text', signal: s }));
@@ -88,7 +88,7 @@ export class Containers {
 
   /** `POST /containers/{id}/kill`: send `killSignal` (default SIGKILL). Not running → DockerApiError 409. */
   async kill(id: string, opts: O.ContainerKillOptions = {}): Promise<void> {
-    checkOptions('containers.kill', 'ContainerKill', opts, { declared: { killSignal: 'string' } });
+    checkOptions('containers.kill', 'ContainerKill', opts, { renamed: { killSignal: 'signal' } });
     const { killSignal, ...rest } = opts ?? {};
     return this.#action('kill', id, rest, (signal) =>
       this.ctx.api.POST('/containers/{id}/kill', { params: { path: { id }, query: { signal: killSignal } }, parseAs: 'text', signal }),

@@ -9,6 +9,7 @@ import type { ApiContext } from '../api/context.js';
 import { DockerInputError } from '../core/errors.js';
 import { checkOptions } from '../core/check-options.js';
 import { checkName, checkObject, kindOf } from '../core/input.js';
+import { abortable } from '../streams/abortable.js';
 import { FrameOutput } from '../streams/frame-output.js';
 import type { FrameMode } from '../streams/frames.js';
 import { decodeJsonLines } from '../streams/json-lines.js';
@@ -91,7 +92,7 @@ export function statsStream(ctx: ApiContext, id: string, opts: O.ContainerStatsO
   if (rest['one-shot']) throw new DockerInputError('containers.stats: option "one-shot" needs { stream: false }');
   return (async function* () {
     const res = await ctx.stream((init) => ctx.api.GET('/containers/{id}/stats', { params: { path: { id }, query: { ...rest, stream: true } }, signal, ...init }));
-    yield* decodeJsonLines(res.chunks()) as AsyncGenerator<O.ContainerStats, void, undefined>;
+    yield* abortable(decodeJsonLines(res.chunks()) as AsyncIterable<O.ContainerStats>, signal);
   })();
 }
 

@@ -20,6 +20,12 @@ export interface OptionRules {
   except?: readonly string[];
   /** Options of the method's own: new names, or spec names whose high-level type differs (structured values). */
   declared?: Readonly<Record<string, Kind | readonly Kind[]>>;
+  /**
+   * Spec query parameters taken under another name, option → parameter (`{ killSignal: 'signal' }`: the spec's
+   * `signal` collides with the AbortSignal every call takes). The option is checked as the parameter's type, and
+   * a caller who writes the spec's name is told the option's.
+   */
+  renamed?: Readonly<Record<string, string>>;
 }
 
 export type OperationId = keyof typeof OPERATION_OPTIONS;
@@ -38,20 +44,28 @@ export function checkOptions(method: string, operation: OperationId | undefined,
     throw new DockerInputError(`${method}: options must be an object, got ${kindOf(opts)}`);
   }
   const query: Readonly<Record<string, QueryOption>> = operation ? OPERATION_OPTIONS[operation].query : {};
-  const except = new Set(rules.except ?? []);
+  const renamed = Object.entries(rules.renamed ?? {});
+  const except = new Set([...(rules.except ?? []), ...renamed.map(([, param]) => param)]);
+  // The option that stands for a spec name the caller wrote, as a hint for the error.
+  const insteadOf = (key: string): string => {
+    const option = renamed.find(([, param]) => param === key)?.[0];
+    return option ? ` — the API's \`${key}\` is the option \`${option}\` here` : '';
+  };
   for (const [key, value] of Object.entries(opts)) {
     if (value === undefined) continue;
     const declared = rules.declared?.[key] ?? COMMON[key];
     if (declared !== undefined) {
       const kinds: readonly Kind[] = typeof declared === 'string' ? [declared] : declared;
-      if (!kinds.some((k) => isKind(k, value))) throw wrongType(method, key, kinds.map(describeKind).join(' or '), value);
+      if (!kinds.some((k) => isKind(k, value))) throw wrongType(method, key, kinds.map(describeKind).join(' or '), value, insteadOf(key));
       continue;
     }
-    const spec = except.has(key) ? undefined : query[key];
+    const param = rules.renamed?.[key] ?? key;
+    const spec = except.has(key) && param === key ? undefined : query[param];
     if (spec === undefined) {
-      const allowed = [...Object.keys(query).filter((k) => !except.has(k)), ...Object.keys(rules.declared ?? {}), ...Object.keys(COMMON)];
+      const allowed = [...Object.keys(query).filter((k) => !except.has(k)), ...Object.keys(rules.declared ?? {}), ...Object.keys(rules.renamed ?? {}), ...Object.keys(COMMON)];
       const near = nearMiss(key, allowed);
-      throw new DockerInputError(`unknown option \`${key}\` for ${method}${near ? ` — did you mean \`${near}\`?` : ''}`);
+      const hint = insteadOf(key) || (near ? ` — did you mean \`${near}\`?` : '');
+      throw new DockerInputError(`unknown option \`${key}\` for ${method}${hint}`);
     }
     if (spec.type === 'array') {
       const items = spec.items ?? 'string';
@@ -67,8 +81,8 @@ export function checkCallOptions(method: string, opts: unknown): void {
   checkOptions(method, undefined, opts);
 }
 
-function wrongType(method: string, key: string, expected: string, value: unknown): DockerInputError {
-  return new DockerInputError(`${method}: option \`${key}\` must be ${expected}, got ${kindOf(value)}`);
+function wrongType(method: string, key: string, expected: string, value: unknown, hint = ''): DockerInputError {
+  return new DockerInputError(`${method}: option \`${key}\` must be ${expected}, got ${kindOf(value)}${hint}`);
 }
 
 function isSpecType(type: OptionType, value: unknown): boolean {

@@ -9,6 +9,10 @@ export type QueryOf<K extends keyof operations> = NonNullable<operations[K]['par
 
 /** What every call accepts besides its own options. */
 export interface CallOptions {
-  /** Aborts the request; the call rejects with DockerAbortError (and the engine stops the work). */
+  /**
+   * Aborts the request; the call rejects with DockerAbortError (and the engine stops the work). The rule holds
+   * for every stream too (events, logs, stats, attach and exec sessions, pulls, builds, saved tars): an abort
+   * rejects the iteration or errors the stream, never ends it quietly. Leave a loop with `break` to stop quietly.
+   */
   signal?: AbortSignal;
 }

@@ -111,5 +111,5 @@ export function buildkitBuild(ctx: ApiContext, creds: RegistryCredentials | unde
       throw err;
     }
   })();
-  return new StreamOperation(body, reducer, buildkitDecoder(reducer));
+  return new StreamOperation(body, reducer, buildkitDecoder(reducer), opts?.signal);
 }

@@ -9,7 +9,7 @@
  * messages) is loaded only when a session is opened.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { upgradeConnection, type UpgradeConnection } from '../transport/upgrade.js';
+import type { UpgradeConnection } from '../transport/upgrade.js';
 import type { CredentialsLookup } from './session-services.js';
 
 export interface BuildSessionOptions {
@@ -53,7 +53,7 @@ export async function openBuildSession(connection: UpgradeConnection, options: B
     'X-Docker-Expose-Session-Sharedkey': createHash('sha256').update(`docker-engine-client:${name}`).digest('hex'),
     'X-Docker-Expose-Session-Grpc-Method': [...methods.keys()],
   };
-  const { socket } = await upgradeConnection(connection, { method: 'POST', path: '/session', protocol: 'h2c', headers, signal: options.signal });
+  const { socket } = await connection.upgrade({ method: 'POST', path: '/session', protocol: 'h2c', headers, signal: options.signal });
   const served = serveGrpc(socket, methods);
   return { id, closed: served.closed, close: () => served.close() };
 }

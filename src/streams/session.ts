@@ -19,7 +19,8 @@
  */
 import { Writable, type Duplex } from 'node:stream';
 import { DockerAbortError } from '../core/errors.js';
-import { upgradeConnection, type UpgradeConnection, type UpgradeRequest } from '../transport/upgrade.js';
+import { abortError } from '../transport/failures.js';
+import type { UpgradeConnection, UpgradeRequest } from '../transport/upgrade.js';
 import type { Frame, FrameMode } from './frames.js';
 import { SocketFrames } from './socket-frames.js';
 
@@ -79,7 +80,7 @@ export class DuplexSession implements AsyncIterable<Frame> {
     this.stdin.on('error', noop);
     if (this.#signal) {
       const onAbort = (): void => {
-        socket.destroy(new DockerAbortError(undefined, { cause: this.#signal!.reason }));
+        socket.destroy(abortError(this.#signal!));
       };
       if (this.#signal.aborted) onAbort();
       else {
@@ -101,7 +102,7 @@ export class DuplexSession implements AsyncIterable<Frame> {
     return new SocketFrames(this.#socket, this.mode, this.#operation, (err) => {
       if (this.#closing) return new DockerAbortError(`${this.#operation}: the session was closed`, { cause: err });
       const mapped = this.#mapError(err);
-      return this.#signal?.aborted && !(mapped instanceof DockerAbortError) ? new DockerAbortError(undefined, { cause: err }) : mapped;
+      return this.#signal?.aborted && !(mapped instanceof DockerAbortError) ? abortError(this.#signal, err) : mapped;
     });
   }
 
@@ -129,7 +130,7 @@ export interface OpenSessionOptions {
  * both run at once; if either fails the other's result is released (the socket destroyed) and the failure thrown.
  */
 export async function openSession(conn: UpgradeConnection, req: UpgradeRequest, opts: OpenSessionOptions): Promise<DuplexSession> {
-  const upgrading = upgradeConnection(conn, req);
+  const upgrading = conn.upgrade(req);
   let mode: FrameMode;
   try {
     mode = await opts.mode;

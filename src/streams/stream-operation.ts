@@ -14,12 +14,15 @@
  *  - iterating first and awaiting afterwards gives the result the iteration saw;
  *  - breaking out of the iteration cancels the body (the connection is released) and the result then rejects
  *    with DockerAbortError — the outcome is unknown;
- *  - errors of the request or the body (API error, connection loss, abort) propagate unchanged;
+ *  - errors of the request or the body (API error, connection loss, abort) propagate unchanged; once the
+ *    operation's signal is aborted, the next event rejects with DockerAbortError even when more were already
+ *    received (an abort never ends the events quietly: core/spec.ts CallOptions);
  *  - no unhandled rejection arises when only iterating or only awaiting.
  * The events can be consumed once: iterate at most once, and before awaiting (awaiting starts the draining).
  * How bytes become events is the injected decoder's business (default: the progress lines of progress-lines.ts).
  */
 import { DockerAbortError, DockerInputError } from '../core/errors.js';
+import { abortable } from './abortable.js';
 import { progressMessages } from './progress-lines.js';
 
 /**
@@ -68,15 +71,23 @@ export class StreamOperation<Event extends object, Result> implements AsyncItera
   #resolve!: (result: Result) => void;
   #reject!: (error: unknown) => void;
   #consumer: 'none' | 'iterator' | 'drain' = 'none';
+  readonly #signal: AbortSignal | undefined;
 
   /**
    * @param body the response body; the promise rejects with the request's error (API error, connection error,
    *   abort) when there is no body to read.
    * @param reducer folds the events into the result.
    * @param decode turns the body into events (default: progress messages, one JSON object per line).
+   * @param signal the operation's signal: once aborted, no further event is handed out.
    */
-  constructor(body: Promise<StreamBody>, reducer: StreamReducer<Event, Result>, decode: StreamDecoder<Event> = progressMessages as StreamDecoder<Event>) {
+  constructor(
+    body: Promise<StreamBody>,
+    reducer: StreamReducer<Event, Result>,
+    decode: StreamDecoder<Event> = progressMessages as StreamDecoder<Event>,
+    signal?: AbortSignal,
+  ) {
     this.#body = body;
+    this.#signal = signal instanceof AbortSignal ? signal : undefined;
     this.#reducer = reducer;
     this.#decode = decode;
     // Observed here so that a request error is never an unhandled rejection; it reaches the caller through
@@ -97,7 +108,7 @@ export class StreamOperation<Event extends object, Result> implements AsyncItera
   /** Reads the body: decode, feed the reducer, yield each event; returns the result. */
   async *#events(): AsyncGenerator<Event, Result, undefined> {
     const body = await this.#body;
-    for await (const event of this.#decode(body, this.#reducer.operation)) {
+    for await (const event of abortable(this.#decode(body, this.#reducer.operation), this.#signal)) {
       this.#reducer.next(event);
       yield event;
     }

@@ -2,15 +2,19 @@
  * `docker.system.events()`: GET /events as an async iterable of EventMessages (timeNano exact, streams/events.ts).
  *
  * The stream is endless unless `until` is given; it ends — the loop simply finishes — when the engine closes it
- * at `until`, or when `signal` is aborted (that is how an endless watch is stopped, so it is not an error).
- * Leaving the loop early (`break`, `return`, a throw) closes the connection.
+ * at `until`. Leaving the loop (`break`, `return`, a throw) is the quiet way to stop watching, and closes the
+ * connection. Aborting `signal` rejects the iteration with DockerAbortError, as it does for every other call
+ * and stream of this client (logs, stats, attach, exec, pulls, builds — core/spec.ts `CallOptions`) and as Node's
+ * own abortable iterators do (`events.on`, `timers/promises` `setInterval`): an abort is not the end of the
+ * stream, and code after the loop must be able to tell that the events it saw were cut short.
  */
 import type { ApiContext } from '../api/context.js';
-import { DockerAbortError, DockerInputError } from '../core/errors.js';
+import { DockerInputError } from '../core/errors.js';
 import { encodeFilterTable } from '../core/filters.js';
 import { checkOptions, type Kind } from '../core/check-options.js';
 import { checkObject, kindOf } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
+import { abortable } from '../streams/abortable.js';
 import { decodeEvents, type EventMessage } from '../streams/events.js';
 import { SYSTEM_EVENTS_FILTERS, type SystemEventsFilters } from './filters.js';
 
@@ -42,14 +46,9 @@ export async function* systemEvents(ctx: ApiContext, opts: SystemEventsOptions =
     filters: encodeFilterTable('system.events', SYSTEM_EVENTS_FILTERS, filters),
   };
   checkOptions('system.events', 'SystemEvents', opts, { declared: { since: TIME, until: TIME, filters: 'object' } });
-  if (signal?.aborted) return;
-  try {
-    const res = await ctx.stream((init) => ctx.api.GET('/events', { params: { query }, signal, ...init }));
-    yield* decodeEvents(res.chunks());
-  } catch (err) {
-    if (signal?.aborted && err instanceof DockerAbortError) return;
-    throw err;
-  }
+  // An aborted signal rejects before anything is sent (transport.ts checks it first).
+  const res = await ctx.stream((init) => ctx.api.GET('/events', { params: { query }, signal, ...init }));
+  yield* abortable(decodeEvents(res.chunks()), signal);
 }
 
 function encodeTime(what: 'since' | 'until', value: unknown): string | undefined {

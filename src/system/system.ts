@@ -107,7 +107,8 @@ export class System {
 
   /**
    * `GET /events`: the engine's events as they happen (`since` replays past ones first), filtered by `filters`.
-   * Iterate it; the loop ends at `until` or when `signal` is aborted. `timeNano` is exact (a decimal string).
+   * Iterate it; the loop ends at `until`, or when you leave it (`break`); aborting `signal` rejects the iteration
+   * with DockerAbortError, as for every stream of this client. `timeNano` is exact (a decimal string).
    * A client `timeout` also bounds the wait between two events.
    */
   events(opts: SystemEventsOptions = {}): AsyncGenerator<EventMessage, void, undefined> {

@@ -21,6 +21,12 @@ export interface ReadAheadOptions {
    * `bytesReceived` is what the body delivered before it failed.
    */
   mapError?: (err: unknown, bytesReceived: number) => Error;
+  /**
+   * The request's signal. Aborting it destroys the reader (with `mapError(reason)`) unless the consumer has read
+   * it to the end — also when the body itself had already arrived and only waits here: an abort never lets a
+   * stream end quietly (core/spec.ts `CallOptions`).
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -107,5 +113,16 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
       reader.destroy(mapError(Object.assign(new Error('the response body closed before its end'), { code: 'ECONNRESET' }), bytesReceived));
     }
   });
+  const signal = opts.signal;
+  if (signal) {
+    const onAbort = (): void => {
+      if (!reader.readableEnded && !reader.destroyed) reader.destroy(mapError(signal.reason, bytesReceived));
+    };
+    if (signal.aborted) onAbort();
+    else {
+      signal.addEventListener('abort', onAbort, { once: true });
+      reader.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
+  }
   return reader;
 }

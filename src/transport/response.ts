@@ -62,6 +62,8 @@ export class LiteResponse {
     url: string,
     /** Maps a failure while reading the body (abort, timeout, reset) to the client's typed errors. */
     private readonly mapError: (err: unknown, body: { bytesReceived?: number }) => Error = (err) => err as Error,
+    /** The request's signal: an abort ends the readable() with the mapped error (body-reader.ts). */
+    private readonly signal?: AbortSignal,
   ) {
     this.status = data.statusCode;
     this.ok = data.statusCode >= 200 && data.statusCode < 300;
@@ -95,7 +97,7 @@ export class LiteResponse {
    * connection. One reader per response: `chunks()` reads the same one.
    */
   readable(): Readable {
-    this.reader ??= readAhead(this.data.body, { mapError: (err, bytesReceived) => this.mapError(err, { bytesReceived }) });
+    this.reader ??= readAhead(this.data.body, { mapError: (err, bytesReceived) => this.mapError(err, { bytesReceived }), signal: this.signal });
     return this.reader;
   }
   /**

@@ -3,23 +3,26 @@
  * TLS, the response type, connection upgrades), never for an API operation.
  *
  * The one connection to the engine: a keep-alive undici Pool (unix socket, tcp or TLS), API version
- * negotiation, and every request's failures mapped to the typed errors (failures.ts). Modules that need the
- * connection itself (a hijacked `Upgrade: tcp` session) get `dispatcher`, `origin` and `versionPrefix()`.
+ * negotiation, and every request's failures mapped to the typed errors (failures.ts). How each kind of endpoint
+ * is dialled is dial.ts; a hijacked `Upgrade: tcp` session is `upgrade()` (upgrade.ts). No member's type names
+ * undici: the Transport is reachable from the published declarations (test/package.test.ts).
  */
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 // Only the parts of undici this client uses: its index loads everything undici offers (fetch, WebSocket, mock
 // agents, caches, cookies), which costs about 45 ms and 9 MB per process. The modules are the very ones the
 // index re-exports (test/unit/undici-parts.test.ts checks that); undici-parts.d.ts gives them undici's own types.
-import Pool from 'undici/lib/dispatcher/pool.js';
+import type Pool from 'undici/lib/dispatcher/pool.js';
 import dispatchRequest from 'undici/lib/api/api-request.js';
 import { DockerConnectionError, DockerInputError, DockerVersionError } from '../core/errors.js';
 import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from '../core/versions.js';
+import { dialEndpoint, dialPool } from './dial.js';
 import type { Endpoint } from './endpoint.js';
-import { CONNECT_TIMEOUT_MS, abortError, mapFailure } from './failures.js';
+import { abortError, mapFailure } from './failures.js';
 import { LiteResponse } from './response.js';
-import { sshConnector, type SshOptions } from './ssh.js';
-import { tlsConnectOptions, type TlsOptions } from './tls.js';
+import type { SshOptions } from './ssh.js';
+import type { TlsOptions } from './tls.js';
+import { upgradeConnection, type UpgradeRequest, type UpgradedConnection } from './upgrade.js';
 
 export interface TransportOptions {
   endpoint: Endpoint;
@@ -67,9 +70,6 @@ export interface RawRequest {
  */
 export type Lane = 'call' | 'stream';
 
-/** The origin openapi-fetch builds URLs on; for unix sockets the host name is never resolved. */
-const UNIX_ORIGIN = 'http://localhost';
-
 export class Transport {
   /** `http://localhost` for unix sockets, else `http(s)://host:port`. */
   readonly origin: string;
@@ -101,36 +101,9 @@ export class Transport {
     this.userAgent = opts.userAgent;
     this.version = opts.apiVersion;
     this.hint = opts.hint;
-    const ep = opts.endpoint;
-    this.pathPrefix = ep.kind === 'tcp' ? (ep.pathPrefix ?? '') : '';
-    let connect: Pool.Options['connect'] = { timeout: CONNECT_TIMEOUT_MS };
-    if (ep.kind === 'unix') {
-      this.origin = UNIX_ORIGIN;
-      this.target = ep.socketPath;
-      Object.assign(connect, { socketPath: ep.socketPath });
-    } else if (ep.kind === 'ssh') {
-      const ssh = sshConnector(ep, opts.ssh);
-      this.origin = UNIX_ORIGIN;
-      this.target = ssh.target;
-      connect = ssh.connect as Pool.Options['connect'];
-      this.onClose = () => ssh.closeAll();
-    } else {
-      const host = ep.hostname.includes(':') && !ep.hostname.startsWith('[') ? `[${ep.hostname}]` : ep.hostname;
-      this.origin = `${ep.protocol}//${host}:${ep.port}`;
-      this.target = `${host}:${ep.port}`;
-      if (ep.protocol === 'https:') Object.assign(connect, tlsConnectOptions(opts.tls));
-    }
-    const pool = (): Pool =>
-      new Pool(this.origin, {
-        connect,
-        headersTimeout: this.timeout,
-        bodyTimeout: this.timeout,
-        keepAliveTimeout: 10_000,
-        // Calls beyond the cap wait in the pool's queue (in order) instead of opening more sockets.
-        connections: max,
-        // Pull/build progress lines can be long; never cap response header size below undici's default.
-      });
-    this.pools = { call: pool(), stream: pool() };
+    const dial = dialEndpoint(opts.endpoint, opts.tls, opts.ssh);
+    ({ origin: this.origin, target: this.target, pathPrefix: this.pathPrefix, close: this.onClose } = dial);
+    this.pools = { call: dialPool(dial, this.timeout, max), stream: dialPool(dial, this.timeout, max) };
   }
 
   /** The API version in use, once known. */
@@ -138,10 +111,10 @@ export class Transport {
     return this.version;
   }
 
-  /** The dispatcher of the `stream` lane, for a connection upgrade (a hijacked session) over the same endpoint. */
-  get dispatcher(): Dispatcher {
+  /** A connection upgrade (attach, exec start, a BuildKit session) on the `stream` lane: see upgrade.ts. */
+  async upgrade(req: UpgradeRequest): Promise<UpgradedConnection> {
     if (this.closed) throw new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
-    return this.pools.stream;
+    return upgradeConnection(this.pools.stream, this, req);
   }
 
   /** `/vX.Y` (after a host's path prefix), negotiated first when needed: what a request path starts with. */
@@ -200,7 +173,7 @@ export class Transport {
         body: body as Dispatcher.DispatchOptions['body'],
         signal: req.signal,
       });
-      return new LiteResponse(data, req.method, this.origin + path, mapError);
+      return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
     } catch (err) {
       throw mapError(err);
     }

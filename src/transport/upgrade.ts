@@ -14,10 +14,22 @@
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { DockerApiError, DockerProtocolError } from '../core/errors.js';
-import type { Transport } from './transport.js';
 
-/** What the upgrade needs of the connection: its dispatcher (same endpoint and TLS), origin, version and failures. */
-export type UpgradeConnection = Pick<Transport, 'dispatcher' | 'origin' | 'versionPrefix' | 'mapError'>;
+/** What the upgrade needs of the connection besides its dispatcher: the version prefix and its failure mapping. */
+export interface UpgradeTarget {
+  versionPrefix(signal?: AbortSignal): Promise<string>;
+  mapError(err: unknown, signal?: AbortSignal): Error;
+}
+
+/**
+ * The connection as a session sees it (`Transport` is one): upgrade a request, and map the failures of the socket
+ * it hands over. No dispatcher here: published declarations that named undici's `Dispatcher` made every consumer
+ * type-check ~43 undici .d.ts files next to @types/node's own copy (test/package.test.ts guards this).
+ */
+export interface UpgradeConnection {
+  upgrade(req: UpgradeRequest): Promise<UpgradedConnection>;
+  mapError(err: unknown, signal?: AbortSignal): Error;
+}
 
 export interface UpgradeRequest {
   method: 'POST' | 'GET';
@@ -43,18 +55,20 @@ export interface UpgradedConnection {
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
- * Send `req` over `conn` asking for `Upgrade: tcp`. Resolves with the socket once the engine answered 101;
+ * Send `req` over `dispatcher` (the transport's `stream` lane) asking for `Upgrade: tcp`. Resolves with the socket once the engine answered 101;
  * rejects with DockerApiError for any other status (the daemon's message), and with the connection's typed
  * errors for transport failures and aborts. The signal aborts the request until the 101 arrives (afterwards the
  * socket is the caller's to close); the client's `timeout` bounds the wait for the answer, not the session.
+ *
+ * @internal its `Dispatcher` parameter keeps undici's types out of the published declarations; callers use
+ * `Transport.upgrade`.
  */
-export async function upgradeConnection(conn: UpgradeConnection, req: UpgradeRequest): Promise<UpgradedConnection> {
+export async function upgradeConnection(dispatcher: Dispatcher, conn: UpgradeTarget, req: UpgradeRequest): Promise<UpgradedConnection> {
   const mapError = (err: unknown): Error => conn.mapError(err, req.signal);
   if (req.signal?.aborted) throw mapError(req.signal.reason);
   const path = (await conn.versionPrefix(req.signal)) + req.path;
   // Errors name the path without its query (queries may carry values callers consider private).
   const shownPath = path.split('?')[0];
-  const dispatcher = conn.dispatcher;
   return new Promise<UpgradedConnection>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
     let settled = false;

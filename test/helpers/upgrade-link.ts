@@ -6,12 +6,10 @@
 import { DockerClient, type DockerClientOptions } from '../../src/index';
 import { endpointOf, parseApiVersion } from '../../src/transport/endpoint';
 import { Transport } from '../../src/transport/transport';
-import { upgradeConnection, type UpgradeRequest, type UpgradedConnection } from '../../src/transport/upgrade';
+import type { UpgradeConnection } from '../../src/transport/upgrade';
 
-export interface UpgradeLink {
-  upgrade(req: UpgradeRequest): Promise<UpgradedConnection>;
-  mapError(err: unknown, signal?: AbortSignal): Error;
-}
+/** What sessions see of the connection (Transport.upgrade and its failure mapping). */
+export type UpgradeLink = UpgradeConnection;
 
 export type LinkedClient = DockerClient & { transport: UpgradeLink };
 
@@ -26,7 +24,7 @@ export function linkedClient(options: DockerClientOptions): LinkedClient {
     userAgent: 'dec-test',
   });
   docker.transport = {
-    upgrade: (req) => upgradeConnection(transport, req),
+    upgrade: (req) => transport.upgrade(req),
     mapError: (err, signal) => transport.mapError(err, signal),
   };
   const close = docker.close.bind(docker);

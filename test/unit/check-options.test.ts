@@ -40,6 +40,19 @@ describe('checkOptions', () => {
     expect(() => checkOptions('images.search', 'ImageSearch', { limit: 5 }, { except: ['term'] })).not.toThrow();
   });
 
+  test('`renamed` takes a spec parameter under another name, checked as its type, and points the spec name at it', () => {
+    const kill = (opts: unknown) => checkOptions('containers.kill', 'ContainerKill', opts, { renamed: { killSignal: 'signal' } });
+    expect(() => kill({ killSignal: 'SIGHUP', signal: new AbortController().signal })).not.toThrow();
+    expect(() => kill({ killSignal: 9 })).toThrow('containers.kill: option `killSignal` must be a string, got number');
+    // `signal` is every call's AbortSignal: a signal name there is the renamed option's value.
+    expect(() => kill({ signal: 'SIGHUP' })).toThrow('containers.kill: option `signal` must be an AbortSignal, got string — the API\'s `signal` is the option `killSignal` here');
+    expect(() => kill({ killsignal: 'SIGHUP' })).toThrow('unknown option `killsignal` for containers.kill — did you mean `killSignal`?');
+    // A renamed spec name that no other option takes is unknown, with the same pointer.
+    const stop = (opts: unknown) => checkOptions('containers.stop', 'ContainerStop', opts, { renamed: { seconds: 't' } });
+    expect(() => stop({ seconds: 3 })).not.toThrow();
+    expect(() => stop({ t: 3 })).toThrow('unknown option `t` for containers.stop — the API\'s `t` is the option `seconds` here');
+  });
+
   test('array parameters check their items', () => {
     expect(() => checkOptions('images.import', 'ImageCreate', { changes: ['CMD ["sh"]'] })).not.toThrow();
     expect(() => checkOptions('images.import', 'ImageCreate', { changes: [1] })).toThrow('images.import: option `changes` must be an array of strings, got an array');

@@ -1,0 +1,54 @@
+/**
+ * How the pools reach an endpoint: the connect options undici's Pool dials with (a unix socket, TCP, TLS, or one
+ * ssh process per connection), the origin request URLs are built on, and the target errors name. Changes when a
+ * kind of endpoint or a connect option changes; transport.ts only sends over what this returns.
+ */
+import Pool from 'undici/lib/dispatcher/pool.js';
+import type { Endpoint } from './endpoint.js';
+import { CONNECT_TIMEOUT_MS } from './failures.js';
+import { sshConnector, type SshOptions } from './ssh.js';
+import { tlsConnectOptions, type TlsOptions } from './tls.js';
+
+/** The origin openapi-fetch builds URLs on; for unix sockets the host name is never resolved. */
+const UNIX_ORIGIN = 'http://localhost';
+
+export interface Dial {
+  /** `http://localhost` for unix sockets and ssh, else `http(s)://host:port`. */
+  origin: string;
+  /** Socket path, host:port or ssh://user@host, for error messages. */
+  target: string;
+  /** Put in front of every request path (`tcp://host:port/prefix`). */
+  pathPrefix: string;
+  connect: Pool.Options['connect'];
+  /** Ends what the connector started (the ssh processes). */
+  close?: () => Promise<void>;
+}
+
+export function dialEndpoint(ep: Endpoint, tls: TlsOptions | undefined, ssh: SshOptions | undefined): Dial {
+  const connect = { timeout: CONNECT_TIMEOUT_MS };
+  if (ep.kind === 'unix') return { origin: UNIX_ORIGIN, target: ep.socketPath, pathPrefix: '', connect: { ...connect, socketPath: ep.socketPath } };
+  if (ep.kind === 'ssh') {
+    const connector = sshConnector(ep, ssh);
+    return { origin: UNIX_ORIGIN, target: connector.target, pathPrefix: '', connect: connector.connect as Pool.Options['connect'], close: () => connector.closeAll() };
+  }
+  const host = ep.hostname.includes(':') && !ep.hostname.startsWith('[') ? `[${ep.hostname}]` : ep.hostname;
+  return {
+    origin: `${ep.protocol}//${host}:${ep.port}`,
+    target: `${host}:${ep.port}`,
+    pathPrefix: ep.pathPrefix ?? '',
+    connect: ep.protocol === 'https:' ? { ...connect, ...tlsConnectOptions(tls) } : connect,
+  };
+}
+
+/** One keep-alive pool to the endpoint; `timeout` (ms, 0 = none) bounds headers and the gap between body chunks. */
+export function dialPool(dial: Dial, timeout: number, connections: number): Pool {
+  return new Pool(dial.origin, {
+    connect: dial.connect,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+    keepAliveTimeout: 10_000,
+    // Calls beyond the cap wait in the pool's queue (in order) instead of opening more sockets.
+    connections,
+    // Pull/build progress lines can be long; never cap response header size below undici's default.
+  });
+}
