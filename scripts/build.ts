@@ -3,14 +3,13 @@
  *
  * Declarations come from tsc (two runs, so ESM consumers get ESM-scoped types). The JavaScript is bundled by
  * esbuild into one file per format, dependencies left external: loading ~25 small modules cost ~15 ms of
- * import time under the ESM loader (bench/). The directory packer stays a lazily loaded chunk (ESM) or a lazily
- * initialised module (CJS), so tar-fs and friends are only loaded on the first directory build context.
+ * import time under the ESM loader (bench/). What loads on first use instead of with the entry: scripts/bundle.ts.
  * Both entry points are then loaded once as a smoke test.
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildSync, type BuildOptions } from 'esbuild';
+import { bundle } from './bundle';
 
 const ROOT = resolve(__dirname, '..');
 const tsc = join(ROOT, 'node_modules', '.bin', 'tsc');
@@ -21,18 +20,7 @@ execFileSync(tsc, [...declarations, '--module', 'NodeNext', '--moduleResolution'
 execFileSync(tsc, [...declarations, '--module', 'ES2022', '--moduleResolution', 'Bundler', '--outDir', 'dist/esm'], { cwd: ROOT, stdio: 'inherit' });
 writeFileSync(join(ROOT, 'dist/esm/package.json'), '{ "type": "module" }\n');
 
-const common: BuildOptions = {
-  absWorkingDir: ROOT,
-  entryPoints: ['src/index.ts'],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-};
-buildSync({ ...common, format: 'cjs', outfile: 'dist/cjs/src/index.js' });
-buildSync({ ...common, format: 'esm', outdir: 'dist/esm/src', splitting: true, chunkNames: 'chunk-[hash]' });
+bundle(ROOT, 'dist/cjs/src/index.js', 'dist/esm/src');
 
 const check = `const m = require('docker-engine-client'); if (typeof m.DockerClient !== 'function') process.exit(1);`;
 execFileSync(process.execPath, ['-e', check], { cwd: ROOT, stdio: 'inherit' });

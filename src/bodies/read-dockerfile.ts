@@ -4,28 +4,25 @@
  * and again when sent. Streams cannot be read twice: undefined (the caller then sends no default credentials).
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import * as tarStream from 'tar-stream';
-
-const MAX_DOCKERFILE = 4 << 20;
 
 /** The Dockerfile's text, or undefined when it cannot be read without consuming the context. */
 export async function readDockerfile(context: unknown, dockerfile: string | undefined): Promise<string | undefined> {
+  // node:fs/promises and the tar reader load on first use, not with the package (bench/README.md, import cost).
+  const { stat } = process.getBuiltinModule('node:fs/promises');
+  const fromTar = async (open: () => Readable) => (await import('./dockerfile-in-tar.js')).dockerfileInTar(open, dockerfile);
   try {
     if (typeof context === 'string') {
       const st = await stat(context);
       if (st.isDirectory()) return await fromDirectory(context, dockerfile);
-      if (st.isFile()) return await fromTar(() => createReadStream(context), dockerfile);
+      if (st.isFile()) return await fromTar(() => createReadStream(context));
       return undefined;
     }
     if (context instanceof Uint8Array || ArrayBuffer.isView(context) || context instanceof ArrayBuffer) {
       const bytes =
         context instanceof ArrayBuffer ? Buffer.from(context) : Buffer.from((context as ArrayBufferView).buffer, (context as ArrayBufferView).byteOffset, (context as ArrayBufferView).byteLength);
-      return await fromTar(() => Readable.from([bytes]), dockerfile);
+      return await fromTar(() => Readable.from([bytes]));
     }
   } catch {
     // Unreadable here means the build itself reports it (with the engine's or tarBody's message).
@@ -34,6 +31,7 @@ export async function readDockerfile(context: unknown, dockerfile: string | unde
 }
 
 async function fromDirectory(dir: string, dockerfile: string | undefined): Promise<string | undefined> {
+  const { readFile } = process.getBuiltinModule('node:fs/promises');
   const names = dockerfile ? [dockerfile] : ['Dockerfile', 'dockerfile'];
   for (const name of names) {
     try {
@@ -43,48 +41,4 @@ async function fromDirectory(dir: string, dockerfile: string | undefined): Promi
     }
   }
   return undefined;
-}
-
-async function fromTar(open: () => Readable, dockerfile: string | undefined): Promise<string | undefined> {
-  const wanted = new Set((dockerfile ? [dockerfile] : ['Dockerfile', 'dockerfile']).map(clean));
-  // gzip is recognised by its magic bytes, as the daemon does; other compressions are left to the daemon.
-  const head = await firstBytes(open());
-  const gzip = head[0] === 0x1f && head[1] === 0x8b;
-  let found: string | undefined;
-  const source = open();
-  const extract = tarStream.extract();
-  extract.on('entry', (header, stream, next) => {
-    if (found === undefined && header.type === 'file' && wanted.has(clean(header.name)) && (header.size ?? 0) <= MAX_DOCKERFILE) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-      stream.on('end', () => {
-        found = Buffer.concat(chunks).toString('utf8');
-        // Found: stop reading the rest of a possibly large context (the pipeline then fails, which is fine).
-        source.destroy();
-        next();
-      });
-    } else {
-      stream.on('end', () => next());
-      stream.resume();
-    }
-  });
-  try {
-    if (gzip) await pipeline(source, createGunzip(), extract);
-    else await pipeline(source, extract);
-  } catch (err) {
-    if (found === undefined) throw err;
-  }
-  return found;
-}
-
-function clean(name: string): string {
-  return path.posix.normalize(name.replace(/^\/+/, '')).replace(/^\.\//, '');
-}
-
-async function firstBytes(stream: Readable): Promise<Buffer> {
-  for await (const chunk of stream) {
-    stream.destroy();
-    return Buffer.from(chunk as Uint8Array);
-  }
-  return Buffer.alloc(0);
 }

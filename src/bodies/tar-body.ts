@@ -6,7 +6,6 @@
  * read from the source only as fast as the daemon takes it: nothing is ever collected into one buffer.
  * Paths are checked before returning, so a bad path fails before any request is sent.
  */
-import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fromAsyncIterable, fromBytes, fromEventStream, fromWebStream, type EventReadable } from './byte-streams.js';
@@ -72,6 +71,8 @@ async function fromPath(source: string, opts: TarBodyOptions, reuse: boolean): P
 async function fromPath(source: string, opts: TarBodyOptions, reuse: boolean): Promise<UploadTar> {
   if (source === '') throw new DockerInputError('tar source path is empty');
   const abs = path.resolve(source);
+  // node:fs/promises on first use, not with the package (bench/README.md, import cost).
+  const { open, stat } = process.getBuiltinModule('node:fs/promises');
   let st;
   try {
     st = await stat(abs);

@@ -3,7 +3,6 @@
  * endpoint (`Endpoints.docker.Host`, `SkipTLSVerify`), `contexts/tls/<sha256(name)>/docker/{ca,cert,key}.pem` its
  * TLS material. The context named `default` is not stored: it means DOCKER_HOST or the default socket.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerInputError } from '../core/errors.js';
@@ -25,7 +24,8 @@ export interface StoredContext {
 
 /** The store's directory name for a context: hex sha256 of its name. */
 export function contextId(name: string): string {
-  return createHash('sha256').update(name).digest('hex');
+  // node:crypto is loaded here, on first use, not with the package (bench/README.md, import cost).
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(name).digest('hex');
 }
 
 /** Reads context `name` from the store under `configDir`. Unknown name → DockerInputError naming it and the store. */

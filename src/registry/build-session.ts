@@ -6,9 +6,8 @@
  * The request carries what BuildKit's Go client sends (buildkit session/session.go `Run`, docker/cli
  * build_buildkit.go): `X-Docker-Expose-Session-Uuid` (the ID the build names), `-Name`, `-Sharedkey`, and one
  * `X-Docker-Expose-Session-Grpc-Method` header per method served. The gRPC side (node:http2 and the generated
- * messages) is loaded only when a session is opened.
+ * messages) is loaded only when a session is opened, and so is node:crypto.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type { UpgradeConnection } from '../transport/upgrade.js';
 import type { CredentialsLookup } from './session-services.js';
 
@@ -31,7 +30,7 @@ export interface BuildSession {
 
 /** BuildKit's identity.NewID format: 25 characters of base 36. */
 function newSessionId(): string {
-  const bytes = randomBytes(17);
+  const bytes = process.getBuiltinModule('node:crypto').randomBytes(17);
   bytes[0] |= 0x80;
   return BigInt(`0x${bytes.toString('hex')}`).toString(36).padStart(25, '0').slice(-25);
 }
@@ -50,7 +49,7 @@ export async function openBuildSession(connection: UpgradeConnection, options: B
     'X-Docker-Expose-Session-Name': name,
     // Keys BuildKit's file-sync cache for local directories; this client sends contexts as tar, so it only
     // has to be stable per name.
-    'X-Docker-Expose-Session-Sharedkey': createHash('sha256').update(`docker-engine-client:${name}`).digest('hex'),
+    'X-Docker-Expose-Session-Sharedkey': process.getBuiltinModule('node:crypto').createHash('sha256').update(`docker-engine-client:${name}`).digest('hex'),
     'X-Docker-Expose-Session-Grpc-Method': [...methods.keys()],
   };
   const { socket } = await connection.upgrade({ method: 'POST', path: '/session', protocol: 'h2c', headers, signal: options.signal });

@@ -6,7 +6,6 @@
  * quoted when the helper failed and it is not JSON). `list` is never called. A helper that does not finish within
  * the timeout is killed.
  */
-import { spawn } from 'node:child_process';
 import { DockerCredentialsError } from '../core/errors.js';
 
 export const DEFAULT_HELPER_TIMEOUT_MS = 30_000;
@@ -34,6 +33,8 @@ export function helperGet(name: string, serverURL: string, opts: HelperOptions):
     const err: Buffer[] = [];
     let size = 0;
     const env = opts.env === process.env ? opts.env : { ...process.env, ...opts.env };
+    // node:child_process is loaded on the first helper run, not with the package (bench/README.md, import cost).
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const finish = (error: Error | undefined, value?: HelperCredentials) => {
       if (settled) return;

@@ -10,7 +10,7 @@
  * key refused, connection refused, no `docker` on the remote) the connection is destroyed with a
  * DockerConnectionError carrying ssh's last stderr line.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import { DockerConnectionError } from '../core/errors.js';
 
@@ -174,7 +174,8 @@ export function sshConnector(ep: SshEndpoint, opts: SshOptions = {}): SshConnect
       };
       let child: ChildProcessWithoutNullStreams;
       try {
-        child = spawn(command, args, { env: (opts.env ?? process.env) as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+        // node:child_process is loaded on the first ssh connection, not with the package (bench/README.md).
+        child = process.getBuiltinModule('node:child_process').spawn(command, args, { env: (opts.env ?? process.env) as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
       } catch (err) {
         callback(new DockerConnectionError(target, `cannot run ${command}: ${(err as Error).message}`, { cause: err }), null);
         return;

@@ -1,0 +1,119 @@
+/**
+ * Import cost (issue 13): loading the package must not load what only some operations need — tar-fs and
+ * tar-stream (directory and tar build contexts), @balena/dockerignore, @bufbuild/protobuf (BuildKit traces and
+ * sessions), node:child_process (ssh and credential helpers), node:zlib, node:fs/promises. Each must load on its
+ * feature's first use instead. Checked on the bundles, bundled exactly as `npm run build` bundles them
+ * (scripts/bundle.ts) but into a scratch directory, so that this test does not race the tests that build dist/.
+ *
+ * One node process per format and feature: built-ins loaded are read from `process.moduleLoadList`, packages from
+ * `require.cache` (CommonJS ones, also when imported from ESM) and from a resolve hook (ES modules).
+ * node:crypto, node:http2 and node:tls are not in the list: undici's Pool loads node:http2 (which loads the other
+ * two) whatever this package does.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bundle } from '../scripts/bundle';
+
+const ROOT = resolve(__dirname, '..');
+const HEAVY = ['tar-fs', 'tar-stream', 'streamx', '@balena/dockerignore', '@bufbuild/protobuf', 'node:child_process', 'node:zlib', 'node:fs/promises'];
+
+const HOOK = `
+import { appendFileSync } from 'node:fs';
+let log;
+export function initialize(data) { log = data.log; }
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  appendFileSync(log, r.url + '\\n');
+  return r;
+}`;
+
+// argv: format, bundle file, feature, scratch directory. Prints what the entry and then the feature loaded.
+const PROBE = `
+import { createRequire, register } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+const [format, file, feature, scratch] = process.argv.slice(1);
+const log = join(scratch, 'resolved-' + process.pid);
+writeFileSync(log, '');
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOK)}), import.meta.url, { data: { log } });
+const req = createRequire(import.meta.url);
+const loaded = () => {
+  const builtins = process.moduleLoadList.filter((m) => /^NativeModule (?!internal\\/)/.test(m)).map((m) => 'node:' + m.slice(13));
+  const files = [...Object.keys(req.cache), ...readFileSync(log, 'utf8').split('\\n')];
+  const packages = files.map((f) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(f)?.[1]).filter(Boolean);
+  return new Set([...builtins, ...packages]);
+};
+const before = loaded();
+const m = format === 'cjs' ? req(file) : await import(file);
+const atLoad = loaded();
+const features = {
+  client: async () => {
+    const docker = new m.DockerClient({ socketPath: join(scratch, 'no-engine.sock') });
+    await docker.system.ping().catch(() => {});
+    await docker.close();
+  },
+  tarBody: async () => (await m.tarBody(join(scratch, 'context'))).body.destroy(),
+  ssh: async () => {
+    const docker = new m.DockerClient({ host: 'ssh://probe@127.0.0.1', ssh: { command: join(scratch, 'no-ssh') } });
+    await docker.system.ping().catch(() => {});
+    await docker.close();
+  },
+  credentials: () => new m.RegistryCredentials({ env: { DOCKER_CONFIG: scratch, PATH: scratch } }).resolve('registry.example:5000').catch(() => {}),
+};
+await features[feature]();
+const afterUse = loaded();
+const minus = (a, b) => [...a].filter((x) => !b.has(x)).sort();
+console.log(JSON.stringify({ atLoad: minus(atLoad, before), afterUse: minus(afterUse, atLoad) }));
+`;
+
+let scratch: string;
+const file = { cjs: '', esm: '' };
+
+beforeAll(() => {
+  // Under the repository, so that the bundles resolve their dependencies from its node_modules.
+  mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
+  scratch = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'load-probe-'));
+  bundle(ROOT, join(scratch, 'cjs', 'index.js'), join(scratch, 'esm'));
+  writeFileSync(join(scratch, 'esm', 'package.json'), '{ "type": "module" }\n');
+  file.cjs = join(scratch, 'cjs', 'index.js');
+  file.esm = join(scratch, 'esm', 'index.js');
+  mkdirSync(join(scratch, 'context'));
+  writeFileSync(join(scratch, 'context', 'Dockerfile'), 'FROM scratch\n');
+  writeFileSync(join(scratch, 'config.json'), JSON.stringify({ credsStore: 'load-probe-none' }));
+}, 60_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function probe(format: 'cjs' | 'esm', feature: string): { atLoad: string[]; afterUse: string[] } {
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', PROBE, format, file[format], feature, scratch], { cwd: ROOT, encoding: 'utf8' }));
+}
+const heavy = (names: string[]) => names.filter((n) => HEAVY.includes(n));
+
+describe.each(['cjs', 'esm'] as const)('%s bundle', (format) => {
+  test('loading it loads undici, none of the heavy modules; a plain API call loads none either', () => {
+    const { atLoad, afterUse } = probe(format, 'client');
+    expect(atLoad).toContain('undici'); // the probe sees packages
+    expect(atLoad).toContain('node:http2'); // and built-ins (undici's)
+    expect(heavy(atLoad)).toEqual([]);
+    expect(heavy(afterUse)).toEqual([]);
+  });
+
+  test('the first directory build context loads tar-fs, tar-stream, the dockerignore matcher and node:fs/promises', () => {
+    const { atLoad, afterUse } = probe(format, 'tarBody');
+    expect(heavy(atLoad)).toEqual([]);
+    expect(afterUse).toEqual(expect.arrayContaining(['tar-fs', 'tar-stream', 'streamx', '@balena/dockerignore', 'node:fs/promises']));
+  });
+
+  test('the first ssh connection loads node:child_process', () => {
+    const { atLoad, afterUse } = probe(format, 'ssh');
+    expect(heavy(atLoad)).toEqual([]);
+    expect(afterUse).toContain('node:child_process');
+  });
+
+  test('the first credential helper run loads node:child_process', () => {
+    const { atLoad, afterUse } = probe(format, 'credentials');
+    expect(heavy(atLoad)).toEqual([]);
+    expect(afterUse).toContain('node:child_process');
+  });
+});
