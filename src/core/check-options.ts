@@ -38,8 +38,10 @@ export function checkOptions(method: string, operation: OperationId | undefined,
     throw new DockerInputError(`${method}: options must be an object, got ${kindOf(opts)}`);
   }
   const query: Readonly<Record<string, QueryOption>> = operation ? OPERATION_OPTIONS[operation].query : {};
-  const except = new Set(rules.except ?? []);
-  for (const [key, value] of Object.entries(opts)) {
+  const except = rules.except ?? [];
+  // Every high-level call passes here, most with no options: no per-call Set or entry arrays.
+  for (const key of Object.keys(opts)) {
+    const value = (opts as Record<string, unknown>)[key];
     if (value === undefined) continue;
     const declared = rules.declared?.[key] ?? COMMON[key];
     if (declared !== undefined) {
@@ -47,9 +49,9 @@ export function checkOptions(method: string, operation: OperationId | undefined,
       if (!kinds.some((k) => isKind(k, value))) throw wrongType(method, key, kinds.map(describeKind).join(' or '), value);
       continue;
     }
-    const spec = except.has(key) ? undefined : query[key];
+    const spec = except.includes(key) || !Object.hasOwn(query, key) ? undefined : query[key];
     if (spec === undefined) {
-      const allowed = [...Object.keys(query).filter((k) => !except.has(k)), ...Object.keys(rules.declared ?? {}), ...Object.keys(COMMON)];
+      const allowed = [...Object.keys(query).filter((k) => !except.includes(k)), ...Object.keys(rules.declared ?? {}), ...Object.keys(COMMON)];
       const near = nearMiss(key, allowed);
       throw new DockerInputError(`unknown option \`${key}\` for ${method}${near ? ` — did you mean \`${near}\`?` : ''}`);
     }
