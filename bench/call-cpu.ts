@@ -6,13 +6,19 @@
  *   npm run build && eval "$(bash scripts/engine.sh env)"
  *   BENCH_CLIENT_DIR=$PWD npx tsx bench/call-cpu.ts seq  [contender…]          # CPU µs per sequential call
  *   BENCH_CLIENT_DIR=$PWD npx tsx bench/call-cpu.ts conc [contender…]          # calls/s with N in flight
+ *   BENCH_CLIENT_DIR=$PWD npx tsx bench/call-cpu.ts procs [contender…]         # `conc`, each in its own process
  *   BENCH_CLIENT_DIR=$PWD valgrind --tool=callgrind node --single-threaded --import tsx bench/call-cpu.ts \
  *     count <contender> <op> <n>                 # n calls after CPU_WARMUP (1000): instructions, run with n and 0
  *
- * Contenders: floor, raw, high, dockerode (figure 1's), and for `conc` also `high@<cap>` / `floor@<cap>` (this
+ * `procs` runs each contender in a calls-worker process of its own, as figure 2 does (a shared heap and event loop
+ * favour no one, but dockerode's CPU per call is higher in one process with the others).
+ * Contenders: floor, raw, high, dockerode (figure 1's), and for `conc`/`procs` also `high@<cap>` / `floor@<cap>` (this
  * client or the floor's Pool with that connection cap; `0` = unlimited). Knobs: CPU_OPS (list,inspect),
  * CPU_CALLS (400), CPU_ROUNDS (10), CPU_INFLIGHT (100,1000), CPU_TOTAL (2000).
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { CallReply, CallRequest } from './calls-worker.js';
 import { makeCallContender, type CallContender, type CallContenderName, type CallOp } from './lib/call-contenders.js';
 import { loadClient } from './lib/client.js';
 
@@ -74,6 +80,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < Number(n); i++) await call();
     return c.close();
   }
+  if (mode === 'procs') return procs(names, socketPath, apiVersion, imageId);
   const specs = names.length ? names : mode === 'seq' ? ['floor', 'raw', 'high', 'dockerode'] : ['floor', 'high', 'high@128', 'high@0', 'dockerode'];
   const all: Named[] = [];
   for (const s of specs) all.push(await open(s, socketPath, apiVersion, imageId));
@@ -91,10 +98,12 @@ async function main(): Promise<void> {
           cpu.get(n.name)!.push((cpuNow() - c0) / calls);
         }
       }
-      const floor = median(cpu.get(all[0].name)!);
+      const floors = cpu.get(all[0].name)!;
       for (const n of all) {
         const xs = cpu.get(n.name)!;
-        console.log(`${op}\t${n.name}\tCPU µs/call ${median(xs).toFixed(1)} (IQR ${range(xs)})\t${(median(xs) / floor).toFixed(3)}× ${all[0].name}`);
+        // Each round's ratio to the first contender's (same round): the load of that moment cancels out.
+        const ratios = xs.map((x, i) => (x / floors[i]) * 100);
+        console.log(`${op}\t${n.name}\tCPU µs/call ${median(xs).toFixed(1)} (IQR ${range(xs)})\t${(median(ratios) / 100).toFixed(3)}× ${all[0].name} (round by round, IQR ${range(ratios)} %)`);
       }
     } else {
       for (const inflight of inflights) {
@@ -130,6 +139,50 @@ async function main(): Promise<void> {
     }
   }
   for (const n of all) await n.c.close();
+}
+
+/** Figure 2's workers (calls-worker.ts), one per contender spec, taking turns batch by batch. */
+async function procs(specs: string[], socketPath: string, apiVersion: string, imageId: string): Promise<void> {
+  const workers = specs.map((spec) => {
+    const [name, cap] = spec.split('@');
+    const child = fork(path.join(__dirname, 'calls-worker.ts'), [name], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_SOCKET: socketPath, BENCH_API_VERSION: apiVersion, BENCH_IMAGE_ID: imageId, BENCH_MAX_CONNECTIONS: cap ?? '64' },
+    });
+    return { spec, child, ready: next(child) };
+  });
+  for (const w of workers) await w.ready;
+  for (const op of ops) {
+    for (const inflight of inflights) {
+      const rate = new Map<string, number[]>(specs.map((s) => [s, []]));
+      const cpu = new Map<string, number[]>(specs.map((s) => [s, []]));
+      for (let r = 0; r < rounds; r++) {
+        for (let k = 0; k < workers.length; k++) {
+          const w = workers[(k + r) % workers.length];
+          const reply = next(w.child);
+          w.child.send({ kind: 'conc', op, total, inflight } satisfies CallRequest);
+          const answer = await reply;
+          if (answer.kind !== 'conc') throw new Error(`${w.spec}: ${JSON.stringify(answer)}`);
+          rate.get(w.spec)!.push((total / answer.ms) * 1000);
+          cpu.get(w.spec)!.push(answer.cpuMicros / total);
+        }
+      }
+      const refs = rate.get(specs[specs.length - 1])!;
+      for (const s of specs) {
+        const xs = rate.get(s)!;
+        // Each round's ratio to the last contender's: the load of that moment cancels out.
+        const ratios = xs.map((x, i) => (x / refs[i]) * 100);
+        console.log(
+          `${op}\t${inflight} in flight\t${s}\t${median(xs).toFixed(0)} calls/s (IQR ${range(xs)})\t${(median(ratios) / 100).toFixed(2)}× ${specs[specs.length - 1]} (round by round, IQR ${range(ratios)} %)\tCPU µs/call ${median(cpu.get(s)!).toFixed(0)}`,
+        );
+      }
+    }
+  }
+  for (const w of workers) w.child.send({ kind: 'exit' } satisfies CallRequest);
+}
+
+function next(child: ChildProcess): Promise<CallReply> {
+  return new Promise((resolve) => child.once('message', (m) => resolve(m as CallReply)));
 }
 
 main().catch((err: unknown) => {
