@@ -53,7 +53,8 @@ function settle(result: FetchResult<unknown>): LiteResponse {
 /** Await an openapi-fetch call: its data, or a DockerApiError for any status outside 2xx. */
 export function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
   // A `.then` with a shared callback rather than an async function: every high-level call ends here.
-  return call.then(dataOf) as Promise<T>;
+  // (Promise.resolve returns a native promise as it is; anything else given to `docker.raw.unwrap` still rejects.)
+  return Promise.resolve(call).then(dataOf) as Promise<T>;
 }
 
 function dataOf(result: FetchResult<unknown>): unknown {
