@@ -52,9 +52,10 @@ export interface ApiContext {
   /**
    * The same gate over one operation's facts — its operationId (`'ContainerStop'`: generated/api-since.ts, and
    * the filter keys' versions when `query.filters` is encoded) or a hand row. `false` values of too-new options
-   * are dropped; renamed options go out under the name the engine knows (core/since.ts).
+   * are dropped; renamed options go out under the name the engine knows (core/since.ts). Once the version is
+   * known it answers (or throws) at once, without a promise of its own: await it inside the async method.
    */
-  gateQuery<Q extends object>(method: string, since: SinceSource, query: Q, signal?: AbortSignal): Promise<Q>;
+  gateQuery<Q extends object>(method: string, since: SinceSource, query: Q, signal?: AbortSignal): Q | Promise<Q>;
   /** The gate over a request body: fields newer than the engine (generated API_SINCE body paths) are refused. */
   gateBody<B>(method: string, operationId: keyof operations, body: B, signal?: AbortSignal): Promise<B>;
   /** Await a `docker.api` call: its parsed answer, or DockerApiError for any status outside 2xx. */
@@ -90,9 +91,11 @@ export function createApiContext(transport: Transport): ApiContext {
       requireSince(what, since, version);
       return version;
     },
-    async gateQuery(method, since, query, signal) {
-      // Every high-level call passes here: no extra await once the version is known.
-      return gateParams(since, method, transport.apiVersion ?? (await negotiate(signal)), query);
+    gateQuery(method, since, query, signal) {
+      // Every high-level call passes here: once the version is known, no promise and no await of its own.
+      const version = transport.apiVersion;
+      if (version !== undefined) return gateParams(since, method, version, query);
+      return negotiate(signal).then((v) => gateParams(since, method, v, query));
     },
     async gateBody(method, operationId, body, signal) {
       const version = await negotiate(signal);

@@ -51,10 +51,15 @@ function settle(result: FetchResult<unknown>): LiteResponse {
 }
 
 /** Await an openapi-fetch call: its data, or a DockerApiError for any status outside 2xx. */
-export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
-  const result = await call;
+export function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
+  // A `.then` with a shared callback rather than an async function: every high-level call ends here.
+  // (Promise.resolve returns a native promise as it is; anything else given to `docker.raw.unwrap` still rejects.)
+  return Promise.resolve(call).then(dataOf) as Promise<T>;
+}
+
+function dataOf(result: FetchResult<unknown>): unknown {
   settle(result);
-  return result.data as T;
+  return result.data;
 }
 
 /** Await an openapi-fetch call whose answer is in its headers (HEAD): the response, or a DockerApiError. */

@@ -44,27 +44,29 @@ export function checkOptions(method: string, operation: OperationId | undefined,
     throw new DockerInputError(`${method}: options must be an object, got ${kindOf(opts)}`);
   }
   const query: Readonly<Record<string, QueryOption>> = operation ? OPERATION_OPTIONS[operation].query : {};
-  const renamed = Object.entries(rules.renamed ?? {});
-  const except = new Set([...(rules.except ?? []), ...renamed.map(([, param]) => param)]);
-  // The option that stands for a spec name the caller wrote, as a hint for the error.
-  const insteadOf = (key: string): string => {
-    const option = renamed.find(([, param]) => param === key)?.[0];
-    return option ? ` — the API's \`${key}\` is the option \`${option}\` here` : '';
-  };
-  for (const [key, value] of Object.entries(opts)) {
+  const except = rules.except ?? [];
+  // Every high-level call passes here, most with no options: no per-call Set, entry arrays or closures.
+  for (const key of Object.keys(opts)) {
+    const value = (opts as Record<string, unknown>)[key];
     if (value === undefined) continue;
-    const declared = rules.declared?.[key] ?? COMMON[key];
+    const declared = own(rules.declared, key) ?? own(COMMON, key);
     if (declared !== undefined) {
       const kinds: readonly Kind[] = typeof declared === 'string' ? [declared] : declared;
-      if (!kinds.some((k) => isKind(k, value))) throw wrongType(method, key, kinds.map(describeKind).join(' or '), value, insteadOf(key));
+      if (!kinds.some((k) => isKind(k, value))) throw wrongType(method, key, kinds.map(describeKind).join(' or '), value, insteadOf(rules, key));
       continue;
     }
-    const param = rules.renamed?.[key] ?? key;
-    const spec = except.has(key) && param === key ? undefined : query[param];
+    const param = own(rules.renamed, key) ?? key;
+    const excluded = param === key && (except.includes(key) || renames(rules, key) !== undefined);
+    const spec = excluded ? undefined : own(query, param);
     if (spec === undefined) {
-      const allowed = [...Object.keys(query).filter((k) => !except.has(k)), ...Object.keys(rules.declared ?? {}), ...Object.keys(rules.renamed ?? {}), ...Object.keys(COMMON)];
+      const allowed = [
+        ...Object.keys(query).filter((k) => !except.includes(k) && renames(rules, k) === undefined),
+        ...Object.keys(rules.declared ?? {}),
+        ...Object.keys(rules.renamed ?? {}),
+        ...Object.keys(COMMON),
+      ];
       const near = nearMiss(key, allowed);
-      const hint = insteadOf(key) || (near ? ` — did you mean \`${near}\`?` : '');
+      const hint = insteadOf(rules, key) || (near ? ` — did you mean \`${near}\`?` : '');
       throw new DockerInputError(`unknown option \`${key}\` for ${method}${hint}`);
     }
     if (spec.type === 'array') {
@@ -74,6 +76,24 @@ export function checkOptions(method: string, operation: OperationId | undefined,
       throw wrongType(method, key, describeSpecType(spec.type), value);
     }
   }
+}
+
+/** `record[key]` if it is the record's own (so `toString` & co. are unknown options, not Object.prototype's). */
+function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** The option that takes the spec parameter `param` under another name, if any. */
+function renames(rules: OptionRules, param: string): string | undefined {
+  if (rules.renamed === undefined) return undefined;
+  for (const option of Object.keys(rules.renamed)) if (rules.renamed[option] === param) return option;
+  return undefined;
+}
+
+/** The hint for a caller who wrote the spec's name of a renamed option. */
+function insteadOf(rules: OptionRules, key: string): string {
+  const option = renames(rules, key);
+  return option === undefined ? '' : ` — the API's \`${key}\` is the option \`${option}\` here`;
 }
 
 /** Only `signal` (and nothing else) for calls that map to no spec operation's query, like `version()`. */

@@ -15,19 +15,20 @@ const PLACEHOLDER = /\{([^{}]+)\}/g;
 /** Throws DockerInputError unless `value` can be sent as the path parameter `name` of `path`. */
 export function checkPathParam(path: string, name: string, value: unknown): void {
   if (typeof value === 'number' && Number.isFinite(value)) return;
-  // Every call's path: the message is built only when it is thrown.
-  const where = (): string => `path parameter \`${name}\` of ${path}`;
-  if (typeof value !== 'string') throw new DockerInputError(`${where()} must be a string, got ${kindOf(value)}`);
-  if (value.trim() === '') throw new DockerInputError(`${where()} must not be empty or blank`);
+  // Every call's path: the message (and anything else) is made only when it is thrown.
+  if (typeof value !== 'string') throw new DockerInputError(`${where(path, name)} must be a string, got ${kindOf(value)}`);
+  if (value.trim() === '') throw new DockerInputError(`${where(path, name)} must not be empty or blank`);
   // Without a `/` or a `.` the value is one segment that is neither empty, `.` nor `..`.
   if (!value.includes('/') && !value.includes('.')) return;
   const bad = value.split('/').find((segment) => segment === '' || segment === '.' || segment === '..');
   if (bad !== undefined) {
     throw new DockerInputError(
-      `${where()} ${JSON.stringify(value)} has ${bad === '' ? 'an empty segment' : `a \`${bad}\` segment`}: it would address another endpoint`,
+      `${where(path, name)} ${JSON.stringify(value)} has ${bad === '' ? 'an empty segment' : `a \`${bad}\` segment`}: it would address another endpoint`,
     );
   }
 }
+
+const where = (path: string, name: string): string => `path parameter \`${name}\` of ${path}`;
 
 /** Spec paths split once into literal parts and parameter names (odd indexes): no regex per call. */
 const templates = new Map<string, string[]>();

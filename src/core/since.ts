@@ -54,19 +54,55 @@ export function requireSince(what: string, since: string, apiVersion: string): v
 
 const older = (apiVersion: string, since: string): boolean => compareVersions(apiVersion, since) < 0;
 
+/** One operation's facts as the gate walks them, made once per operation (every high-level call passes here). */
+interface CompiledGate {
+  readonly since?: string;
+  readonly params: readonly (readonly [string, string])[];
+  readonly renamed: OperationSince['renamed'];
+  /** Only the changes to a repeatable parameter: the only ones the gate checks. */
+  readonly repeatable: readonly (readonly [string, string])[];
+  readonly filterKeys: boolean;
+}
+
+const compiled = new Map<string, CompiledGate>();
+
+function compile(facts: OperationSince, operationId: string | undefined): CompiledGate {
+  const repeatable: (readonly [string, string])[] = [];
+  for (const [param, changes] of Object.entries(facts.changed ?? {})) {
+    for (const change of changes) if (change.to.startsWith('array') && !change.from.startsWith('array')) repeatable.push([param, change.since]);
+  }
+  return {
+    since: facts.since,
+    params: Object.entries(facts.params ?? {}),
+    renamed: facts.renamed,
+    repeatable,
+    filterKeys: operationId !== undefined && Object.hasOwn(FILTER_KEYS, operationId),
+  };
+}
+
+function gateOf(since: SinceSource): CompiledGate {
+  if (typeof since !== 'string') return compile({ params: since }, undefined);
+  let gate = compiled.get(since);
+  if (gate === undefined) compiled.set(since, (gate = compile(operationSince(since), since)));
+  return gate;
+}
+
 /**
  * Check `query` for the operation `since` names (see SinceSource) at `apiVersion`: throws for what the engine is
- * too old for; returns a copy without the `false`-valued too-new parameters, and with renamed parameters under
- * the name the engine knows. `method` names the public method in messages.
+ * too old for; returns the query without the `false`-valued too-new parameters, and with renamed parameters
+ * under the name the engine knows — a copy when anything changed, else `query` itself (never modified).
+ * `method` names the public method in messages.
  */
 export function gateParams<Q extends object>(since: SinceSource, method: string, apiVersion: string, query: Q): Q {
-  const facts: OperationSince = typeof since === 'string' ? operationSince(since) : { params: since };
-  if (facts.since) requireSince(method, facts.since, apiVersion);
-  const out = { ...query } as Record<string, unknown>;
-  for (const [param, version] of Object.entries(facts.params ?? {})) {
+  const gate = gateOf(since);
+  if (gate.since) requireSince(method, gate.since, apiVersion);
+  let out = query as Record<string, unknown>;
+  for (const [param, version] of gate.params) {
     const value = out[param];
     if (value === undefined || !older(apiVersion, version)) continue;
-    const renamed = facts.renamed?.[param];
+    // Copy before the first change: the caller's object stays as given.
+    if (out === query) out = { ...query } as Record<string, unknown>;
+    const renamed = gate.renamed?.[param];
     if (value === false) delete out[param];
     else if (renamed && older(apiVersion, renamed.since)) {
       // Same setting under its older name (what the docker CLI sends to these engines): renaming keeps the
@@ -75,18 +111,16 @@ export function gateParams<Q extends object>(since: SinceSource, method: string,
       out[renamed.before] = value;
     } else requireSince(`${method}: option ${JSON.stringify(param)}`, version, apiVersion);
   }
-  for (const [param, changes] of Object.entries(facts.changed ?? {})) {
+  for (const [param, since] of gate.repeatable) {
     const value = out[param];
-    for (const change of changes) {
-      // A parameter that became repeatable: an older engine answers 400 to more than one value.
-      if (change.to.startsWith('array') && !change.from.startsWith('array') && Array.isArray(value) && value.length > 1 && older(apiVersion, change.since)) {
-        throw new DockerInputError(
-          `${method}: several values for option ${JSON.stringify(param)} need Engine API v${change.since} or newer, but this engine speaks v${apiVersion} (it takes one)`,
-        );
-      }
+    // A parameter that became repeatable: an older engine answers 400 to more than one value.
+    if (Array.isArray(value) && value.length > 1 && older(apiVersion, since)) {
+      throw new DockerInputError(
+        `${method}: several values for option ${JSON.stringify(param)} need Engine API v${since} or newer, but this engine speaks v${apiVersion} (it takes one)`,
+      );
     }
   }
-  if (typeof since === 'string' && typeof out.filters === 'string') gateFilterKeys(since, method, apiVersion, out.filters);
+  if (gate.filterKeys && typeof out.filters === 'string') gateFilterKeys(since as string, method, apiVersion, out.filters);
   return out as Q;
 }
 

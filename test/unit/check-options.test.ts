@@ -20,6 +20,9 @@ describe('checkOptions', () => {
     [{ nocahce: true }, 'unknown option `nocahce` for images.build — did you mean `nocache`?'],
     [{ NoCache: true }, 'unknown option `NoCache` for images.build — did you mean `nocache`?'],
     [{ zzz: 1 }, 'unknown option `zzz` for images.build'],
+    // Names every object inherits are options of nobody's.
+    [{ hasOwnProperty: 'x' }, 'unknown option `hasOwnProperty` for images.build'],
+    [{ constructor: 1 }, 'unknown option `constructor` for images.build'],
     [{ nocache: 'yes' }, 'images.build: option `nocache` must be a boolean, got string'],
     [{ memory: 1.5 }, 'images.build: option `memory` must be an integer, got number'],
     [{ t: 5 }, 'images.build: option `t` must be a string or an array of strings, got number'],

@@ -21,6 +21,22 @@ describe('the version gate', () => {
     expect(gateParams(undefined, 'images.prune', '1.41', { a: 1 })).toEqual({ a: 1 });
   });
 
+  test('gateParams never modifies the caller\'s query: a copy when it drops or renames, else the query itself', () => {
+    const untouched = { all: true, manifests: undefined };
+    expect(gateParams('ImageList', 'images.list', '1.41', untouched)).toBe(untouched);
+    const dropped = { all: true, manifests: false };
+    const out = gateParams('ImageList', 'images.list', '1.41', dropped);
+    expect(out).not.toBe(dropped);
+    expect(out).toStrictEqual({ all: true });
+    expect(dropped).toStrictEqual({ all: true, manifests: false });
+    const renamed = { 'reserved-space': 5 };
+    expect(gateParams('BuildPrune', 'builder.prune', '1.41', renamed)).toStrictEqual({ 'keep-storage': 5 });
+    expect(renamed).toStrictEqual({ 'reserved-space': 5 });
+    // Asked again (the compiled facts are cached per operation), the same answers.
+    expect(gateParams('ImageList', 'images.list', '1.41', { manifests: false })).toStrictEqual({});
+    expect(() => gateParams('ImageList', 'images.list', '1.46', { manifests: true })).toThrow(/option "manifests" needs Engine API v1\.47/);
+  });
+
   test('a hand-written row still works (for facts the spec cannot show)', () => {
     expect(() => gateParams({ signal: '1.42' }, 'containers.stop', '1.41', { signal: 'SIGINT' })).toThrow(/containers\.stop: option "signal" needs Engine API v1\.42/);
     expect(gateParams({ signal: '1.42' }, 'containers.stop', '1.42', { signal: 'SIGINT' })).toEqual({ signal: 'SIGINT' });
