@@ -19,6 +19,11 @@ export interface CallFigures {
   concurrent: Record<number, Record<string, Summary | string>>;
   /** Per number in flight, per contender: client CPU µs per call in the concurrent rounds. */
   concurrentCpu: Record<number, Record<string, Summary>>;
+  /**
+   * Per number in flight, per contender: its calls/s ÷ dockerode's in the same round (paired), one figure per
+   * round. The load of the moment moves both alike and cancels, which the ratio of two medians does not.
+   */
+  concurrentVsDockerode?: Record<number, Record<string, Summary>>;
 }
 
 class Worker {
@@ -86,7 +91,7 @@ export async function runCallFigures(opts: {
         }),
       ),
   );
-  const result: CallFigures = { sequential: {}, sequentialCpu: {}, concurrent: {}, concurrentCpu: {} };
+  const result: CallFigures = { sequential: {}, sequentialCpu: {}, concurrent: {}, concurrentCpu: {}, concurrentVsDockerode: {} };
   try {
     const available = new Map<CallContenderName, Record<CallOp, string | true>>();
     for (const w of workers) available.set(w.name, (await w.ready).available);
@@ -140,9 +145,13 @@ export async function runCallFigures(opts: {
             cpu.get(w.name)!.push(cpuMicros / total);
           }
         }
+        const paired: Record<string, Summary> = (result.concurrentVsDockerode![inflight] = {});
+        const dockerode = rates.get('dockerode');
         for (const w of active) {
           rateOf[w.name] = summarize(rates.get(w.name)!);
           cpuOf[w.name] = summarize(cpu.get(w.name)!);
+          // Every contender ran once per round, so index r of each list is the same round.
+          if (dockerode) paired[w.name] = summarize(rates.get(w.name)!.map((x, r) => x / dockerode[r]));
         }
         opts.log(`figure 2 (${inflight} in flight): ${active.map((w) => `${w.name} ${(rateOf[w.name] as Summary).median.toFixed(0)}/s`).join(', ')}`);
       }

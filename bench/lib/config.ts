@@ -33,7 +33,7 @@ export const config = {
    * where the installed client has that option): the client's default cap, so the cap's cost is measured.
    */
   maxConnections: int('BENCH_MAX_CONNECTIONS', 64, 64),
-  concRounds: int('BENCH_CONC_ROUNDS', 5, 2),
+  concRounds: int('BENCH_CONC_ROUNDS', 15, 2),
   /** Distinct images in the engine, so images.list returns a realistic array. */
   listImages: int('BENCH_LIST_IMAGES', 10, 10),
   /** Figure 3: size of the random image / build context in MiB, and rounds per contender. */
