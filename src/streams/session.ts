@@ -19,6 +19,7 @@
  */
 import { Writable, type Duplex } from 'node:stream';
 import { DockerAbortError } from '../core/errors.js';
+import { followAbort } from '../core/on-abort.js';
 import { abortError } from '../transport/failures.js';
 import type { UpgradeConnection, UpgradeRequest } from '../transport/upgrade.js';
 import type { Frame, FrameMode } from './frames.js';
@@ -78,15 +79,10 @@ export class DuplexSession implements AsyncIterable<Frame> {
       },
     });
     this.stdin.on('error', noop);
-    if (this.#signal) {
-      const onAbort = (): void => {
-        socket.destroy(abortError(this.#signal!));
-      };
-      if (this.#signal.aborted) onAbort();
-      else {
-        this.#signal.addEventListener('abort', onAbort, { once: true });
-        void this.#closed.then(() => this.#signal!.removeEventListener('abort', onAbort));
-      }
+    const signal = this.#signal;
+    if (signal) {
+      const stop = followAbort(signal, () => socket.destroy(abortError(signal)));
+      void this.#closed.then(stop);
     }
   }
 

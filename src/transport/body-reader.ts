@@ -10,6 +10,7 @@
  * undici's chunks as they come (no copy). Memory stays bounded by `limit` plus one socket chunk.
  */
 import { Readable } from 'node:stream';
+import { followAbort } from '../core/on-abort.js';
 
 /** Read ahead at most this many bytes (and hand out chunks of at most about this size). */
 export const READ_AHEAD_BYTES = 1 << 20;
@@ -115,14 +116,10 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
   });
   const signal = opts.signal;
   if (signal) {
-    const onAbort = (): void => {
+    const stop = followAbort(signal, () => {
       if (!reader.readableEnded && !reader.destroyed) reader.destroy(mapError(signal.reason, bytesReceived));
-    };
-    if (signal.aborted) onAbort();
-    else {
-      signal.addEventListener('abort', onAbort, { once: true });
-      reader.once('close', () => signal.removeEventListener('abort', onAbort));
-    }
+    });
+    reader.once('close', stop);
   }
   return reader;
 }
