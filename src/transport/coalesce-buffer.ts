@@ -6,8 +6,8 @@
  * last write as one chunk, a copy of up to 1 MiB. A fresh copy every time doubles the bytes the process
  * allocates per byte streamed (the socket's chunks plus the copy), and V8 frees dead backing stores only when a
  * scavenge sweeps them; the 1 MiB copies also come from glibc's heap once its mmap threshold has risen past them.
- * Measured: +8–20 MB of peak RSS over the same save into a sink (bench/README.md, "save → file"). One reused
- * buffers put that case at the sink's allocation rate.
+ * Measured on a 1 GiB save: twice the scavenges and +10 MB of brk heap at the peak against the same save into a
+ * sink (bench/README.md, "save → file"). Reused buffers put that case at the sink's allocation and peak.
  *
  * When reuse is sound: a chunk is handed out only through the reader's buffer to a `data` listener or a `read()`
  * caller, and may be kept by whoever gets it. So a buffer is reused only when its one consumer is known not to
@@ -18,11 +18,11 @@
  *   finished;
  * - no other `data` or `readable` listener was ever added to the reader (checked as listeners are added, so one
  *   added and removed again between two reads still counts), and it was never unpiped or piped elsewhere;
- * - the last chunk handed out in that buffer has left the reader's own buffer (FIFO: fewer bytes are queued there
+ * - the last chunk handed out in that buffer has left the reader's own buffer (FIFO: no more bytes are queued there
  *   than were pushed after it) and the destination's `writableLength` is 0 (written and released).
  * Anything else — async iteration, `data` listeners, other writables — gets a fresh copy, as before. What no
- * check can see is a caller calling `read()` on a stream that is piped; Node's stream contract rules that out
- * ("read() should only be called on streams in paused mode").
+ * check can see: a caller calling `read()` on a stream that is piped (Node's stream contract rules that out:
+ * "read() should only be called on streams in paused mode"), or one that replaced Node's own `fs.write` itself.
  */
 import fs, { WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
