@@ -10,7 +10,8 @@
  * /proc/self/clear_refs, at the end (the peak while the body streams). Sampled every 2 ms: heapTotal and
  * arrayBuffers (the JS side of socket reads: live and not-yet-collected backing stores). GCs counted by kind.
  *
- * Modes: idle (negotiate + ping only) · ours-sink / ours-file (this client's save) · undici-sink (undici's own
+ * Modes: idle (negotiate + ping only) · ours-sink / ours-file (this client's save; ours-file-1m: to a write stream
+ * with a 1 MiB buffer) · undici-sink (undici's own
  * Pool.request) · raw-sink (a net socket, no HTTP parsing: Node's socket reads alone) · raw-onread (the same
  * socket reading into one reused buffer) · raw-onread-copy (reused buffer, every read copied into a fresh Buffer
  * that is dropped: what handing chunks out costs whoever reads the socket).
@@ -24,7 +25,7 @@ import type * as Undici from 'undici';
 import { sink } from './lib/sink.js';
 import { loadClient, requireFromClient } from './lib/client.js';
 
-type Mode = 'idle' | 'ours-sink' | 'ours-file' | 'undici-sink' | 'raw-sink' | 'raw-onread' | 'raw-onread-copy';
+type Mode = 'idle' | 'ours-sink' | 'ours-file' | 'ours-file-1m' | 'undici-sink' | 'raw-sink' | 'raw-onread' | 'raw-onread-copy';
 
 const MB = 1e6;
 const hwm = (): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
@@ -84,7 +85,8 @@ async function main(): Promise<void> {
   let bytes = 0;
   const version = process.env.BENCH_API_VERSION ?? '1.41';
   const path = `/v${version}/images/${encodeURIComponent(image)}/get`;
-  if (mode === 'idle' || mode === 'ours-sink' || mode === 'ours-file') {
+  let chunks = 0;
+  if (mode === 'idle' || mode === 'ours-sink' || mode === 'ours-file' || mode === 'ours-file-1m') {
     const { DockerClient } = loadClient();
     const docker = new DockerClient({ socketPath });
     await docker.negotiate();
@@ -96,13 +98,15 @@ async function main(): Promise<void> {
       hwmBefore = hwm();
     } else {
       const tar: Readable = await docker.images.save(image);
+      // Opt-in: a second `data` listener makes the body reader hand out fresh copies (coalesce-buffer.ts).
+      if (process.env.PROBE_COUNT_CHUNKS) tar.on('data', () => chunks++);
       started();
       if (mode === 'ours-sink') {
         const s = sink();
         await pipeline(tar, s.stream);
         bytes = s.bytes();
       } else {
-        await pipeline(tar, createWriteStream(file));
+        await pipeline(tar, createWriteStream(file, mode === 'ours-file-1m' ? { highWaterMark: 1 << 20 } : {}));
         bytes = statSync(file).size;
       }
     }
@@ -131,6 +135,7 @@ async function main(): Promise<void> {
     mode,
     bytes,
     MiBps: bytes ? Math.round(bytes / 2 ** 20 / wall) : undefined,
+    ...(chunks ? { chunks } : {}),
     cpuS: Math.round((cpu.user + cpu.system) / 1e4) / 100,
     rssAfterPingMB: r(rssAfterPing),
     peakBeforeBodyMB: r(hwmBefore),

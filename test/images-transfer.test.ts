@@ -11,7 +11,7 @@
  * so no short name can send Podman to docker.io).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import fs, { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +21,7 @@ import * as tarStream from 'tar-stream';
 import { DockerAbortError, DockerApiError, DockerClient, DockerError, DockerInputError, DockerStreamError } from '../src/index';
 import { engines } from './helpers/engines';
 import { baseImage, registry } from './helpers/env';
-import { savedImageFiles } from './helpers/image-tar';
+import { savedDigests, savedImageFiles } from './helpers/image-tar';
 
 describe.each(engines())('$name', (engine) => {
   let docker: DockerClient;
@@ -404,6 +404,30 @@ describe.each(engines())('$name', (engine) => {
       const loaded = await docker.images.load(file);
       expect(loaded.names).toEqual([tag]);
       expect((await docker.images.inspect(tag)).Id).toBe(id);
+    });
+
+    test('save → the default fs.createWriteStream on a slow disk: the file is the image, byte for byte', async () => {
+      // 8 MB of layer: several times the body reader's read-ahead, so it coalesces again and again.
+      const tag = `dec-xfer-digest-${run}:v1`;
+      const dir = await contextDir('digest', { Dockerfile: 'FROM scratch\nCOPY big /big\n', big: randomBytes(6 << 20).toString('base64') });
+      created.add(tag);
+      const { id } = await docker.images.build(dir, { t: tag, networkmode: 'none', forcerm: true });
+      // Every file write waits a little, so the reader coalesces what arrives meanwhile — into its reused buffers
+      // (transport/coalesce-buffer.ts): a buffer overwritten too early would corrupt the file.
+      const write = fs.write;
+      const slow = jest.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
+        setTimeout(() => (write as (...a: unknown[]) => void)(...args), 2);
+      }) as unknown as typeof fs.write);
+      const file = path.join(work, 'digest.tar');
+      try {
+        await pipeline(await docker.images.save(tag), createWriteStream(file));
+      } finally {
+        slow.mockRestore();
+      }
+      const digests = await savedDigests(createReadStream(file));
+      expect(digests.config).toBe(id);
+      expect(digests.layers.length).toBeGreaterThan(0);
+      expect(digests.layers).toEqual(digests.diffIds);
     });
 
     test('save several images → remove → load from a Node Readable → same IDs', async () => {

@@ -7,10 +7,12 @@
  * per 16–32 KiB socket chunk, while undici, its own small buffer full, stops reading the socket. Here the socket
  * keeps being read while the caller's write is pending (up to `limit` bytes), and what accumulated in the
  * meantime is handed out as one chunk: a slow consumer gets fewer, larger chunks (fewer writes), a fast one gets
- * undici's chunks as they come (no copy). Memory stays bounded by `limit` plus one socket chunk.
+ * undici's chunks as they come (no copy). Memory stays bounded by `limit` plus one socket chunk. The copy goes
+ * into one reused buffer when the consumer provably no longer holds the last one (coalesce-buffer.ts).
  */
 import { Readable } from 'node:stream';
 import { followAbort } from '../core/on-abort.js';
+import { coalesceBuffer } from './coalesce-buffer.js';
 
 /** Read ahead at most this many bytes (and hand out chunks of at most about this size). */
 export const READ_AHEAD_BYTES = 1 << 20;
@@ -46,7 +48,7 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
   let bytesReceived = 0;
 
   const take = (): Buffer => {
-    const chunk = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+    const chunk = pending.length === 1 ? pending[0] : coalesce.take(pending, pendingBytes);
     pending.length = 0;
     pendingBytes = 0;
     return chunk;
@@ -63,6 +65,7 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
       if (pendingBytes > 0) {
         const chunk = take();
         resume();
+        coalesce.pushed(chunk.length);
         this.push(chunk);
         if (ended) this.push(null);
       } else if (ended) {
@@ -83,11 +86,15 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
     },
   });
 
+  // Pending bytes reach at most `limit` plus one chunk of the body (a socket read: ≤ 64 KiB).
+  const coalesce = coalesceBuffer(reader, limit + (64 << 10));
+
   body.on('data', (chunk: Buffer) => {
     bytesReceived += chunk.length;
     if (reader.destroyed) return;
     if (wanted) {
       wanted = false;
+      coalesce.pushed(chunk.length);
       reader.push(chunk);
       return;
     }

@@ -3,6 +3,7 @@
  * prove what went into an image (and what did not) from the real tar bytes.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import * as tarStream from 'tar-stream';
 
@@ -74,4 +75,32 @@ export async function savedImageFiles(
   // An archive in another layout (OCI `blobs/`) would list no files at all: fail loudly instead.
   if (layers === 0) throw new Error(`no layer tar in the saved archive: ${entries.join(', ')}`);
   return { files, entries, links };
+}
+
+/**
+ * What makes a saved archive checkable byte for byte on its own: the sha256 of its image config (the image ID)
+ * and of each layer tar in manifest order (the config's `rootfs.diff_ids`), computed from the archive's bytes.
+ */
+export async function savedDigests(archive: Readable): Promise<{ config: string; layers: string[]; diffIds: string[] }> {
+  const hashes = new Map<string, string>();
+  const texts = new Map<string, string>();
+  const links = new Map<string, string>();
+  const outer = tarStream.extract();
+  archive.on('error', (err) => outer.destroy(err));
+  archive.pipe(outer as unknown as NodeJS.WritableStream);
+  for await (const entry of outer) {
+    const name = entry.header.name;
+    if (entry.header.type === 'symlink') links.set(name, path.posix.join(path.posix.dirname(name), entry.header.linkname ?? ''));
+    const { content, sha256 } = await readAll(entry, name.endsWith('.json'));
+    hashes.set(name, `sha256:${sha256}`);
+    if (content) texts.set(name, content.toString('utf8'));
+  }
+  const resolve = (name: string): string => links.get(name) ?? name;
+  const [manifest] = JSON.parse(texts.get('manifest.json') ?? '[]') as { Config: string; Layers: string[] }[];
+  const config = JSON.parse(texts.get(resolve(manifest.Config)) ?? '{}') as { rootfs?: { diff_ids?: string[] } };
+  return {
+    config: hashes.get(resolve(manifest.Config)) ?? '',
+    layers: manifest.Layers.map((l) => hashes.get(resolve(l)) ?? `missing ${l}`),
+    diffIds: config.rootfs?.diff_ids ?? [],
+  };
 }

@@ -2,15 +2,22 @@
  * The read-ahead body reader over a synthetic byte source (a Node Readable standing in for undici's body: the
  * adapter only sees the stream interface). Real engine bodies go through it in images-transfer.test.ts (save).
  */
+import fs from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { readAhead } from '../../src/transport/body-reader';
 
-/** A source that produces `count` chunks of `size` bytes (byte i of chunk k = (k + i) & 255) on demand. */
-function source(count: number, size: number): Readable & { produced: () => number } {
+/**
+ * A source that produces `count` chunks of `size` bytes (byte i of chunk k = (k + i) & 255) on demand, buffering
+ * up to `buffered` bytes while paused (undici's body does too; resumed, it hands them out at once).
+ */
+function source(count: number, size: number, buffered = size): Readable & { produced: () => number } {
   let k = 0;
   const s = new Readable({
-    highWaterMark: size,
+    highWaterMark: buffered,
     read() {
       if (k === count) {
         this.push(null);
@@ -42,6 +49,20 @@ function slowSink(delayMs: number): { stream: Writable; chunks: Buffer[] } {
     },
   });
   return { stream, chunks };
+}
+
+/**
+ * A slow disk for fs.WriteStream: every `fs.write` waits `delayMs` before it runs (so the reader coalesces what
+ * arrives meanwhile). Records each buffer written; the stream stays a plain fs.WriteStream over Node's own fs.
+ */
+function slowDisk(delayMs: number): { writes: Buffer[]; restore: () => void } {
+  const writes: Buffer[] = [];
+  const real = fs.write;
+  const spy = jest.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
+    writes.push(args[1] as Buffer);
+    setTimeout(() => (real as (...a: unknown[]) => void)(...args), delayMs);
+  }) as unknown as typeof fs.write);
+  return { writes, restore: () => spy.mockRestore() };
 }
 
 describe('readAhead', () => {
@@ -98,5 +119,124 @@ describe('readAhead', () => {
     reader.once('data', () => src.destroy());
     const consumed = pipeline(reader, slowSink(1).stream);
     await expect(consumed).rejects.toThrow(/mapped: the response body closed before its end/);
+  });
+
+  describe('coalescing into reused buffers (coalesce-buffer.ts)', () => {
+    const COUNT = 300;
+    const SIZE = 4096;
+    let dir: string;
+    let disk: ReturnType<typeof slowDisk>;
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'dec-body-reader-'));
+      disk = slowDisk(3);
+    });
+    afterEach(() => {
+      disk.restore();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    /** Writes of coalesced chunks (larger than one source chunk) and how many distinct buffers carried them. */
+    const coalesced = () => {
+      const big = disk.writes.filter((b) => b.length > SIZE);
+      return { writes: big.length, buffers: new Set(big.map((b) => b.buffer)).size };
+    };
+
+    test('piped to a plain fs.WriteStream on a slow disk: the file has every byte, and buffers were reused', async () => {
+      const file = path.join(dir, 'out');
+      await pipeline(readAhead(source(COUNT, SIZE), { limit: 64 * 1024 }), fs.createWriteStream(file));
+      expect(readFileSync(file).equals(expected(COUNT, SIZE))).toBe(true);
+      const c = coalesced();
+      expect(c.writes).toBeGreaterThan(3);
+      expect(c.buffers).toBeLessThan(c.writes);
+    });
+
+    test('a data listener beside the pipe (added after the first chunk) keeps intact chunks: no reuse', async () => {
+      const file = path.join(dir, 'out');
+      const reader = readAhead(source(COUNT, SIZE), { limit: 64 * 1024 });
+      const kept: Buffer[] = [];
+      reader.once('data', () => reader.on('data', (c: Buffer) => kept.push(c)));
+      await pipeline(reader, fs.createWriteStream(file));
+      const all = expected(COUNT, SIZE);
+      expect(readFileSync(file).equals(all)).toBe(true);
+      const keptBytes = Buffer.concat(kept);
+      expect(keptBytes.length).toBeGreaterThan(SIZE);
+      expect(keptBytes.equals(all.subarray(all.length - keptBytes.length))).toBe(true);
+      expect(coalesced().buffers).toBe(coalesced().writes);
+    });
+
+    test('a subclass of fs.WriteStream that keeps what it writes gets intact chunks', async () => {
+      const kept: Buffer[] = [];
+      // The subclass may hold chunks after its write callback: only the plain class is known not to.
+      class Keeping extends (fs.WriteStream as unknown as new (p: string) => fs.WriteStream) {
+        override _write(chunk: Buffer, enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+          kept.push(chunk);
+          (fs.WriteStream.prototype as unknown as Writable)._write.call(this, chunk, enc, cb);
+        }
+        override _writev(chunks: { chunk: Buffer; encoding: BufferEncoding }[], cb: (err?: Error | null) => void): void {
+          for (const { chunk } of chunks) kept.push(chunk);
+          (fs.WriteStream.prototype as unknown as Required<Writable>)._writev.call(this, chunks, cb);
+        }
+      }
+      const file = path.join(dir, 'out');
+      await pipeline(readAhead(source(COUNT, SIZE), { limit: 64 * 1024 }), new Keeping(file));
+      expect(Buffer.concat(kept).equals(expected(COUNT, SIZE))).toBe(true);
+      expect(readFileSync(file).equals(expected(COUNT, SIZE))).toBe(true);
+    });
+
+    test('an fs.WriteStream with its own fs functions (which may keep buffers) gets intact chunks', async () => {
+      const kept: Buffer[] = [];
+      const write = (fd: number, buf: Buffer, ...rest: unknown[]) => {
+        kept.push(buf);
+        (fs.write as (...a: unknown[]) => void)(fd, buf, ...rest);
+      };
+      const file = path.join(dir, 'out');
+      // Without writev of its own, the stream writes every chunk through `write`.
+      const ws = fs.createWriteStream(file, { fs: { open: fs.open, write, close: fs.close } } as Parameters<typeof fs.createWriteStream>[1]);
+      await pipeline(readAhead(source(COUNT, SIZE), { limit: 64 * 1024 }), ws);
+      expect(Buffer.concat(kept).equals(expected(COUNT, SIZE))).toBe(true);
+    });
+
+    test('unpiped from the file and read on by a listener that keeps chunks: file + kept chunks = every byte', async () => {
+      const file = path.join(dir, 'out');
+      const reader = readAhead(source(COUNT, SIZE), { limit: 64 * 1024 });
+      const ws = fs.createWriteStream(file);
+      reader.pipe(ws);
+      while (coalesced().writes < 3) await new Promise((r) => setTimeout(r, 1));
+      reader.unpipe(ws);
+      const kept: Buffer[] = [];
+      // A slow reader, so that the read-ahead coalesces again.
+      reader.on('data', (c: Buffer) => {
+        kept.push(c);
+        reader.pause();
+        setTimeout(() => reader.resume(), 2);
+      });
+      // The last unpipe paused the reader. The file stays open meanwhile: only the unpipe tells the reader.
+      reader.resume();
+      await finished(reader);
+      ws.end();
+      await finished(ws);
+      expect(Buffer.concat([readFileSync(file), ...kept]).equals(expected(COUNT, SIZE))).toBe(true);
+    });
+
+    test('chunks smaller than the write stream\'s buffer (several queued in it): the file has every byte', async () => {
+      const file = path.join(dir, 'out');
+      await pipeline(readAhead(source(2000, 1024), { limit: 8 * 1024 }), fs.createWriteStream(file));
+      expect(readFileSync(file).equals(expected(2000, 1024))).toBe(true);
+    });
+
+    test('a source that bursts when resumed (the reader coalesces again while a write is pending): every byte', async () => {
+      const file = path.join(dir, 'out');
+      await pipeline(readAhead(source(2000, 1024, 64 * 1024), { limit: 8 * 1024 }), fs.createWriteStream(file));
+      expect(readFileSync(file).equals(expected(2000, 1024))).toBe(true);
+    });
+
+    test('async iteration by a slow consumer that keeps every chunk gets intact chunks', async () => {
+      const kept: Buffer[] = [];
+      for await (const c of readAhead(source(COUNT, SIZE), { limit: 64 * 1024 })) {
+        kept.push(c as Buffer);
+        await new Promise((r) => setTimeout(r, 3));
+      }
+      expect(Buffer.concat(kept).equals(expected(COUNT, SIZE))).toBe(true);
+      expect(kept.some((c) => c.length > SIZE)).toBe(true);
+    });
   });
 });
