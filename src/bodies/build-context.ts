@@ -128,5 +128,5 @@ export async function packBuildContext(dir: string, opts: BuildContextOptions = 
   }
 
   const filler = new TarFiller(entries(), (err) => packError(contextDir, err));
-  return { body: new ChunkSource(filler, undefined, fresh), dockerfile: dockerfile?.rel };
+  return { body: new ChunkSource(filler, { fresh }), dockerfile: dockerfile?.rel };
 }

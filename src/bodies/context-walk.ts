@@ -51,15 +51,16 @@ export async function* walkContext(opts: WalkOptions): AsyncGenerator<WalkEntry>
       if (rel !== '.' && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw err;
     }
-    const header: TarHeader = {
+    const header = (type: TarHeader['type'], size = 0, linkname?: string): TarHeader => ({
       name: rel,
-      type: 'file',
+      type,
       mode: st.mode,
       uid: opts.keepOwnership ? st.uid : 0,
       gid: opts.keepOwnership ? st.gid : 0,
-      size: 0,
+      size,
       mtimeMs: st.mtimeMs,
-    };
+      linkname,
+    });
     if (st.isDirectory()) {
       const dirents = await readdir(abs, { withFileTypes: true });
       dirents.sort(byName);
@@ -68,11 +69,11 @@ export async function* walkContext(opts: WalkOptions): AsyncGenerator<WalkEntry>
         const decision = opts.decide(child, () => d.isDirectory());
         if (decision !== 'skip') queue.push({ rel: child, hidden: decision === 'descend' });
       }
-      if (!hidden) yield { header: { ...header, type: 'directory' } };
+      if (!hidden) yield { header: header('directory') };
     } else if (st.isSymbolicLink()) {
-      yield { header: { ...header, type: 'symlink', linkname: await readlink(abs) } };
+      yield { header: header('symlink', 0, await readlink(abs)) };
     } else if (st.isFile()) {
-      yield { header: { ...header, size: st.size }, file: abs };
+      yield { header: header('file', st.size), file: abs };
     } else if (!st.isSocket()) {
       throw new DockerInputError(
         `cannot pack the build context ${opts.contextDir}: ${rel} is not a file, directory or symlink (add it to .dockerignore)`,

@@ -21,8 +21,9 @@
  * 3. Chunk k+1 is filled ahead (into the buffer chunk k-1 used) only once undici has asked for chunk k, i.e.
  *    after chunk k-1's write completed. A short chunk's buffer is replaced, never reused.
  * If the process's default high-water mark was raised to a chunk or more, (2) may not hold, and every read
- * gets a fresh buffer instead. test/unit/file-chunks.test.ts sends through a server that reads slowly (writes stay
- * pending) and compares digests; the real-engine tests load and import multi-MiB tars byte for byte.
+ * gets a fresh buffer instead. test/unit/file-chunks.test.ts and context-upload.test.ts send through a server
+ * that reads slowly (writes stay pending) and compare digests; the real-engine tests load and import multi-MiB
+ * tars and build directory contexts byte for byte.
  */
 import { EventEmitter } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
@@ -51,12 +52,16 @@ export class ChunkSource extends EventEmitter implements AsyncIterable<Uint8Arra
   private pending: Promise<unknown> | undefined;
   private closing: Promise<void> | undefined;
 
+  private readonly chunkBytes: number;
+  private readonly fresh: boolean;
+
   constructor(
     private readonly filler: ChunkFiller,
-    private readonly chunkBytes = CHUNK_BYTES,
-    private readonly fresh = false,
+    opts: { chunkBytes?: number; fresh?: boolean } = {},
   ) {
     super();
+    this.chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
+    this.fresh = opts.fresh ?? false;
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
@@ -115,6 +120,6 @@ export class ChunkSource extends EventEmitter implements AsyncIterable<Uint8Arra
 /** A tar file's bytes, read in order from its current position. */
 export class FileChunks extends ChunkSource {
   constructor(handle: FileHandle, chunkBytes = CHUNK_BYTES) {
-    super({ fill: (b) => handle.read(b, 0, b.length, null).then((r) => r.bytesRead), close: () => handle.close() }, chunkBytes);
+    super({ fill: (b) => handle.read(b, 0, b.length, null).then((r) => r.bytesRead), close: () => handle.close() }, { chunkBytes });
   }
 }

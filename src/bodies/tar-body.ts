@@ -109,8 +109,9 @@ async function fromPath(source: string, opts: TarBodyOptions, reuse: boolean): P
 /**
  * Normalise `source` into a streamed request body. Rejects with DockerInputError for a missing or unusable
  * path, an unreadable `.dockerignore`, a missing Dockerfile or an unsupported source type — all before
- * anything is read from the source. Failures while streaming (a file vanishing from the context, a source
- * stream erroring, a non-bytes chunk) destroy the body with that error, which aborts the request.
+ * anything is read from the source. Failures while streaming (a context file that shrinks while it is packed
+ * or cannot be read, a fifo or device in the context, a source stream erroring, a non-bytes chunk) destroy the
+ * body with that error, which aborts the request.
  */
 export async function tarBody(source: TarSource, opts: TarBodyOptions = {}): Promise<TarBody> {
   if (typeof source === 'string') return fromPath(source, opts, false);

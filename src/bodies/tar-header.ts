@@ -32,11 +32,20 @@ export const BLOCK = 512;
 const TYPEFLAG: Record<TarEntryType | 'pax', number> = { file: 0x30, symlink: 0x32, directory: 0x35, pax: 0x78 };
 const MAX_ID = 0o777777; // 6 octal digits, tar-stream's field width
 const MAX_SECONDS = 0o77777777777; // 11 octal digits: the year 2242
+const MAGIC = Buffer.from('ustar\u000000', 'latin1'); // magic and version
 
-/** `n` in `digits` octal digits and a space (the field's last byte stays NUL); too large: all 7s, as tar-stream. */
+/**
+ * `n` in `digits` octal digits and a space (the field's last byte stays NUL); too large: all 7s, as tar-stream.
+ * Written digit by digit: a context of many small files encodes a header per file, and number-to-string
+ * conversions there doubled the packer's young-generation garbage (and the heap V8 grew for it).
+ */
 function octal(buf: Buffer, offset: number, n: number, digits: number): void {
-  const s = n.toString(8);
-  buf.write(s.length > digits ? `${'7'.repeat(digits)} ` : `${s.padStart(digits, '0')} `, offset, 'latin1');
+  if (n >= 8 ** digits) {
+    buf.fill(0x37, offset, offset + digits);
+  } else {
+    for (let i = offset + digits - 1; i >= offset; i--, n = Math.floor(n / 8)) buf[i] = 0x30 + (n % 8);
+  }
+  buf[offset + digits] = 0x20;
 }
 
 /** 12-byte size field: 11 octal digits, or base-256 (GNU, read by Go and GNU tar) from 8 GiB on. */
@@ -63,25 +72,27 @@ function splitName(full: string): { name: string; prefix: string } | undefined {
   return prefix.length > 155 ? undefined : { name, prefix };
 }
 
+/** The fields of one block that differ from `h`'s in a PAX pair (name, type, size, link target, mtime). */
 interface Fields {
   name: string;
   prefix: string;
   typeflag: number;
   size: number;
-  linkname?: string;
+  linkname: string | undefined;
+  seconds: number;
 }
 
-function block(h: TarHeader, f: Fields, seconds: number): Buffer {
+function block(h: TarHeader, f: Fields): Buffer {
   const buf = Buffer.alloc(BLOCK);
   buf.write(f.name, 0, 'utf8');
   octal(buf, 100, h.mode & 0o7777, 6);
   octal(buf, 108, h.uid, 6);
   octal(buf, 116, h.gid, 6);
   sizeField(buf, f.size);
-  octal(buf, 136, seconds, 11);
+  octal(buf, 136, f.seconds, 11);
   buf[156] = f.typeflag;
   if (f.linkname) buf.write(f.linkname, 157, 'utf8');
-  buf.write('ustar\u000000', 257, 'latin1');
+  MAGIC.copy(buf, 257);
   octal(buf, 329, 0, 6); // devmajor
   octal(buf, 337, 0, 6); // devminor
   if (f.prefix) buf.write(f.prefix, 345, 'latin1');
@@ -112,7 +123,7 @@ export function encodeHeader(h: TarHeader): Buffer {
   const split = splitName(h.name);
   const linkFits = !h.linkname || Buffer.byteLength(h.linkname) <= 100;
   if (split && linkFits && extra.length === 0) {
-    return block(h, { ...split, typeflag: TYPEFLAG[h.type], size: h.size, linkname: h.linkname }, seconds);
+    return block(h, { name: split.name, prefix: split.prefix, typeflag: TYPEFLAG[h.type], size: h.size, linkname: h.linkname, seconds });
   }
   let text = record('path', h.name);
   if (h.linkname) text += record('linkpath', h.linkname);
@@ -121,9 +132,9 @@ export function encodeHeader(h: TarHeader): Buffer {
   const padded = Math.ceil(records.length / BLOCK) * BLOCK;
   const out = Buffer.alloc(BLOCK + padded + BLOCK);
   const linkname = h.linkname ? 'PaxHeader' : undefined;
-  const ustarSeconds = badTime ? 0 : seconds;
-  block(h, { name: 'PaxHeader', prefix: '', typeflag: TYPEFLAG.pax, size: records.length, linkname }, ustarSeconds).copy(out, 0);
+  const pax = { name: 'PaxHeader', prefix: '', linkname, seconds: badTime ? 0 : seconds };
+  block(h, { ...pax, typeflag: TYPEFLAG.pax, size: records.length }).copy(out, 0);
   records.copy(out, BLOCK);
-  block(h, { name: 'PaxHeader', prefix: '', typeflag: TYPEFLAG[h.type], size: h.size, linkname }, ustarSeconds).copy(out, BLOCK + padded);
+  block(h, { ...pax, typeflag: TYPEFLAG[h.type], size: h.size }).copy(out, BLOCK + padded);
   return out;
 }
