@@ -8,59 +8,29 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tarStream from 'tar-stream';
 import { DockerClient } from '../../src/client.js';
 import { DockerInputError } from '../../src/core/errors.js';
 import { tarBody, uploadTar } from '../../src/bodies/tar-body.js';
+import { startSlowEngine, type SlowEngine } from '../helpers/slow-engine';
 
 const MiB = 1024 * 1024;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 let tmp: string;
-let server: Server;
+let engine: SlowEngine;
 let socketPath: string;
-let received: { url: string; sha256: string; bytes: number }[];
-let cutAfter: number | undefined;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'context-upload-'));
   socketPath = path.join(tmp, 'engine.sock');
-  received = [];
-  server = createServer((req, res) => {
-    if (req.url === '/_ping') {
-      res.setHeader('Api-Version', '1.41');
-      res.end('OK');
-      return;
-    }
-    const hash = createHash('sha256');
-    let bytes = 0;
-    req.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      bytes += chunk.length;
-      if (cutAfter !== undefined && bytes >= cutAfter) {
-        req.socket.destroy();
-        return;
-      }
-      // Read a socket chunk, then lag: the client's 1 MiB writes complete piece by piece.
-      req.pause();
-      setTimeout(() => req.resume(), 1);
-    });
-    req.on('end', () => {
-      const sha256 = hash.digest('hex');
-      received.push({ url: req.url!.split('?')[0], sha256, bytes });
-      res.setHeader('Content-Type', 'application/json');
-      const line = req.url?.includes('/build') ? { aux: { ID: `sha256:${sha256}` } } : { stream: 'Loaded image: example.test/slow:latest\n' };
-      res.end(`${JSON.stringify(line)}\n`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  engine = await startSlowEngine(socketPath);
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await engine.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -98,16 +68,16 @@ test('build and load of a directory reach a slowly reading engine as exactly the
   const dir = context('slow');
   const docker = new DockerClient({ socketPath });
   try {
-    received = [];
+    engine.received = [];
     const built = await docker.images.build(dir, { t: 'example.test/slow:1' });
     const expected = await bytesOf((await tarBody(dir)).body);
     expect(expected.length).toBeGreaterThan(6 * MiB);
-    expect(received).toEqual([{ url: '/v1.41/build', sha256: sha(expected), bytes: expected.length }]);
+    expect(engine.received).toEqual([{ url: '/v1.41/build', sha256: sha(expected), bytes: expected.length }]);
     expect(built.id).toBe(`sha256:${sha(expected)}`);
     // A load packs the directory with owners kept and no .dockerignore (a root file system), over the same connection.
     await docker.images.load(dir);
     const rootfs = await bytesOf((await tarBody(dir, { dockerignore: false, keepOwnership: true })).body);
-    expect(received[1]).toEqual({ url: '/v1.41/images/load', sha256: sha(rootfs), bytes: rootfs.length });
+    expect(engine.received[1]).toEqual({ url: '/v1.41/images/load', sha256: sha(rootfs), bytes: rootfs.length });
   } finally {
     await docker.close();
   }
@@ -117,11 +87,11 @@ test('build and load of a directory reach a slowly reading engine as exactly the
 test('an upload cut by the engine rejects and leaves no file of the context open', async () => {
   const dir = context('cut');
   const docker = new DockerClient({ socketPath });
-  cutAfter = 2 * MiB;
+  engine.cutAfter = 2 * MiB;
   try {
     await expect(docker.images.build(dir)).rejects.toThrow();
   } finally {
-    cutAfter = undefined;
+    engine.cutAfter = undefined;
     await docker.close();
   }
   // The close follows the fill in flight; give it its turn.
