@@ -13,15 +13,17 @@ import type Dockerode from 'dockerode';
 import type * as Undici from 'undici';
 import { sink } from './lib/sink.js';
 import { isNotImplemented, loadClient, optionalMethod, requireFromClient } from './lib/client.js';
+/** Kept in step with figures/streams.ts ARCHIVE_PATH (the worker loads nothing from the figures). */
+const ARCHIVE_PATH = '/random.bin';
 
-export type StreamOp = 'save-file' | 'save-sink' | 'load' | 'import' | 'build';
+export type StreamOp = 'save-file' | 'save-sink' | 'export-file' | 'archive-file' | 'load' | 'import' | 'build';
 /** `idle`: load the client, ping, exit — the floor under the streaming runs' peak RSS. */
 export type WorkerOp = StreamOp | 'idle';
 export type NodeStreamContender = 'ours' | 'ours-1m' | 'undici' | 'dockerode' | 'node-sdk';
 
 export interface StreamParams {
   socketPath: string;
-  /** save: the image; import/build: the tag to create. */
+  /** save: the image; import/build: the tag to create; export/getArchive: the container. */
   image: string;
   /** save-file: where to write; load/import: the tar to send. */
   file?: string;
@@ -50,6 +52,16 @@ async function ours(op: WorkerOp, p: StreamParams, writeBuffer?: number): Promis
     await docker.ping();
     await docker.close();
     return {};
+  }
+  if (op === 'export-file' || op === 'archive-file') {
+    try {
+      const t0 = performance.now();
+      const tar = op === 'export-file' ? await docker.containers.export(p.image) : (await docker.containers.getArchive(p.image, ARCHIVE_PATH)).tar;
+      await pipeline(tar, createWriteStream(p.file!));
+      return { bytes: (await stat(p.file!)).size, ms: performance.now() - t0 };
+    } finally {
+      await docker.close();
+    }
   }
   const name = op.startsWith('save') ? 'save' : op;
   const fn = optionalMethod(docker.images, name);
@@ -86,6 +98,12 @@ async function dockerode(op: StreamOp, p: StreamParams): Promise<StreamResult> {
   const progress = (stream: NodeJS.ReadableStream) =>
     new Promise<unknown[]>((resolve, reject) => docker.modem.followProgress(stream, (err, out) => (err ? reject(err) : resolve(out))));
   const t0 = performance.now();
+  if (op === 'export-file' || op === 'archive-file') {
+    const container = docker.getContainer(p.image);
+    const tar = op === 'export-file' ? await container.export() : await container.getArchive({ path: ARCHIVE_PATH });
+    await pipeline(tar, createWriteStream(p.file!));
+    return { bytes: (await stat(p.file!)).size, ms: performance.now() - t0 };
+  }
   if (op === 'save-file' || op === 'save-sink') {
     const tar = await docker.getImage(p.image).get();
     if (op === 'save-sink') {

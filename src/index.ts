@@ -46,7 +46,7 @@ export type { BuildkitStatus, BuildkitVertex, BuildkitVertexStatus, BuildkitLog,
 export type { CredentialsLookup } from './registry/session-services.js';
 export { Builder } from './builder/builder.js';
 export type { BuilderPruneOptions, BuilderPruneResult } from './builder/builder.js';
-export { StreamOperation } from './streams/stream-operation.js';
+export { StreamOperation, type StreamOperationOptions } from './streams/stream-operation.js';
 export type { StreamReducer, StreamDecoder, StreamBody } from './streams/stream-operation.js';
 export type { StreamMessage } from './streams/progress-lines.js';
 export { ProgressTracker } from './streams/progress-tracker.js';

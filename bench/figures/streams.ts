@@ -16,7 +16,7 @@ import { config } from '../lib/config.js';
 import type { EngineAdmin } from '../lib/engine.js';
 import { rotate, summarize, type Summary } from '../lib/stats.js';
 
-export const STREAM_OPS: StreamOp[] = ['save-sink', 'save-file', 'load', 'import', 'build'];
+export const STREAM_OPS: StreamOp[] = ['save-sink', 'save-file', 'export-file', 'archive-file', 'load', 'import', 'build'];
 export const STREAM_CONTENDERS = ['ours', 'ours-1m', 'undici', 'curl', 'dockerode', 'node-sdk'] as const;
 export type StreamContender = (typeof STREAM_CONTENDERS)[number];
 
@@ -28,7 +28,9 @@ export type StreamContender = (typeof STREAM_CONTENDERS)[number];
 const ONLY_FOR: Partial<Record<StreamContender, StreamOp>> = { 'ours-1m': 'save-file', undici: 'save-sink' };
 
 export function contendersFor(op: StreamOp): StreamContender[] {
-  return STREAM_CONTENDERS.filter((c) => (ONLY_FOR[c] ?? op) === op);
+  // @docker/node-sdk is measured on images only (its container export/archive calls are left out).
+  const container = op === 'export-file' || op === 'archive-file';
+  return STREAM_CONTENDERS.filter((c) => (ONLY_FOR[c] ?? op) === op && !(container && c === 'node-sdk'));
 }
 
 export const STREAM_LABELS: Record<StreamOp, string> = {
@@ -37,7 +39,16 @@ export const STREAM_LABELS: Record<StreamOp, string> = {
   load: 'load (tar file)',
   import: 'import (tar file)',
   build: 'build (directory context)',
+  'export-file': 'containers.export → file',
+  'archive-file': 'containers.getArchive → file',
 };
+
+/** Downloads written through the default `fs.createWriteStream`: the read-ahead's target (≥ 0.95× curl). */
+export const FILE_DOWNLOADS: ReadonlySet<StreamOp> = new Set(['save-file', 'export-file', 'archive-file']);
+/** Operations whose answer is the payload itself (its byte count is checked against the set-up's). */
+const DOWNLOADS: ReadonlySet<StreamOp> = new Set(['save-sink', ...FILE_DOWNLOADS]);
+/** What `containers.getArchive` fetches from the bench container: the big image's one file. */
+export const ARCHIVE_PATH = '/random.bin';
 
 export interface StreamCell {
   /** MiB/s per round. */
@@ -105,6 +116,8 @@ interface Ctx {
   srcTar: string;
   savedTar: string;
   bigImage: string;
+  /** A container of the big image, created (never started, network none): export and getArchive read it. */
+  container: string;
 }
 
 /** One run of one contender: { ms, bytes? } or why it could not run. */
@@ -115,8 +128,8 @@ async function runOnce(ctx: Ctx, op: StreamOp, who: StreamContender, round: numb
   if (who !== 'curl') {
     const params: StreamParams = {
       socketPath: ctx.socketPath,
-      image: tag,
-      file: op === 'save-file' ? outFile : op === 'load' ? ctx.savedTar : op === 'import' ? ctx.srcTar : undefined,
+      image: op === 'export-file' || op === 'archive-file' ? ctx.container : tag,
+      file: FILE_DOWNLOADS.has(op) ? outFile : op === 'load' ? ctx.savedTar : op === 'import' ? ctx.srcTar : undefined,
       dir: ctx.ctxDir,
       files: ctx.ctxFiles,
     };
@@ -132,6 +145,11 @@ async function runOnce(ctx: Ctx, op: StreamOp, who: StreamContender, round: numb
   if (op === 'save-file' || op === 'save-sink') {
     const url = `${base}/images/${encodeURIComponent(ctx.bigImage)}/get`;
     out = await timed('curl', [...common, '-o', op === 'save-file' ? outFile : '/dev/null', url], rssFile);
+  } else if (op === 'export-file') {
+    out = await timed('curl', [...common, '-o', outFile, `${base}/containers/${ctx.container}/export`], rssFile);
+  } else if (op === 'archive-file') {
+    const q = new URLSearchParams({ path: ARCHIVE_PATH });
+    out = await timed('curl', [...common, '-o', outFile, `${base}/containers/${ctx.container}/archive?${q}`], rssFile);
   } else if (op === 'load') {
     out = await timed('curl', [...common, ...upload, '-T', ctx.savedTar, `${base}/images/load`], rssFile);
   } else if (op === 'import') {
@@ -151,7 +169,7 @@ async function runOnce(ctx: Ctx, op: StreamOp, who: StreamContender, round: numb
     if (text.includes('"error"')) throw new Error(`curl ${op}: daemon reported ${text.slice(-500)}`);
   }
   const [secs, down] = out.stdout.trim().split(' ').map(Number);
-  return { ms: secs * 1000, bytes: op.startsWith('save') ? down : undefined, rssKiB: out.rssKiB, cpuS: out.cpuS };
+  return { ms: secs * 1000, bytes: DOWNLOADS.has(op) ? down : undefined, rssKiB: out.rssKiB, cpuS: out.cpuS };
 }
 
 function checkDisk(dir: string, needBytes: number, what: string): void {
@@ -197,6 +215,7 @@ export async function runStreamFigures(opts: {
     srcTar: path.join(dir, 'src.tar'),
     savedTar: path.join(dir, 'saved.tar'),
     bigImage: 'bench-big:latest',
+    container: '',
   };
   const result: StreamFigures = { payloadMiB: {} as Record<StreamOp, number>, cells: {} as StreamFigures['cells'], notes: [] };
   const made: string[] = [ctx.bigImage];
@@ -219,10 +238,27 @@ export async function runStreamFigures(opts: {
     await runOnce(ctx, 'save-file', 'curl', -1);
     await rename(path.join(dir, 'save-curl.tar'), ctx.savedTar);
     const savedSize = statSync(ctx.savedTar).size;
+    // The container export and getArchive read: created only, on network none (it has nothing to run anyway).
+    const created = await opts.admin.json<{ Id: string }>(
+      'POST',
+      '/containers/create?name=bench-big-files',
+      Buffer.from(JSON.stringify({ Image: ctx.bigImage, Cmd: ['/nothing'], NetworkDisabled: true, HostConfig: { NetworkMode: 'none' } })),
+      { 'content-type': 'application/json' },
+    );
+    if (created.status !== 201) throw new Error(`set-up: creating the export container failed: HTTP ${created.status} ${JSON.stringify(created.data)}`);
+    ctx.container = created.data.Id;
+    const expected: Partial<Record<StreamOp, number>> = { 'save-sink': savedSize, 'save-file': savedSize };
+    for (const op of ['export-file', 'archive-file'] as const) {
+      await runOnce(ctx, op, 'curl', -1);
+      expected[op] = statSync(path.join(dir, 'save-curl.tar')).size;
+      rmSync(path.join(dir, 'save-curl.tar'));
+    }
 
     result.payloadMiB = {
       'save-sink': savedSize / MiB,
       'save-file': savedSize / MiB,
+      'export-file': expected['export-file']! / MiB,
+      'archive-file': expected['archive-file']! / MiB,
       load: savedSize / MiB,
       import: statSync(ctx.srcTar).size / MiB,
       build: (size + statSync(path.join(ctxDir, 'Dockerfile')).size) / MiB,
@@ -266,15 +302,15 @@ export async function runStreamFigures(opts: {
             continue;
           } finally {
             if (op === 'import' || op === 'build') await opts.admin.removeImages([`bench-big-${op}:${who}-${r}`]);
-            if (op === 'save-file') rmSync(path.join(dir, `save-${who}.tar`), { force: true });
+            if (FILE_DOWNLOADS.has(op)) rmSync(path.join(dir, `save-${who}.tar`), { force: true });
           }
           if (out.unavailable) {
             cells[who] = { unavailable: out.unavailable };
             active = active.filter((a) => a !== who);
             continue;
           }
-          if (op.startsWith('save') && out.bytes !== savedSize) {
-            cells[who] = { error: `received ${out.bytes} bytes, the image's tar has ${savedSize}` };
+          if (DOWNLOADS.has(op) && out.bytes !== expected[op]) {
+            cells[who] = { error: `received ${out.bytes} bytes, curl received ${expected[op]}` };
             active = active.filter((a) => a !== who);
             continue;
           }
@@ -295,6 +331,7 @@ export async function runStreamFigures(opts: {
       );
     }
   } finally {
+    if (ctx.container) await opts.admin.json('DELETE', `/containers/${ctx.container}?force=1`);
     await opts.admin.removeImages(made);
     rmSync(dir, { recursive: true, force: true });
   }

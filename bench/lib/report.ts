@@ -3,7 +3,7 @@ import type { CallFigures } from '../figures/calls.js';
 import { LOGS_CONTENDERS, RT_CONTENDERS, RT_OPS, type ContainerFigures } from '../figures/containers.js';
 import type { ImportFigures } from '../figures/import-cost.js';
 import { TYPECHECK_PROGRAMS, type TypecheckFigures } from '../figures/typecheck.js';
-import { contendersFor, STREAM_LABELS, STREAM_OPS, type StreamContender, type StreamFigures } from '../figures/streams.js';
+import { contendersFor, FILE_DOWNLOADS, STREAM_LABELS, STREAM_OPS, type StreamContender, type StreamFigures } from '../figures/streams.js';
 import { CALL_CONTENDERS, CALL_LABELS, type CallOp } from './call-contenders.js';
 import type { Machine } from './machine.js';
 import { fmt, ratio, type Summary } from './stats.js';
@@ -153,7 +153,7 @@ function streamTable(s: StreamFigures, out: string[], targets: Target[]): void {
     }
     const ours = cells.ours;
     const curl = m('curl');
-    const want = op === 'save-file' ? 0.95 : 0.9;
+    const want = FILE_DOWNLOADS.has(op) ? 0.95 : 0.9;
     targets.push({
       what: `${STREAM_LABELS[op]}: ≥ ${want.toFixed(2)}× curl`,
       measured: ours?.mibps ? `${fmt(ours.mibps.median)} MiB/s = ${ratio(ours.mibps.median, curl)} curl` : (ours?.unavailable ?? ours?.error ?? 'not measured'),

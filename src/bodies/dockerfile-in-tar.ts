@@ -1,13 +1,10 @@
 /**
- * The Dockerfile entry of a tar build context (plain or gzip), for read-dockerfile.ts. A module of its own so
- * that tar-stream, node:zlib and node:stream/promises load with the first tar context, not with the package
- * (bench/README.md, import cost).
+ * The Dockerfile entry of a tar build context (plain or gzip), for read-dockerfile.ts: loaded with the first tar
+ * context, not with the package (bench/README.md, import cost).
  */
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import * as tarStream from 'tar-stream';
+import { pipeline, type Readable } from 'node:stream';
+import { findTarFile } from './tar-reader.js';
 
 const MAX_DOCKERFILE = 4 << 20;
 
@@ -17,31 +14,18 @@ export async function dockerfileInTar(open: () => Readable, dockerfile: string |
   // gzip is recognised by its magic bytes, as the daemon does; other compressions are left to the daemon.
   const head = await firstBytes(open());
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
-  let found: string | undefined;
   const source = open();
-  const extract = tarStream.extract();
-  extract.on('entry', (header, stream, next) => {
-    if (found === undefined && header.type === 'file' && wanted.has(clean(header.name)) && (header.size ?? 0) <= MAX_DOCKERFILE) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-      stream.on('end', () => {
-        found = Buffer.concat(chunks).toString('utf8');
-        // Found: stop reading the rest of a possibly large context (the pipeline then fails, which is fine).
-        source.destroy();
-        next();
-      });
-    } else {
-      stream.on('end', () => next());
-      stream.resume();
-    }
-  });
+  // node:zlib on first use of a gzip context, not with the package (bench/README.md, import cost).
+  // pipeline (not pipe): a read error of the file must fail the gunzip stream too, never leave it waiting.
+  const bytes = gzip ? pipeline(source, process.getBuiltinModule('node:zlib').createGunzip(), () => {}) : source;
   try {
-    if (gzip) await pipeline(source, createGunzip(), extract);
-    else await pipeline(source, extract);
-  } catch (err) {
-    if (found === undefined) throw err;
+    // Found or not, stop reading a possibly large context here.
+    const found = await findTarFile(bytes, (name) => wanted.has(clean(name)), MAX_DOCKERFILE);
+    return found?.toString('utf8');
+  } finally {
+    source.destroy();
+    if (bytes !== source) bytes.destroy();
   }
-  return found;
 }
 
 function clean(name: string): string {

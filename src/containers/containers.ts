@@ -13,7 +13,7 @@ import { DockerInputError } from '../core/errors.js';
 import { encodeFilterTable } from '../core/filters.js';
 import { gateBody } from '../core/since-body.js';
 import { checkOptions } from '../core/check-options.js';
-import { checkName, checkObject, kindOf } from '../core/input.js';
+import { checkName, checkObject } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
 import type { Exec } from '../exec/exec.js';
 import { checkSize } from '../exec/exec.js';
@@ -27,6 +27,7 @@ import * as output from './output.js';
 import type * as O from './options.js';
 import * as run from './run.js';
 import { API_SINCE } from '../../generated/api-since.js';
+import { platformPath } from '../registry/platform.js';
 
 export class Containers {
   /** @internal resources are made by DockerClient. */
@@ -49,7 +50,7 @@ export class Containers {
     if (config === undefined) throw new DockerInputError('containers.create: config (at least { Image }) is required');
     checkOptions('containers.create', 'ContainerCreate', opts, { declared: { platform: ['string', 'object'] } });
     const { signal, platform, ...rest } = opts;
-    const query = await this.ctx.gateQuery('containers.create', API_SINCE.ContainerCreate.params, { ...rest, platform: platformString(platform) }, signal);
+    const query = await this.ctx.gateQuery('containers.create', API_SINCE.ContainerCreate.params, { ...rest, platform: platformPath(platform, 'containers.create: option "platform"') }, signal);
     gateBody(API_SINCE.ContainerCreate.body, 'containers.create', await this.ctx.negotiate(signal), config);
     return this.ctx.json(this.ctx.api.POST('/containers/create', { params: { query }, body: config, signal }));
   }
@@ -248,12 +249,3 @@ export class Containers {
   }
 }
 
-/** `platform` for create: the query wants `os[/arch[/variant]]`, not the JSON other endpoints take. */
-function platformString(platform: unknown): string | undefined {
-  if (platform === undefined || typeof platform === 'string') return platform;
-  const p = platform as { os?: unknown; architecture?: unknown; variant?: unknown } | null;
-  if (p === null || typeof p !== 'object' || typeof p.os !== 'string' || p.os === '') {
-    throw new DockerInputError(`containers.create: option "platform" must be "os[/arch[/variant]]" or { os, architecture?, variant? }, got ${kindOf(platform)}`);
-  }
-  return [p.os, p.architecture, p.variant].filter((part) => typeof part === 'string' && part !== '').join('/');
-}

@@ -65,6 +65,8 @@ interface CompiledGate {
 }
 
 const compiled = new Map<string, CompiledGate>();
+/** Hand-written rows too: resources pass the same row object (`API_SINCE.ContainerStop.params`) on every call. */
+const compiledRows = new WeakMap<object, CompiledGate>();
 
 function compile(facts: OperationSince, operationId: string | undefined): CompiledGate {
   const repeatable: (readonly [string, string])[] = [];
@@ -80,8 +82,15 @@ function compile(facts: OperationSince, operationId: string | undefined): Compil
   };
 }
 
+const NOTHING = compile({}, undefined);
+
 function gateOf(since: SinceSource): CompiledGate {
-  if (typeof since !== 'string') return compile({ params: since }, undefined);
+  if (typeof since !== 'string') {
+    if (since === undefined) return NOTHING;
+    let row = compiledRows.get(since);
+    if (row === undefined) compiledRows.set(since, (row = compile({ params: since }, undefined)));
+    return row;
+  }
   let gate = compiled.get(since);
   if (gate === undefined) compiled.set(since, (gate = compile(operationSince(since), since)));
   return gate;

@@ -111,5 +111,5 @@ export function buildkitBuild(ctx: ApiContext, creds: RegistryCredentials | unde
       throw err;
     }
   })();
-  return new StreamOperation(body, reducer, buildkitDecoder(reducer), opts?.signal);
+  return new StreamOperation(body, reducer, { decode: buildkitDecoder(reducer), signal: opts?.signal });
 }

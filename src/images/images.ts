@@ -142,7 +142,7 @@ export class Images {
    * An error line (unknown manifest, refused credentials, …) rejects with DockerStreamError.
    */
   pull(ref: string, opts: PullOptions = {}): PullOperation {
-    return new StreamOperation(openPull(this.ctx, this.creds, ref, opts), pullReducer(), undefined, opts?.signal);
+    return new StreamOperation(openPull(this.ctx, this.creds, ref, opts), pullReducer(), { signal: opts?.signal });
   }
 
   /**
@@ -150,17 +150,17 @@ export class Images {
    * `X-Registry-Auth` always set. A refused login rejects with DockerStreamError carrying the registry's text.
    */
   push(ref: string, opts: PushOptions = {}): PushOperation {
-    return new StreamOperation(openPush(this.ctx, this.creds, ref, opts), pushReducer(), undefined, opts?.signal);
+    return new StreamOperation(openPush(this.ctx, this.creds, ref, opts), pushReducer(), { signal: opts?.signal });
   }
 
   /** `POST /images/create?fromSrc=-`: a root file system tar (or directory) as a new image, `changes` applied. */
   import(source: TarSource, opts: ImportOptions = {}): ImportOperation {
-    return new StreamOperation(openImport(this.ctx, source, opts), importReducer(), undefined, opts?.signal);
+    return new StreamOperation(openImport(this.ctx, source, opts), importReducer(), { signal: opts?.signal });
   }
 
   /** `POST /images/load`: the images of a `docker save` archive. */
   load(source: TarSource, opts: LoadOptions = {}): LoadOperation {
-    return new StreamOperation(openLoad(this.ctx, source, opts), loadReducer(), undefined, opts?.signal);
+    return new StreamOperation(openLoad(this.ctx, source, opts), loadReducer(), { signal: opts?.signal });
   }
 
   /**
@@ -185,7 +185,7 @@ export class Images {
    */
   build(context: TarSource, opts: BuildOptions = {}): BuildOperation {
     if (opts?.version === '2') return buildkitBuild(this.ctx, this.creds, context, opts);
-    return new StreamOperation(openBuild(this.ctx, this.creds, context, opts), buildReducer({ tags: requestedTags(opts) }), undefined, opts?.signal);
+    return new StreamOperation(openBuild(this.ctx, this.creds, context, opts), buildReducer({ tags: requestedTags(opts) }), { signal: opts?.signal });
   }
 }
 

@@ -17,3 +17,13 @@ export function encodePlatforms(value: unknown, what: string): string[] | undefi
   const list: unknown[] = Array.isArray(value) ? value : [value];
   return list.map((p, i) => encodePlatform(p, Array.isArray(value) ? `${what}[${i}]` : what) as string);
 }
+
+/** `platform` for containers.create: that query wants `os[/arch[/variant]]`, not the JSON other endpoints take. */
+export function platformPath(platform: unknown, what: string): string | undefined {
+  if (platform === undefined || typeof platform === 'string') return platform;
+  const p = platform as { os?: unknown; architecture?: unknown; variant?: unknown } | null;
+  if (p === null || typeof p !== 'object' || typeof p.os !== 'string' || p.os === '') {
+    throw new DockerInputError(`${what} must be "os[/arch[/variant]]" or { os, architecture?, variant? }, got ${kindOf(platform)}`);
+  }
+  return [p.os, p.architecture, p.variant].filter((part) => typeof part === 'string' && part !== '').join('/');
+}

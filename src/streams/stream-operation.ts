@@ -63,6 +63,11 @@ function cancelBody(body: StreamBody): void {
   }
 }
 
+export interface StreamOperationOptions<Event> {
+  decode?: StreamDecoder<Event>;
+  signal?: AbortSignal;
+}
+
 export class StreamOperation<Event extends object, Result> implements AsyncIterable<Event>, PromiseLike<Result> {
   readonly #body: Promise<StreamBody>;
   readonly #reducer: StreamReducer<Event, Result>;
@@ -77,19 +82,14 @@ export class StreamOperation<Event extends object, Result> implements AsyncItera
    * @param body the response body; the promise rejects with the request's error (API error, connection error,
    *   abort) when there is no body to read.
    * @param reducer folds the events into the result.
-   * @param decode turns the body into events (default: progress messages, one JSON object per line).
-   * @param signal the operation's signal: once aborted, no further event is handed out.
+   * @param opts.decode turns the body into events (default: progress messages, one JSON object per line).
+   * @param opts.signal the operation's signal: once aborted, no further event is handed out.
    */
-  constructor(
-    body: Promise<StreamBody>,
-    reducer: StreamReducer<Event, Result>,
-    decode: StreamDecoder<Event> = progressMessages as StreamDecoder<Event>,
-    signal?: AbortSignal,
-  ) {
+  constructor(body: Promise<StreamBody>, reducer: StreamReducer<Event, Result>, opts: StreamOperationOptions<Event> = {}) {
     this.#body = body;
-    this.#signal = signal instanceof AbortSignal ? signal : undefined;
+    this.#signal = opts.signal instanceof AbortSignal ? opts.signal : undefined;
     this.#reducer = reducer;
-    this.#decode = decode;
+    this.#decode = opts.decode ?? (progressMessages as StreamDecoder<Event>);
     // Observed here so that a request error is never an unhandled rejection; it reaches the caller through
     // the iteration or the result.
     body.catch(noop);

@@ -206,6 +206,27 @@ describe('StreamOperation', () => {
     await expect(pull(body)).resolves.toEqual({ status: 'Status: Downloaded newer image for x:1' });
     expect(body.finished).toBe(true);
   });
+
+  it('options: an aborted signal stops the events even when more were already read; a custom decoder is used', async () => {
+    const controller = new AbortController();
+    const decode = async function* (body: AsyncIterable<Uint8Array>) {
+      for await (const chunk of body) yield { status: Buffer.from(chunk).toString() } as PullEvent;
+    };
+    const op = new StreamOperation<PullEvent, unknown>(Promise.resolve(chunks(Buffer.from('ab'), 1)), pullReducer(), {
+      decode,
+      signal: controller.signal,
+    });
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const event of op) {
+          seen.push(String(event.status));
+          controller.abort();
+        }
+      })(),
+    ).rejects.toBeInstanceOf(DockerAbortError);
+    expect(seen).toEqual(['a']);
+  });
 });
 
 describe('streamFailure', () => {
