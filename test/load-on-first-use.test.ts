@@ -1,8 +1,8 @@
 /**
- * Import cost (issue 13): loading the package must not load what only some operations need — tar-stream (tar
- * build contexts; a directory is packed without it), @balena/dockerignore, @bufbuild/protobuf (BuildKit traces and
- * sessions), node:child_process (ssh and credential helpers), node:zlib, node:fs/promises. Each must load on its
- * feature's first use instead. Checked on the bundles, bundled exactly as `npm run build` bundles them
+ * Import cost (issue 13): loading the package must not load what only some operations need — @balena/dockerignore
+ * (directory contexts), @bufbuild/protobuf (BuildKit traces and sessions), node:child_process (ssh and credential
+ * helpers), node:zlib, node:fs/promises. Each must load on its feature's first use instead; tar-stream and streamx
+ * (no longer runtime dependencies, only the tests' tar oracle) never load. Checked on the bundles, bundled exactly as `npm run build` bundles them
  * (scripts/bundle.ts) but into a scratch directory, so that this test does not race the tests that build dist/.
  *
  * One node process per format and feature: built-ins loaded are read from `process.moduleLoadList`, packages from
