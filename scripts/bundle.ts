@@ -4,7 +4,7 @@
  *
  * What the package loads with its entry point is decided here and in the sources: a module reached only through
  * `await import()` becomes a chunk (ESM, `splitting`) or a lazily initialised module (CJS, esbuild's `__esm`),
- * so its own imports — tar-fs, tar-stream, @bufbuild/protobuf, node:http2 — load on its first use. Node built-ins
+ * so its own imports — tar-stream, @bufbuild/protobuf, node:http2 — load on its first use. Node built-ins
  * needed by some operations only are taken with `process.getBuiltinModule()` at the use site (sync, typed, the same
  * in both formats; the ESM bundle has no `require`).
  */

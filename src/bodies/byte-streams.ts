@@ -122,7 +122,7 @@ export function fromAsyncIterable(iterable: AsyncIterable<Uint8Array>): Readable
 }
 
 /**
- * The subset of an event-based readable stream this adapter uses: a streamx Readable (tar-fs's `pack()`), or
+ * The subset of an event-based readable stream this adapter uses: a streamx Readable (tar-stream's `pack()`), or
  * a legacy `NodeJS.ReadableStream` that is not a `stream.Readable`.
  */
 export interface EventReadable {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fromAsyncIterable, fromBytes, fromEventStream, fromWebStream, type EventReadable } from './byte-streams.js';
 import type { BuildContextOptions } from './build-context.js';
-import { CHUNK_BYTES, FileChunks } from './file-chunks.js';
+import { CHUNK_BYTES, FileChunks, type ChunkSource } from './file-chunks.js';
 import { DockerInputError } from '../core/errors.js';
 import { kindOf } from '../core/input.js';
 
@@ -18,7 +18,7 @@ import { kindOf } from '../core/input.js';
  * What build, import and load accept as their tar:
  * - `string` — a directory (packed as a build context) or a tar file, plain or compressed (sent unchanged;
  *   the daemon detects gzip/bzip2/xz);
- * - a Node `Readable` (or any legacy `NodeJS.ReadableStream`, or a streamx stream such as tar-fs's `pack()`);
+ * - a Node `Readable` (or any legacy `NodeJS.ReadableStream`, or a streamx stream such as tar-stream's `pack()`);
  * - a web `ReadableStream<Uint8Array>`;
  * - an `AsyncIterable<Uint8Array>`;
  * - bytes: `Uint8Array` (so `Buffer`), any other `ArrayBufferView`, or an `ArrayBuffer`.
@@ -63,8 +63,11 @@ function isAsyncIterable(value: object): value is AsyncIterable<Uint8Array> {
   return typeof (value as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function';
 }
 
-/** What the client's own uploads send: a tar file as FileChunks (reused buffers; undici's iterable writer only). */
-export type UploadTar = Omit<TarBody, 'body'> & { body: Readable | FileChunks };
+/**
+ * What the client's own uploads send: a tar file or a directory as a ChunkSource (reused buffers; undici's
+ * iterable writer only).
+ */
+export type UploadTar = Omit<TarBody, 'body'> & { body: Readable | ChunkSource };
 
 async function fromPath(source: string, opts: TarBodyOptions, reuse: false): Promise<TarBody>;
 async function fromPath(source: string, opts: TarBodyOptions, reuse: boolean): Promise<UploadTar>;
@@ -82,11 +85,11 @@ async function fromPath(source: string, opts: TarBodyOptions, reuse: boolean): P
     throw new DockerInputError(`tar source ${abs} ${why}`, { cause: err });
   }
   if (st.isDirectory()) {
-    // Loaded on the first directory pack: tar-fs, tar-stream and the dockerignore matcher are most of the
+    // Loaded on the first directory pack: the packer and the dockerignore matcher are a good part of the
     // package's import cost and dependency tree, and only directory contexts need them.
     const { packBuildContext } = await import('./build-context.js');
-    const { body, dockerfile } = await packBuildContext(abs, opts);
-    return { body, kind: 'directory', dockerfile };
+    const { body, dockerfile } = await packBuildContext(abs, opts, !reuse);
+    return { body: reuse ? body : fromAsyncIterable(body), kind: 'directory', dockerfile };
   }
   if (!st.isFile()) {
     throw new DockerInputError(`tar source ${abs} is neither a directory nor a regular file`);
@@ -106,8 +109,9 @@ async function fromPath(source: string, opts: TarBodyOptions, reuse: boolean): P
 /**
  * Normalise `source` into a streamed request body. Rejects with DockerInputError for a missing or unusable
  * path, an unreadable `.dockerignore`, a missing Dockerfile or an unsupported source type — all before
- * anything is read from the source. Failures while streaming (a file vanishing from the context, a source
- * stream erroring, a non-bytes chunk) destroy the body with that error, which aborts the request.
+ * anything is read from the source. Failures while streaming (a context file that shrinks while it is packed
+ * or cannot be read, a fifo or device in the context, a source stream erroring, a non-bytes chunk) destroy the
+ * body with that error, which aborts the request.
  */
 export async function tarBody(source: TarSource, opts: TarBodyOptions = {}): Promise<TarBody> {
   if (typeof source === 'string') return fromPath(source, opts, false);

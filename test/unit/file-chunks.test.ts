@@ -6,54 +6,23 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerClient } from '../../src/client.js';
+import { startSlowEngine, type SlowEngine } from '../helpers/slow-engine';
 
 let tmp: string;
-let server: Server;
+let engine: SlowEngine;
 let socketPath: string;
-/** What the server received per request: its digest and size, or the request was cut (`cut`). */
-let received: { sha256: string; bytes: number }[];
-let cutAfter: number | undefined;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'file-chunks-'));
   socketPath = path.join(tmp, 'engine.sock');
-  received = [];
-  server = createServer((req, res) => {
-    if (req.url === '/_ping') {
-      res.setHeader('Api-Version', '1.41');
-      res.end('OK');
-      return;
-    }
-    const hash = createHash('sha256');
-    let bytes = 0;
-    req.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      bytes += chunk.length;
-      if (cutAfter !== undefined && bytes >= cutAfter) {
-        req.socket.destroy();
-        return;
-      }
-      // Read a socket chunk, then lag: the client's 1 MiB writes complete piece by piece.
-      req.pause();
-      setTimeout(() => req.resume(), 1);
-    });
-    req.on('end', () => {
-      const sha256 = hash.digest('hex');
-      received.push({ sha256, bytes });
-      res.setHeader('Content-Type', 'application/json');
-      const line = req.url?.includes('/images/create') ? { status: `sha256:${sha256}` } : { stream: 'Loaded image: example.test/slow:latest\n' };
-      res.end(`${JSON.stringify(line)}\n`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  engine = await startSlowEngine(socketPath);
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await engine.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -80,12 +49,12 @@ test('a tar file reaches a slowly reading engine byte for byte, and the file is 
   const { file, sha256 } = randomFile('slow.tar', 9 * 1024 * 1024 + 4321);
   const docker = new DockerClient({ socketPath });
   try {
-    received = [];
+    engine.received = [];
     await docker.images.load(file);
-    expect(received).toEqual([{ sha256, bytes: fs.statSync(file).size }]);
+    expect(engine.received).toEqual([{ url: '/v1.41/images/load', sha256, bytes: fs.statSync(file).size }]);
     // Twice over the same connection: the second upload reads into fresh buffers of its own.
     await docker.images.import(file, { repo: 'example.test/slow' });
-    expect(received[1]).toEqual({ sha256, bytes: fs.statSync(file).size });
+    expect(engine.received[1]).toEqual({ url: '/v1.41/images/create', sha256, bytes: fs.statSync(file).size });
   } finally {
     await docker.close();
   }
@@ -95,11 +64,11 @@ test('a tar file reaches a slowly reading engine byte for byte, and the file is 
 test('an upload cut by the engine rejects and closes the file', async () => {
   const { file } = randomFile('cut.tar', 6 * 1024 * 1024);
   const docker = new DockerClient({ socketPath });
-  cutAfter = 2 * 1024 * 1024;
+  engine.cutAfter = 2 * 1024 * 1024;
   try {
     await expect(docker.images.load(file)).rejects.toThrow();
   } finally {
-    cutAfter = undefined;
+    engine.cutAfter = undefined;
     await docker.close();
   }
   // The close follows the read in flight; give it its turn.
