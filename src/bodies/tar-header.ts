@@ -100,11 +100,16 @@ function block(h: TarHeader, f: Fields): Buffer {
   octal(buf, 329, 0, 6); // devmajor
   octal(buf, 337, 0, 6); // devminor
   if (f.prefix) buf.write(f.prefix, 345, 'latin1');
-  let sum = 8 * 0x20; // the checksum field counts as spaces
+  octal(buf, 148, headerChecksum(buf), 6);
+  return buf;
+}
+
+/** A header block's checksum: the sum of its bytes with the checksum field (148–155) counted as spaces. */
+export function headerChecksum(buf: Uint8Array): number {
+  let sum = 8 * 0x20;
   for (let i = 0; i < 148; i++) sum += buf[i];
   for (let i = 156; i < BLOCK; i++) sum += buf[i];
-  octal(buf, 148, sum, 6);
-  return buf;
+  return sum;
 }
 
 /** One PAX record: `<length> <key>=<value>\n`, the length counting itself. */

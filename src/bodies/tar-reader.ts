@@ -10,7 +10,7 @@
  * Dockerfile unknown and the daemon has the last word on the tar, as before.
  */
 
-const BLOCK = 512;
+import { BLOCK, headerChecksum } from './tar-header.js';
 
 /** A tar header's checksum is wrong or the stream ends inside an entry. */
 export class TarFormatError extends Error {}
@@ -88,11 +88,7 @@ function numeric(b: Buffer, start: number, len: number): number {
   return digits === '' ? 0 : parseInt(digits, 8);
 }
 
-function checksumOk(h: Buffer): boolean {
-  let sum = 8 * 0x20; // the checksum field itself counts as spaces
-  for (let i = 0; i < BLOCK; i++) if (i < 148 || i >= 156) sum += h[i];
-  return sum === numeric(h, 148, 8);
-}
+const checksumOk = (h: Buffer): boolean => headerChecksum(h) === numeric(h, 148, 8);
 
 /** `len key=value\n` records of a PAX extended header. */
 function paxRecords(data: Buffer): Map<string, string> {
