@@ -19,7 +19,8 @@
  * - no other `data` or `readable` listener was ever added to the reader (checked as listeners are added, so one
  *   added and removed again between two reads still counts), and it was never unpiped or piped elsewhere;
  * - the last chunk handed out in that buffer has left the reader's own buffer (FIFO: no more bytes are queued there
- *   than were pushed after it) and the destination's `writableLength` is 0 (written and released).
+ *   than were pushed after it) and the destination's unwritten bytes (`writableLength`) all came after it (it was
+ *   written and released).
  * Anything else — async iteration, `data` listeners, other writables — gets a fresh copy, as before. What no
  * check can see: a caller calling `read()` on a stream that is piped (Node's stream contract rules that out:
  * "read() should only be called on streams in paused mode"), or one that replaced Node's own `fs.write` itself.
@@ -65,9 +66,14 @@ export function coalesceBuffer(reader: Readable, size: number): CoalesceBuffer {
 
   /** A spare nobody holds: never handed out, or out of the reader's buffer and written by the destination. */
   const free = (bytes: number): Spare | undefined => {
-    if (!sound || !dest || bytes > size || reader.listenerCount('data') !== 1 || dest.destroyed || dest.writableLength !== 0) return undefined;
+    if (!sound || !dest || bytes > size || reader.listenerCount('data') !== 1 || dest.destroyed) return undefined;
     const queued = reader.readableLength;
-    return spares.find((s) => queued <= s.pushedSince);
+    const unwritten = dest.writableLength;
+    // Both queues are FIFO and the pipe is the reader's only consumer: of the bytes pushed after the spare's chunk,
+    // `pushedSince - queued` have left the reader for the destination, and the destination's unwritten bytes are the
+    // last `unwritten` it was given (or more, if the caller also writes to it: the check only gets stricter). When
+    // those fit among the bytes that came after the spare's chunk, that chunk is written and released.
+    return spares.find((s) => unwritten <= s.pushedSince - queued);
   };
 
   return {

@@ -146,7 +146,8 @@ describe('readAhead', () => {
       expect(readFileSync(file).equals(expected(COUNT, SIZE))).toBe(true);
       const c = coalesced();
       expect(c.writes).toBeGreaterThan(3);
-      expect(c.buffers).toBeLessThan(c.writes);
+      // Every coalesced chunk in one of the two spares (a fresh copy would add a buffer).
+      expect(c.buffers).toBe(2);
     });
 
     test('a data listener beside the pipe (added after the first chunk) keeps intact chunks: no reuse', async () => {
