@@ -6,7 +6,10 @@
  * /images/create with it as status, anything else (a load) with a `Loaded image` line.
  */
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import { createServer } from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 export interface SlowEngine {
   /** Per upload, in order: its path (no query), sha256 (hex) and size. */
@@ -52,4 +55,27 @@ export async function startSlowEngine(socketPath: string): Promise<SlowEngine> {
   });
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   return engine;
+}
+
+/** What a test file gets from `useSlowEngine`: filled in by its beforeAll. */
+export interface SlowEngineRig {
+  /** A temporary directory of the test file's own, removed after it. */
+  tmp: string;
+  socketPath: string;
+  engine: SlowEngine;
+}
+
+/** Registers the beforeAll/afterAll that start a slow engine in a fresh temporary directory and stop it again. */
+export function useSlowEngine(prefix: string): SlowEngineRig {
+  const rig = {} as SlowEngineRig;
+  beforeAll(async () => {
+    rig.tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    rig.socketPath = path.join(rig.tmp, 'engine.sock');
+    rig.engine = await startSlowEngine(rig.socketPath);
+  });
+  afterAll(async () => {
+    await rig.engine?.close();
+    if (rig.tmp) fs.rmSync(rig.tmp, { recursive: true, force: true });
+  });
+  return rig;
 }

@@ -8,31 +8,17 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tarStream from 'tar-stream';
 import { DockerClient } from '../../src/client.js';
 import { DockerInputError } from '../../src/core/errors.js';
 import { tarBody, uploadTar } from '../../src/bodies/tar-body.js';
-import { startSlowEngine, type SlowEngine } from '../helpers/slow-engine';
+import { useSlowEngine } from '../helpers/slow-engine';
 
 const MiB = 1024 * 1024;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-let tmp: string;
-let engine: SlowEngine;
-let socketPath: string;
-
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'context-upload-'));
-  socketPath = path.join(tmp, 'engine.sock');
-  engine = await startSlowEngine(socketPath);
-});
-
-afterAll(async () => {
-  await engine.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const rig = useSlowEngine('context-upload-');
 
 async function bytesOf(source: AsyncIterable<unknown>): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -54,7 +40,7 @@ function openUnder(dir: string): string[] {
 
 /** Random files of many sizes: small ones share chunks with headers, large ones span chunk boundaries. */
 function context(name: string): string {
-  const dir = path.join(tmp, name);
+  const dir = path.join(rig.tmp, name);
   fs.mkdirSync(path.join(dir, 'sub', 'deeper'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY . /\n');
   const sizes = [0, 1, 511, 512, 513, 4095, 70_000, MiB - 700, MiB, MiB + 1, 3 * MiB + 5];
@@ -66,18 +52,18 @@ function context(name: string): string {
 
 test('build and load of a directory reach a slowly reading engine as exactly the tar tarBody() packs', async () => {
   const dir = context('slow');
-  const docker = new DockerClient({ socketPath });
+  const docker = new DockerClient({ socketPath: rig.socketPath });
   try {
-    engine.received = [];
+    rig.engine.received = [];
     const built = await docker.images.build(dir, { t: 'example.test/slow:1' });
     const expected = await bytesOf((await tarBody(dir)).body);
     expect(expected.length).toBeGreaterThan(6 * MiB);
-    expect(engine.received).toEqual([{ url: '/v1.41/build', sha256: sha(expected), bytes: expected.length }]);
+    expect(rig.engine.received).toEqual([{ url: '/v1.41/build', sha256: sha(expected), bytes: expected.length }]);
     expect(built.id).toBe(`sha256:${sha(expected)}`);
     // A load packs the directory with owners kept and no .dockerignore (a root file system), over the same connection.
     await docker.images.load(dir);
     const rootfs = await bytesOf((await tarBody(dir, { dockerignore: false, keepOwnership: true })).body);
-    expect(engine.received[1]).toEqual({ url: '/v1.41/images/load', sha256: sha(rootfs), bytes: rootfs.length });
+    expect(rig.engine.received[1]).toEqual({ url: '/v1.41/images/load', sha256: sha(rootfs), bytes: rootfs.length });
   } finally {
     await docker.close();
   }
@@ -86,12 +72,12 @@ test('build and load of a directory reach a slowly reading engine as exactly the
 
 test('an upload cut by the engine rejects and leaves no file of the context open', async () => {
   const dir = context('cut');
-  const docker = new DockerClient({ socketPath });
-  engine.cutAfter = 2 * MiB;
+  const docker = new DockerClient({ socketPath: rig.socketPath });
+  rig.engine.cutAfter = 2 * MiB;
   try {
     await expect(docker.images.build(dir)).rejects.toThrow();
   } finally {
-    engine.cutAfter = undefined;
+    rig.engine.cutAfter = undefined;
     await docker.close();
   }
   // The close follows the fill in flight; give it its turn.
@@ -116,7 +102,7 @@ async function packWhileChanging(dir: string, change: () => void): Promise<Buffe
 }
 
 test('a file that shrinks while it is packed fails the pack, naming it; nothing stays open', async () => {
-  const dir = path.join(tmp, 'shrink');
+  const dir = path.join(rig.tmp, 'shrink');
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'big.bin'), randomBytes(6 * MiB));
   const err = await packWhileChanging(dir, () => fs.truncateSync(path.join(dir, 'big.bin'), MiB / 2));
@@ -128,7 +114,7 @@ test('a file that shrinks while it is packed fails the pack, naming it; nothing 
 });
 
 test('a file that grows while it is packed is sent with the size it had when listed', async () => {
-  const dir = path.join(tmp, 'grow');
+  const dir = path.join(rig.tmp, 'grow');
   fs.mkdirSync(dir);
   const data = randomBytes(3 * MiB + 10);
   fs.writeFileSync(path.join(dir, 'big.bin'), data);

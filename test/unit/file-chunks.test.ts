@@ -6,30 +6,16 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerClient } from '../../src/client.js';
-import { startSlowEngine, type SlowEngine } from '../helpers/slow-engine';
+import { useSlowEngine } from '../helpers/slow-engine';
 
-let tmp: string;
-let engine: SlowEngine;
-let socketPath: string;
-
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'file-chunks-'));
-  socketPath = path.join(tmp, 'engine.sock');
-  engine = await startSlowEngine(socketPath);
-});
-
-afterAll(async () => {
-  await engine.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const rig = useSlowEngine('file-chunks-');
 
 /** A file of random bytes that is not a whole number of 1 MiB chunks (the short last chunk too). */
 function randomFile(name: string, bytes: number): { file: string; sha256: string } {
   const data = randomBytes(bytes);
-  const file = path.join(tmp, name);
+  const file = path.join(rig.tmp, name);
   fs.writeFileSync(file, data);
   return { file, sha256: createHash('sha256').update(data).digest('hex') };
 }
@@ -47,14 +33,14 @@ function openOn(file: string): number {
 
 test('a tar file reaches a slowly reading engine byte for byte, and the file is closed', async () => {
   const { file, sha256 } = randomFile('slow.tar', 9 * 1024 * 1024 + 4321);
-  const docker = new DockerClient({ socketPath });
+  const docker = new DockerClient({ socketPath: rig.socketPath });
   try {
-    engine.received = [];
+    rig.engine.received = [];
     await docker.images.load(file);
-    expect(engine.received).toEqual([{ url: '/v1.41/images/load', sha256, bytes: fs.statSync(file).size }]);
+    expect(rig.engine.received).toEqual([{ url: '/v1.41/images/load', sha256, bytes: fs.statSync(file).size }]);
     // Twice over the same connection: the second upload reads into fresh buffers of its own.
     await docker.images.import(file, { repo: 'example.test/slow' });
-    expect(engine.received[1]).toEqual({ url: '/v1.41/images/create', sha256, bytes: fs.statSync(file).size });
+    expect(rig.engine.received[1]).toEqual({ url: '/v1.41/images/create', sha256, bytes: fs.statSync(file).size });
   } finally {
     await docker.close();
   }
@@ -63,12 +49,12 @@ test('a tar file reaches a slowly reading engine byte for byte, and the file is 
 
 test('an upload cut by the engine rejects and closes the file', async () => {
   const { file } = randomFile('cut.tar', 6 * 1024 * 1024);
-  const docker = new DockerClient({ socketPath });
-  engine.cutAfter = 2 * 1024 * 1024;
+  const docker = new DockerClient({ socketPath: rig.socketPath });
+  rig.engine.cutAfter = 2 * 1024 * 1024;
   try {
     await expect(docker.images.load(file)).rejects.toThrow();
   } finally {
-    engine.cutAfter = undefined;
+    rig.engine.cutAfter = undefined;
     await docker.close();
   }
   // The close follows the read in flight; give it its turn.
