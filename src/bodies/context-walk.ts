@@ -11,13 +11,8 @@ import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContextDecision } from './context-filter.js';
 import { DockerInputError } from '../core/errors.js';
+import type { TarEntry } from './tar-chunks.js';
 import type { TarHeader } from './tar-header.js';
-
-export interface WalkEntry {
-  header: TarHeader;
-  /** Absolute path of a regular file whose content follows the header. */
-  file?: string;
-}
 
 export interface WalkOptions {
   /** The directory, symlink-free (the caller's realpath): its own entry is not written. */
@@ -38,7 +33,7 @@ interface Queued {
 
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-export async function* walkContext(opts: WalkOptions): AsyncGenerator<WalkEntry> {
+export async function* walkContext(opts: WalkOptions): AsyncGenerator<TarEntry> {
   const queue: (Queued | undefined)[] = [{ rel: '.', hidden: true }];
   for (let i = 0; i < queue.length; i++) {
     const { rel, hidden } = queue[i]!;
