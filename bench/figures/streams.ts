@@ -29,8 +29,7 @@ const ONLY_FOR: Partial<Record<StreamContender, StreamOp>> = { 'ours-1m': 'save-
 
 export function contendersFor(op: StreamOp): StreamContender[] {
   // @docker/node-sdk is measured on images only (its container export/archive calls are left out).
-  const container = op === 'export-file' || op === 'archive-file';
-  return STREAM_CONTENDERS.filter((c) => (ONLY_FOR[c] ?? op) === op && !(container && c === 'node-sdk'));
+  return STREAM_CONTENDERS.filter((c) => (ONLY_FOR[c] ?? op) === op && !(FROM_CONTAINER.has(op) && c === 'node-sdk'));
 }
 
 export const STREAM_LABELS: Record<StreamOp, string> = {
@@ -43,8 +42,10 @@ export const STREAM_LABELS: Record<StreamOp, string> = {
   'archive-file': 'containers.getArchive → file',
 };
 
+/** Operations that read the bench's container (created in the set-up) instead of an image. */
+const FROM_CONTAINER: ReadonlySet<StreamOp> = new Set(['export-file', 'archive-file']);
 /** Downloads written through the default `fs.createWriteStream`: the read-ahead's target (≥ 0.95× curl). */
-export const FILE_DOWNLOADS: ReadonlySet<StreamOp> = new Set(['save-file', 'export-file', 'archive-file']);
+export const FILE_DOWNLOADS: ReadonlySet<StreamOp> = new Set(['save-file', ...FROM_CONTAINER]);
 /** Operations whose answer is the payload itself (its byte count is checked against the set-up's). */
 const DOWNLOADS: ReadonlySet<StreamOp> = new Set(['save-sink', ...FILE_DOWNLOADS]);
 /** What `containers.getArchive` fetches from the bench container: the big image's one file. */
@@ -128,7 +129,7 @@ async function runOnce(ctx: Ctx, op: StreamOp, who: StreamContender, round: numb
   if (who !== 'curl') {
     const params: StreamParams = {
       socketPath: ctx.socketPath,
-      image: op === 'export-file' || op === 'archive-file' ? ctx.container : tag,
+      image: FROM_CONTAINER.has(op) ? ctx.container : tag,
       file: FILE_DOWNLOADS.has(op) ? outFile : op === 'load' ? ctx.savedTar : op === 'import' ? ctx.srcTar : undefined,
       dir: ctx.ctxDir,
       files: ctx.ctxFiles,
@@ -248,7 +249,7 @@ export async function runStreamFigures(opts: {
     if (created.status !== 201) throw new Error(`set-up: creating the export container failed: HTTP ${created.status} ${JSON.stringify(created.data)}`);
     ctx.container = created.data.Id;
     const expected: Partial<Record<StreamOp, number>> = { 'save-sink': savedSize, 'save-file': savedSize };
-    for (const op of ['export-file', 'archive-file'] as const) {
+    for (const op of FROM_CONTAINER) {
       await runOnce(ctx, op, 'curl', -1);
       expected[op] = statSync(path.join(dir, 'save-curl.tar')).size;
       rmSync(path.join(dir, 'save-curl.tar'));
