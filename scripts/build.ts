@@ -20,10 +20,16 @@ execFileSync(tsc, [...declarations, '--module', 'NodeNext', '--moduleResolution'
 execFileSync(tsc, [...declarations, '--module', 'ES2022', '--moduleResolution', 'Bundler', '--outDir', 'dist/esm'], { cwd: ROOT, stdio: 'inherit' });
 writeFileSync(join(ROOT, 'dist/esm/package.json'), '{ "type": "module" }\n');
 
-bundle(ROOT, 'dist/cjs/src/index.js', 'dist/esm/src');
+async function main(): Promise<void> {
+  await bundle(ROOT, 'dist/cjs/src/index.js', 'dist/esm/src');
+  const check = `const m = require('docker-engine-client'); if (typeof m.DockerClient !== 'function') process.exit(1);`;
+  execFileSync(process.execPath, ['-e', check], { cwd: ROOT, stdio: 'inherit' });
+  const checkEsm = `import('docker-engine-client').then((m) => { if (typeof m.DockerClient !== 'function') process.exit(1); })`;
+  execFileSync(process.execPath, ['--input-type=module', '-e', checkEsm], { cwd: ROOT, stdio: 'inherit' });
+  console.log('build: dist/cjs and dist/esm written; both entry points load');
+}
 
-const check = `const m = require('docker-engine-client'); if (typeof m.DockerClient !== 'function') process.exit(1);`;
-execFileSync(process.execPath, ['-e', check], { cwd: ROOT, stdio: 'inherit' });
-const checkEsm = `import('docker-engine-client').then((m) => { if (typeof m.DockerClient !== 'function') process.exit(1); })`;
-execFileSync(process.execPath, ['--input-type=module', '-e', checkEsm], { cwd: ROOT, stdio: 'inherit' });
-console.log('build: dist/cjs and dist/esm written; both entry points load');
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -11,7 +11,7 @@
  * two) whatever this package does.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundle } from '../scripts/bundle';
 
@@ -70,11 +70,11 @@ console.log(JSON.stringify({ atLoad: minus(atLoad, before), afterUse: minus(afte
 let scratch: string;
 const file = { cjs: '', esm: '' };
 
-beforeAll(() => {
+beforeAll(async () => {
   // Under the repository, so that the bundles resolve their dependencies from its node_modules.
   mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
   scratch = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'load-probe-'));
-  bundle(ROOT, join(scratch, 'cjs', 'index.js'), join(scratch, 'esm'));
+  await bundle(ROOT, join(scratch, 'cjs', 'index.js'), join(scratch, 'esm'));
   writeFileSync(join(scratch, 'esm', 'package.json'), '{ "type": "module" }\n');
   file.cjs = join(scratch, 'cjs', 'index.js');
   file.esm = join(scratch, 'esm', 'index.js');
@@ -118,4 +118,12 @@ describe.each(['cjs', 'esm'] as const)('%s bundle', (format) => {
     expect(heavy(atLoad)).toEqual([]);
     expect(afterUse).toContain('node:child_process');
   });
+});
+
+test('the ESM bundle takes undici with require (createRequire), never with a static import', () => {
+  // Importing CommonJS from ESM costs a package-exports lookup, a lexer pass and a translator per module (scripts/bundle.ts).
+  const text = readFileSync(file.esm, 'utf8');
+  expect(text).not.toMatch(/from\s*["']undici/);
+  expect(text).toMatch(/__require\("undici\/lib\/dispatcher\/pool\.js"\)/);
+  expect(text).toMatch(/const require = __createRequire\(import\.meta\.url\)/);
 });
