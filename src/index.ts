@@ -43,7 +43,7 @@ export type { BuildStep, StepChange, StepProgress, BuildkitStepsOptions } from '
 export { BuildView, showBuild } from './images/build-view.js';
 export type { BuildViewOptions } from './images/build-view.js';
 export type { BuildkitStatus, BuildkitVertex, BuildkitVertexStatus, BuildkitLog, BuildkitWarning } from './streams/buildkit-events.js';
-export type { CredentialsLookup } from './registry/session-services.js';
+export type { CredentialsLookup } from './registry/auth.js';
 export { Builder } from './builder/builder.js';
 export type { BuilderPruneOptions, BuilderPruneResult } from './builder/builder.js';
 export { StreamOperation, type StreamOperationOptions } from './streams/stream-operation.js';

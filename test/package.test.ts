@@ -112,4 +112,22 @@ describe('npm pack', () => {
     expect(explained.filter((entry) => entry.includes('node_modules/docker-engine-client/dist/')).length).toBeGreaterThan(20);
     expect(explained.filter((entry) => /^(?:\S*\/)?node_modules\/undici\//.test(entry))).toEqual([]);
   });
+
+  test('a consumer of builds and their BuildKit trace types loads no @bufbuild/protobuf declarations', () => {
+    // The trace types were protobuf-es's `Message<…> & {…}`: touching a build's result loaded and (skipLibCheck
+    // false) checked @bufbuild/protobuf's 66 .d.ts files. They are generated plain interfaces now.
+    const build = (kind: string) =>
+      `import type { BuildkitStatus, DockerClient } from 'docker-engine-client';\n` +
+      `export async function ${kind}(docker: DockerClient, status: BuildkitStatus): Promise<bigint[]> {\n` +
+      `  await docker.images.build('./ctx', { t: 'localhost/app:dev', version: '2' });\n` +
+      `  const seconds = status.vertexes.map((v) => v.started?.seconds ?? 0n);\n` +
+      `  return [...seconds, ...status.statuses.map((s) => s.total)];\n}\n`;
+    writeFileSync(join(project, 'build.cts'), build('cjs'));
+    writeFileSync(join(project, 'build.mts'), build('esm'));
+    const out = typecheck(['build.cts', 'build.mts'], false, ['--explainFiles']);
+    expect(out.split('\n').filter((line) => /error TS\d+/.test(line))).toEqual([]);
+    const explained = out.split(/\n(?=\S)/);
+    expect(explained.filter((entry) => entry.includes('node_modules/docker-engine-client/dist/')).length).toBeGreaterThan(20);
+    expect(explained.filter((entry) => /^(?:\S*\/)?node_modules\/@bufbuild\//.test(entry))).toEqual([]);
+  });
 });

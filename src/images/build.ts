@@ -10,7 +10,7 @@ import type { CallOptions, QueryOf } from '../core/spec.js';
 import { readDockerfile } from '../bodies/read-dockerfile.js';
 import { encodeRegistryConfig, type RegistryConfig } from '../registry/auth.js';
 import type { RegistryCredentials } from '../registry/credentials.js';
-import type { CredentialsLookup } from '../registry/session-services.js';
+import type { CredentialsLookup } from '../registry/auth.js';
 import { imagesInDockerfile } from '../registry/dockerfile-images.js';
 import { parseReference } from '../registry/reference.js';
 import type { StreamOperation } from '../streams/stream-operation.js';

@@ -5,7 +5,7 @@
  * one record per vertex digest and a line buffer per vertex.
  */
 import type { BuildkitStatus, BuildkitVertex } from '../streams/buildkit-events.js';
-import type { Timestamp } from '@bufbuild/protobuf/wkt';
+import type { Timestamp } from '../../generated/buildkit/status-shapes.js';
 import { TextDecoder } from 'node:util';
 
 /** Go's zero `time.Time` as a protobuf Timestamp: BuildKit 0.8 (gogoproto, non-nullable) sends it for "unset". */

@@ -32,6 +32,9 @@ export type RegistryAuth = AuthConfig | IdentityTokenAuth;
 /** Registry address (as the daemon keys it, e.g. `"docker.example.com"`, `"https://index.docker.io/v1/"`) → credentials. */
 export type RegistryConfig = Record<string, RegistryAuth>;
 
+/** Looks up the credentials for one registry host (`127.0.0.1:5000`, `ghcr.io`, `https://index.docker.io/v1/`). */
+export type CredentialsLookup = (host: string) => Promise<RegistryAuth | undefined> | RegistryAuth | undefined;
+
 // Field order is fixed so the header is deterministic for a given input.
 const FIELDS = ['username', 'password', 'serveraddress', 'identitytoken'] as const;
 type Field = (typeof FIELDS)[number];

@@ -9,7 +9,7 @@
  * messages) is loaded only when a session is opened, and so is node:crypto.
  */
 import type { UpgradeConnection } from '../transport/upgrade.js';
-import type { CredentialsLookup } from './session-services.js';
+import type { CredentialsLookup } from './auth.js';
 
 export interface BuildSessionOptions {
   /** Registry credentials, one registry at a time (see registry-lookup.ts). */

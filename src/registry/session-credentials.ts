@@ -10,7 +10,7 @@
  */
 import type { RegistryAuth, RegistryConfig } from './auth.js';
 import { registryKey } from './credentials.js';
-import type { CredentialsLookup } from './session-services.js';
+import type { CredentialsLookup } from './auth.js';
 
 /** The credentials of `registryConfig` for one host, or of `fallback`; undefined when neither has any. */
 export function sessionCredentials(registryConfig: RegistryConfig | undefined, fallback: CredentialsLookup | undefined): CredentialsLookup {

@@ -14,11 +14,8 @@
 import { create } from '@bufbuild/protobuf';
 import { Auth, CredentialsResponseSchema } from '../../generated/buildkit/github.com/moby/buildkit/session/auth/auth_pb.js';
 import { Health, HealthCheckResponse_ServingStatus, HealthCheckResponseSchema } from '../../generated/buildkit/grpc/health/v1/health_pb.js';
-import type { RegistryAuth } from './auth.js';
+import type { CredentialsLookup, RegistryAuth } from './auth.js';
 import { GrpcCode, GrpcStatusError, unary, type UnaryMethod } from '../transport/grpc-server.js';
-
-/** Looks up the credentials for one registry host (`127.0.0.1:5000`, `ghcr.io`, `https://index.docker.io/v1/`). */
-export type CredentialsLookup = (host: string) => Promise<RegistryAuth | undefined> | RegistryAuth | undefined;
 
 /** gRPC path of a generated service's method. */
 function path(service: { typeName: string }, method: { name: string }): string {

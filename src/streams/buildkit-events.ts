@@ -6,13 +6,9 @@
  * The protobuf runtime and the generated messages are loaded on the first trace line only (dynamic import):
  * classic builds, pulls and every other operation never pay for them.
  */
-import type {
-  StatusResponse,
-  Vertex,
-  VertexLog,
-  VertexStatus,
-  VertexWarning,
-} from '../../generated/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
+// The public types are the generated plain interfaces, not protobuf-es's message types: those would make every
+// consumer's type-check load @bufbuild/protobuf's declarations (scripts/buildkit-shapes.ts).
+import type { StatusResponse, Vertex, VertexLog, VertexStatus, VertexWarning } from '../../generated/buildkit/status-shapes.js';
 
 export type { StatusResponse as BuildkitStatus, Vertex as BuildkitVertex, VertexLog as BuildkitLog };
 export type { VertexStatus as BuildkitVertexStatus, VertexWarning as BuildkitWarning };
@@ -25,6 +21,7 @@ export interface BuildkitTraceFields {
   buildkit?: StatusResponse;
 }
 
+/** Returns protobuf-es's StatusResponse as the plain interface: tsc fails here if the two ever drift apart. */
 type Decode = (aux: string) => StatusResponse;
 let loading: Promise<Decode> | undefined;
 

@@ -10,6 +10,7 @@ import { TimestampSchema } from '@bufbuild/protobuf/wkt';
 import {
   StatusResponseSchema,
   VertexLogSchema,
+  type StatusResponse,
   VertexSchema,
 } from '../../generated/buildkit/github.com/moby/buildkit/api/services/control/control_pb';
 import { DockerBuildError, DockerProtocolError, DockerStreamError } from '../../src/core/errors';
@@ -40,8 +41,8 @@ function stepsOf(list: any[]): BuildkitSteps {
   return steps;
 }
 
-/** A trace line carrying `status`, as dockerd writes it. */
-function traceLine(status: BuildkitStatus): string {
+/** A trace line carrying `status` (a protobuf-es message, as the decoder makes them), as dockerd writes it. */
+function traceLine(status: StatusResponse): string {
   return JSON.stringify({ id: 'moby.buildkit.trace', aux: Buffer.from(toBinary(StatusResponseSchema, status)).toString('base64') });
 }
 
