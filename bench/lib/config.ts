@@ -36,14 +36,18 @@ export const config = {
   concRounds: int('BENCH_CONC_ROUNDS', 15, 2),
   /** Distinct images in the engine, so images.list returns a realistic array. */
   listImages: int('BENCH_LIST_IMAGES', 10, 10),
-  /** Figure 3: size of the random image / build context in MiB, and rounds per contender. */
+  /**
+   * Figure 3: size of the random image / build context in MiB, and rounds per contender. Three, so that a
+   * median is one round's figure rather than the mean of two: with two, the ratios to curl moved by ±0.1 between
+   * full runs of the same code (bench/README.md).
+   */
   streamMiB: int('BENCH_STREAM_MIB', 1024, 64),
-  streamRounds: int('BENCH_STREAM_ROUNDS', 2, 1),
+  streamRounds: int('BENCH_STREAM_ROUNDS', 3, 1),
   /** Figure 4: hyperfine runs per command. */
   importRuns: int('BENCH_IMPORT_RUNS', 40, 10),
   /** Figure 5: MiB a container writes to its log, logs rounds; round trips per process, warm-up, rounds. */
   logsMiB: int('BENCH_LOGS_MIB', 512, 32),
-  logsRounds: int('BENCH_LOGS_ROUNDS', 2, 1),
+  logsRounds: int('BENCH_LOGS_ROUNDS', 3, 1),
   rtIters: int('BENCH_RT_ITERS', 100, 20),
   rtWarmup: int('BENCH_RT_WARMUP', 10, 5),
   /** Attach echoes take well under a millisecond: many more per process, after a longer warm-up (JIT). */
