@@ -196,14 +196,14 @@ function containerTable(c: ContainerFigures, out: string[], targets: Target[]): 
   const m = mibps('ours');
   const smallRss = c.oursSmallRssMB;
   targets.push({
-    what: `logs ${fmt(c.logsMiB)} MiB demuxed: ≥ 0.90× curl, ≥ dockerode, peak RSS flat in size (≤ +16 MB over a log 1/16 the size)`,
+    what: `logs ${fmt(c.logsMiB)} MiB demuxed: ≥ 0.95× curl (issue 13; issue 9 asked 0.90×), ≥ dockerode, peak RSS flat in size (≤ +16 MB over a log 1/16 the size)`,
     measured:
       m !== undefined
         ? `${fmt(m)} MiB/s = ${ratio(m, mibps('curl'))} curl, ${ratio(m, mibps('dockerode'))} dockerode; ${fmt(oursRss!)} MB vs ${fmt(smallRss ?? NaN)} MB`
         : 'not measured',
     met:
       m !== undefined && mibps('curl') !== undefined && mibps('dockerode') !== undefined && smallRss !== undefined
-        ? m >= 0.9 * mibps('curl')! && m >= mibps('dockerode')! && oursRss! <= smallRss + 16
+        ? m >= 0.95 * mibps('curl')! && m >= mibps('dockerode')! && oursRss! <= smallRss + 16
         : undefined,
   });
   out.push('');
