@@ -27,10 +27,9 @@
  * tars and build directory contexts byte for byte.
  */
 import { EventEmitter } from 'node:events';
-import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { getDefaultHighWaterMark } from 'node:stream';
-import { SLOW_READ_NS } from './local-reads.js';
+import { LoopReads, SLOW_READ_NS } from './local-reads.js';
 
 /** Bytes per read: with 64 KiB reads an upload cost twice the CPU (bench/README.md). */
 export const CHUNK_BYTES = 1 << 20;
@@ -129,8 +128,8 @@ export class ChunkSource extends EventEmitter implements AsyncIterable<Uint8Arra
 
 /**
  * A tar file's bytes, read in order from its current position: async reads, or with `syncReads` (local-reads.ts
- * says why and when) `readSync` on this thread until two reads in a row took longer than `slowReadNs` (they
- * waited for the device), then async reads for the rest of the file.
+ * says why and when) `readSync` on this thread, not ahead, until two reads in a row took longer than
+ * `slowReadNs` (they waited for the device), then async reads, ahead, for the rest of the file.
  */
 export class FileChunks extends ChunkSource {
   constructor(handle: FileHandle, opts: { chunkBytes?: number; syncReads?: boolean; slowReadNs?: bigint } = {}) {
@@ -144,25 +143,20 @@ function asyncReads(handle: FileHandle): ChunkFiller {
 
 function syncThenAsync(handle: FileHandle, slowReadNs: bigint): ChunkFiller {
   const async = asyncReads(handle);
-  let slow = 0;
-  const filler = {
-    ahead: false,
+  const loop = new LoopReads(slowReadNs);
+  return {
+    get ahead() {
+      return !loop.on;
+    },
     fill(b: Buffer): Promise<number> {
-      if (filler.ahead) return async.fill(b);
-      const t0 = process.hrtime.bigint();
-      let n: number;
+      if (!loop.on) return async.fill(b);
       try {
         // Position null: from the file position, which the async reads that may follow go on from.
-        n = readSync(handle.fd, b, 0, b.length, null);
+        return Promise.resolve(loop.read(handle.fd, b, 0, b.length, null));
       } catch (err) {
         return Promise.reject(err as Error);
       }
-      slow = process.hrtime.bigint() - t0 > slowReadNs ? slow + 1 : 0;
-      // One slow read is a preemption on a busy machine as often as a device; two in a row is the device.
-      if (slow >= 2) filler.ahead = true;
-      return Promise.resolve(n);
     },
     close: async.close,
   };
-  return filler;
 }
