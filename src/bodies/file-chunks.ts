@@ -43,7 +43,7 @@ export interface ChunkFiller {
   /**
    * false: fill the next chunk only when it is asked for, not while the current one is written — for a fill
    * that runs on this thread (it gains nothing from running ahead, and would push the chunk about to be written
-   * out of the CPU cache). Read before every fill; default true.
+   * out of the CPU cache). Read after each fill, for the next; default true.
    */
   readonly ahead?: boolean;
 }

@@ -4,10 +4,10 @@
  *
  * Why: an async read hops to libuv's thread pool and back — a wake-up of a pool thread, an eventfd write, a
  * wake-up of the loop — and the pool thread copies the file's pages into the buffer on whichever core it runs
- * on, so the socket write that follows copies the same 1 MiB again out of the other core's cache. A 1 GiB upload
- * to dockerd cost 70–150 ms more CPU that way than with the read on the loop's thread, where the buffer is still
- * in the core's 1 MiB L2 cache when the socket write copies it (bench/README.md, uploads). A read from the page
- * cache takes ~0.15 ms per MiB; the loop is blocked that long.
+ * on, so the socket write that follows copies the same 1 MiB again out of the other core's cache. A 1 GiB
+ * load to dockerd cost 0.1–0.18 s more CPU (medians, two sessions) that way than with the read on the loop's
+ * thread, where the buffer is still in the core's 1 MiB L2 cache when the socket write copies it (bench/README.md,
+ * uploads). A read from the page cache takes ~0.15 ms per MiB; the loop is blocked that long.
  *
  * The price is that a read that waits for a device blocks the whole process. So: only on local file systems
  * (a network or FUSE file system may stall for seconds or for ever), and the upload goes back to async reads
