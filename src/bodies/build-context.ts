@@ -18,6 +18,7 @@ import path from 'node:path';
 import { createContextFilter } from './context-filter.js';
 import { walkContext } from './context-walk.js';
 import { ChunkSource } from './file-chunks.js';
+import { LoopReads, readsLocally } from './local-reads.js';
 import { TarFiller, type TarEntry } from './tar-chunks.js';
 import { DockerInputError } from '../core/errors.js';
 
@@ -127,6 +128,7 @@ export async function packBuildContext(dir: string, opts: BuildContextOptions = 
     yield { header: { ...added, name, mode, size: content.byteLength }, content };
   }
 
-  const filler = new TarFiller(entries(), (err) => packError(contextDir, err));
+  const loop = (await readsLocally(root)) ? new LoopReads() : undefined;
+  const filler = new TarFiller(entries(), (err) => packError(contextDir, err), loop);
   return { body: new ChunkSource(filler, { fresh }), dockerfile: dockerfile?.rel };
 }

@@ -19,7 +19,8 @@
  *    ssh stream (whose writes complete when ssh's stdin has taken the bytes). Every chunk but the last is
  *    CHUNK_BYTES (1 MiB), far above: the write of a full chunk always returns false, so undici waits for 'drain'.
  * 3. Chunk k+1 is filled ahead (into the buffer chunk k-1 used) only once undici has asked for chunk k, i.e.
- *    after chunk k-1's write completed. A short chunk's buffer is replaced, never reused.
+ *    after chunk k-1's write completed; a filler that is not `ahead` fills chunk k+1 only when undici asks for
+ *    it, after chunk k's write completed. A short chunk's buffer is replaced, never reused.
  * If the process's default high-water mark was raised to a chunk or more, (2) may not hold, and every read
  * gets a fresh buffer instead. test/unit/file-chunks.test.ts and context-upload.test.ts send through a server
  * that reads slowly (writes stay pending) and compare digests; the real-engine tests load and import multi-MiB
@@ -28,6 +29,7 @@
 import { EventEmitter } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
 import { getDefaultHighWaterMark } from 'node:stream';
+import { LoopReads, SLOW_READ_NS } from './local-reads.js';
 
 /** Bytes per read: with 64 KiB reads an upload cost twice the CPU (bench/README.md). */
 export const CHUNK_BYTES = 1 << 20;
@@ -38,6 +40,12 @@ export interface ChunkFiller {
   fill(buffer: Buffer): Promise<number>;
   /** Releases what the filler holds (an open file); called once, after no fill is in flight. */
   close(): Promise<void>;
+  /**
+   * false: fill the next chunk only when it is asked for, not while the current one is written — for a fill
+   * that runs on this thread (it gains nothing from running ahead, and would push the chunk about to be written
+   * out of the CPU cache). Read after each fill, for the next; default true.
+   */
+  readonly ahead?: boolean;
 }
 
 /**
@@ -73,10 +81,11 @@ export class ChunkSource extends EventEmitter implements AsyncIterable<Uint8Arra
     const bufferFor = (k: number): Buffer => (reuse ? buffers[k & 1] : Buffer.allocUnsafeSlow(size));
     let k = 0;
     let buffer = bufferFor(0);
-    let next = this.read(buffer);
+    let next: Promise<number> | undefined;
     try {
       for (;;) {
-        const n = await next;
+        // Not `ahead`: nothing is read after a destroy (the file may be closing).
+        const n = await (next ?? (this.destroyed ? 0 : this.read(buffer)));
         if (n === 0 || this.destroyed) return;
         const chunk = n === size ? buffer : buffer.subarray(0, n);
         // A short chunk's write may return true while its bytes are still queued (2): if another fill follows
@@ -84,7 +93,7 @@ export class ChunkSource extends EventEmitter implements AsyncIterable<Uint8Arra
         if (reuse && n < size) buffers[k & 1] = Buffer.allocUnsafeSlow(size);
         k++;
         buffer = bufferFor(k);
-        next = this.read(buffer);
+        next = this.filler.ahead === false ? undefined : this.read(buffer);
         yield chunk;
       }
     } catch (err) {
@@ -117,9 +126,37 @@ export class ChunkSource extends EventEmitter implements AsyncIterable<Uint8Arra
   }
 }
 
-/** A tar file's bytes, read in order from its current position. */
+/**
+ * A tar file's bytes, read in order from its current position: async reads, or with `syncReads` (local-reads.ts
+ * says why and when) `readSync` on this thread, not ahead, until two reads in a row took longer than
+ * `slowReadNs` (they waited for the device), then async reads, ahead, for the rest of the file.
+ */
 export class FileChunks extends ChunkSource {
-  constructor(handle: FileHandle, chunkBytes = CHUNK_BYTES) {
-    super({ fill: (b) => handle.read(b, 0, b.length, null).then((r) => r.bytesRead), close: () => handle.close() }, { chunkBytes });
+  constructor(handle: FileHandle, opts: { chunkBytes?: number; syncReads?: boolean; slowReadNs?: bigint } = {}) {
+    super(opts.syncReads ? syncThenAsync(handle, opts.slowReadNs ?? SLOW_READ_NS) : asyncReads(handle), { chunkBytes: opts.chunkBytes });
   }
+}
+
+function asyncReads(handle: FileHandle): ChunkFiller {
+  return { fill: (b) => handle.read(b, 0, b.length, null).then((r) => r.bytesRead), close: () => handle.close() };
+}
+
+function syncThenAsync(handle: FileHandle, slowReadNs: bigint): ChunkFiller {
+  const async = asyncReads(handle);
+  const loop = new LoopReads(slowReadNs);
+  return {
+    get ahead() {
+      return !loop.on;
+    },
+    fill(b: Buffer): Promise<number> {
+      if (!loop.on) return async.fill(b);
+      try {
+        // Position null: from the file position, which the async reads that may follow go on from.
+        return Promise.resolve(loop.read(handle.fd, b, 0, b.length, null));
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    },
+    close: async.close,
+  };
 }

@@ -12,7 +12,8 @@
  * and zero-filling would send a file that never existed.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import type { ChunkFiller } from './file-chunks.js';
+import { CHUNK_BYTES, type ChunkFiller } from './file-chunks.js';
+import type { LoopReads } from './local-reads.js';
 import { BLOCK, encodeHeader, type TarHeader } from './tar-header.js';
 
 export interface TarEntry {
@@ -41,10 +42,25 @@ export class TarFiller implements ChunkFiller {
   private ended = false;
   private closed = false;
 
+  /**
+   * `loop`: read file contents with `readSync` on this thread while it is `on` (local-reads.ts); undefined:
+   * async reads.
+   */
   constructor(
     private readonly entries: AsyncIterator<TarEntry>,
     private readonly mapError: (err: Error) => Error,
+    private readonly loop?: LoopReads,
   ) {}
+
+  /**
+   * Fill the next chunk only when asked for while it will be a sync read of one large file's content alone (see
+   * ChunkFiller); anything else awaits the thread pool (the walk, opening files, async reads) and is better
+   * done while the current chunk is written.
+   */
+  get ahead(): boolean {
+    const file = this.file;
+    return !(this.loop?.on && file && this.copies.length === 0 && file.size - file.read >= CHUNK_BYTES);
+  }
 
   async fill(buffer: Buffer): Promise<number> {
     try {
@@ -120,7 +136,9 @@ export class TarFiller implements ChunkFiller {
 
   private async readFile(file: OpenFile, buffer: Buffer, at: number): Promise<number> {
     const want = Math.min(file.size - file.read, buffer.length - at);
-    const { bytesRead } = await file.handle.read(buffer, at, want, file.read);
+    const bytesRead = this.loop?.on
+      ? this.loop.read(file.handle.fd, buffer, at, want, file.read)
+      : (await file.handle.read(buffer, at, want, file.read)).bytesRead;
     if (bytesRead === 0) {
       throw new Error(`${file.name} shrank while it was being packed (${file.read} of the ${file.size} bytes it had when listed)`);
     }

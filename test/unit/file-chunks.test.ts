@@ -83,3 +83,83 @@ test('a short read in the middle of a file gets a buffer of its own (its write m
   expect(kept.map((c) => [c.length, c[0], c[99]])).toEqual([1, 2, 3, 4, 5, 6].map((v) => [100, v, v]));
   expect(closed).toBe(true);
 });
+
+describe('reads on the event loop thread (local-reads.ts)', () => {
+  test('local file systems are told from network and FUSE ones by their statfs type', async () => {
+    const { isLocalFsType } = await import('../../src/bodies/local-reads.js');
+    // ext4, xfs, btrfs, tmpfs, overlay: read on the loop.
+    for (const type of [0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630]) expect(isLocalFsType(type)).toBe(true);
+    // nfs, smb2, cifs, fuse, 9p, and an unknown type: async reads.
+    for (const type of [0x6969, 0xfe534d42, 0xff534d42, 0x65735546, 0x01021997, 0x12345678]) expect(isLocalFsType(type)).toBe(false);
+    expect(isLocalFsType(BigInt(0xef53))).toBe(true);
+  });
+
+  /**
+   * Through undici's own writer to the slowly reading engine, counting the FileHandle's async reads: with
+   * `slowReadNs` 0 every read counts as one that waited for the device, so after two sync reads the rest of the
+   * file is read async (the switch's timing is the only part a test cannot cause otherwise); with a limit no
+   * read reaches, none is async. Both send the file byte for byte.
+   */
+  test.each([
+    ['every read slow: two sync reads, then async', 0n, (chunks: number) => chunks + 1 - 2],
+    ['no read slow: all sync', 10n ** 12n, () => 0],
+  ])('%s', async (_name, slowReadNs, asyncReads) => {
+    const { file, sha256 } = randomFile(`sync-${slowReadNs}.tar`, 7 * 1024 * 1024 + 99);
+    const { FileChunks } = await import('../../src/bodies/file-chunks.js');
+    const { Pool } = await import('undici');
+    const handle = await fs.promises.open(file, 'r');
+    const read = handle.read.bind(handle) as (...args: unknown[]) => Promise<unknown>;
+    let reads = 0;
+    Object.assign(handle, { read: (...args: unknown[]) => (reads++, read(...args)) });
+    const pool = new Pool('http://localhost', { connect: { socketPath: rig.socketPath } });
+    rig.engine.received = [];
+    try {
+      const body = new FileChunks(handle, { syncReads: true, slowReadNs });
+      const res = await pool.request({ method: 'POST', path: '/v1.41/images/load', body: body as never, headers: { 'content-length': String(fs.statSync(file).size) } });
+      await res.body.text();
+      expect(res.statusCode).toBe(200);
+    } finally {
+      await pool.close();
+    }
+    expect(rig.engine.received).toEqual([{ url: '/v1.41/images/load', sha256, bytes: fs.statSync(file).size }]);
+    expect(reads).toBe(asyncReads(8));
+    expect(openOn(file)).toBe(0);
+  });
+
+  test('readsLocally: the test\'s temporary directory is local; a file statfs cannot reach is not', async () => {
+    const { readsLocally } = await import('../../src/bodies/local-reads.js');
+    const { file } = randomFile('local.tar', 1024);
+    // The test's temporary directory is on a local file system on every machine these tests run on.
+    expect(await readsLocally(file)).toBe(true);
+    expect(await readsLocally(rig.tmp)).toBe(true);
+    expect(await readsLocally(path.join(rig.tmp, 'missing.tar'))).toBe(false);
+  });
+});
+
+test('a packed directory is the same tar whether its files are read on the loop, async, or switch in between', async () => {
+  const { ChunkSource } = await import('../../src/bodies/file-chunks.js');
+  const { TarFiller } = await import('../../src/bodies/tar-chunks.js');
+  const { LoopReads } = await import('../../src/bodies/local-reads.js');
+  const big = randomFile('big.bin', 5 * 1024 * 1024 + 7);
+  const small = randomFile('small.bin', 3000);
+  const header = (name: string, size: number) => ({ name, type: 'file' as const, mode: 0o644, uid: 0, gid: 0, size, mtimeMs: 0 });
+  async function* entries() {
+    yield { header: header('small.bin', 3000), file: small.file };
+    yield { header: header('big.bin', fs.statSync(big.file).size), file: big.file };
+    yield { header: header('after.bin', 3000), file: small.file };
+  }
+  const pack = async (loop?: InstanceType<typeof LoopReads>) => {
+    const out: Buffer[] = [];
+    // `fresh`: this consumer keeps the chunks (not undici's writer).
+    for await (const chunk of new ChunkSource(new TarFiller(entries(), (e) => e, loop), { fresh: true })) out.push(Buffer.from(chunk));
+    return createHash('sha256').update(Buffer.concat(out)).digest('hex');
+  };
+  const asyncOnly = await pack();
+  const fast = new LoopReads(10n ** 12n);
+  expect(await pack(fast)).toBe(asyncOnly);
+  expect(fast.on).toBe(true);
+  // Every read slow: the third file read onwards (inside big.bin) is async.
+  const slow = new LoopReads(0n);
+  expect(await pack(slow)).toBe(asyncOnly);
+  expect(slow.on).toBe(false);
+});
