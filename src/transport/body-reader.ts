@@ -14,8 +14,9 @@
  * keeps up: otherwise, on a fast disk, it writes every socket read (dockerd sends 32 KiB at a time) on its own,
  * and each write is a thread-pool round trip (a futex wake of a worker, an eventfd wake of the loop, the JS of
  * a write and its callback). Measured on a 1 GiB export: 7 500–25 000 writes before, ~1 500–2 300 with 512 KiB
- * batches, the client's CPU 0.3–0.9 s lower (bench/README.md). The batch waits at most `batchWaitMs` for its
- * bytes, so a slow trickle still reaches the file; any other consumer gets undici's chunks as they come.
+ * batches, the client's CPU per GiB ~0.3–0.5 s lower (medians; bench/README.md). A batch waits at most
+ * `batchWaitMs` for its bytes, so a slow trickle still reaches the file; any other consumer gets undici's chunks
+ * as they come.
  */
 import { Readable } from 'node:stream';
 import { followAbort } from '../core/on-abort.js';
