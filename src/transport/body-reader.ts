@@ -9,6 +9,14 @@
  * meantime is handed out as one chunk: a slow consumer gets fewer, larger chunks (fewer writes), a fast one gets
  * undici's chunks as they come (no copy). Memory stays bounded by `limit` plus one socket chunk. The copy goes
  * into one reused buffer when the consumer provably no longer holds the last one (coalesce-buffer.ts).
+ *
+ * A consumer known to be a plain file stream (the same proof) gets batches of at least `batchBytes` even when it
+ * keeps up: otherwise, on a fast disk, it writes every socket read (dockerd sends 32 KiB at a time) on its own,
+ * and each write is a thread-pool round trip (a futex wake of a worker, an eventfd wake of the loop, the JS of
+ * a write and its callback). Measured on a 1 GiB export: 7 500–25 000 writes before, ~1 500–2 300 with 512 KiB
+ * batches, the client's CPU per GiB ~0.3–0.5 s lower (medians; bench/README.md). A batch waits at most
+ * `batchWaitMs` for its bytes, so a slow trickle still reaches the file; any other consumer gets undici's chunks
+ * as they come.
  */
 import { Readable } from 'node:stream';
 import { followAbort } from '../core/on-abort.js';
@@ -16,6 +24,9 @@ import { coalesceBuffer } from './coalesce-buffer.js';
 
 /** Read ahead at most this many bytes (and hand out chunks of at most about this size). */
 export const READ_AHEAD_BYTES = 1 << 20;
+/** A plain file consumer gets chunks of at least this many bytes, or what came within BATCH_WAIT_MS. */
+export const BATCH_BYTES = 512 << 10;
+export const BATCH_WAIT_MS = 5;
 
 export interface ReadAheadOptions {
   limit?: number;
@@ -30,6 +41,10 @@ export interface ReadAheadOptions {
    * stream end quietly (core/spec.ts `CallOptions`).
    */
   signal?: AbortSignal;
+  /** Batch size for a plain file consumer (default BATCH_BYTES; kept below `limit`). */
+  batchBytes?: number;
+  /** How long a batch waits for its bytes before it goes out as it is (default BATCH_WAIT_MS). */
+  batchWaitMs?: number;
 }
 
 /**
@@ -39,6 +54,8 @@ export interface ReadAheadOptions {
 export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable {
   const limit = opts.limit ?? READ_AHEAD_BYTES;
   const mapError = opts.mapError ?? ((err: unknown) => err as Error);
+  const batchBytes = Math.min(opts.batchBytes ?? BATCH_BYTES, limit);
+  const batchWaitMs = opts.batchWaitMs ?? BATCH_WAIT_MS;
   const pending: Buffer[] = [];
   let pendingBytes = 0;
   /** The consumer asked for data and got none yet: the next chunk goes straight through. */
@@ -46,12 +63,34 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
   let ended = false;
   let paused = false;
   let bytesReceived = 0;
+  /** Set while a batch for a consumer that asked waits for more bytes. */
+  let timer: NodeJS.Timeout | undefined;
 
   const take = (): Buffer => {
     const chunk = pending.length === 1 ? pending[0] : coalesce.take(pending, pendingBytes);
     pending.length = 0;
     pendingBytes = 0;
     return chunk;
+  };
+  /** Pending bytes are enough to hand out now: a whole batch, the last bytes, or a consumer that takes any. */
+  const ready = (): boolean => pendingBytes > 0 && (ended || pendingBytes >= batchBytes || !coalesce.batching());
+  /** Hands what is pending to the consumer that asked (or ends the stream when nothing is). */
+  const handOut = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    wanted = false;
+    if (pendingBytes > 0) {
+      const chunk = take();
+      resume();
+      coalesce.pushed(chunk.length);
+      reader.push(chunk);
+    }
+    if (ended) reader.push(null);
+  };
+  /** The batch waited long enough: what came goes out. */
+  const timeUp = (): void => {
+    timer = undefined;
+    if (wanted && pendingBytes > 0 && !reader.destroyed) handOut();
   };
   const resume = (): void => {
     if (paused && !ended) {
@@ -62,20 +101,16 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
 
   const reader = new Readable({
     read() {
-      if (pendingBytes > 0) {
-        const chunk = take();
-        resume();
-        coalesce.pushed(chunk.length);
-        this.push(chunk);
-        if (ended) this.push(null);
-      } else if (ended) {
-        this.push(null);
+      if (ready() || ended) {
+        handOut();
       } else {
         wanted = true;
         resume();
+        if (pendingBytes > 0) timer ??= setTimeout(timeUp, batchWaitMs);
       }
     },
     destroy(err, callback) {
+      clearTimeout(timer);
       pending.length = 0;
       pendingBytes = 0;
       if (!ended) {
@@ -92,7 +127,8 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
   body.on('data', (chunk: Buffer) => {
     bytesReceived += chunk.length;
     if (reader.destroyed) return;
-    if (wanted) {
+    if (wanted && pendingBytes === 0 && !coalesce.batching()) {
+      // A consumer that keeps up and may keep chunks: undici's chunk as it is, no copy.
       wanted = false;
       coalesce.pushed(chunk.length);
       reader.push(chunk);
@@ -100,6 +136,11 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
     }
     pending.push(chunk);
     pendingBytes += chunk.length;
+    if (wanted) {
+      if (ready()) handOut();
+      else timer ??= setTimeout(timeUp, batchWaitMs);
+      return;
+    }
     if (pendingBytes >= limit && !paused) {
       paused = true;
       body.pause();
@@ -107,8 +148,9 @@ export function readAhead(body: Readable, opts: ReadAheadOptions = {}): Readable
   });
   body.on('end', () => {
     ended = true;
-    // With bytes still pending, the next read() hands them out and then ends the stream.
-    if (pendingBytes === 0 && !reader.destroyed) reader.push(null);
+    if (reader.destroyed) return;
+    // A consumer waiting for a batch gets the last bytes now; else the next read() hands them out and ends.
+    if (wanted || pendingBytes === 0) handOut();
   });
   body.on('error', (err) => {
     ended = true;

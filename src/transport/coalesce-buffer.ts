@@ -33,6 +33,11 @@ export interface CoalesceBuffer {
   take(pending: Buffer[], bytes: number): Buffer;
   /** The reader pushed `bytes` bytes (every push, whatever its source). */
   pushed(bytes: number): void;
+  /**
+   * The one consumer is so far a plain file stream (the conditions of reuse, whether or not a spare is free):
+   * larger chunks cost it fewer writes, and it never waits on a chunk to answer anyone.
+   */
+  batching(): boolean;
 }
 
 /** Watches `reader`'s consumers from now on; `size` is each reused buffer's size (allocated on first use). */
@@ -89,6 +94,9 @@ export function coalesceBuffer(reader: Readable, size: number): CoalesceBuffer {
     },
     pushed(bytes) {
       for (const s of spares) s.pushedSince += bytes;
+    },
+    batching() {
+      return sound && dest !== undefined && !dest.destroyed && reader.listenerCount('data') === 1;
     },
   };
 }

@@ -230,6 +230,47 @@ describe('readAhead', () => {
       expect(readFileSync(file).equals(expected(2000, 1024))).toBe(true);
     });
 
+    test('a plain fs.WriteStream that keeps up gets batches of at least batchBytes (every write but the last)', async () => {
+      disk.restore();
+      // A fast disk: the writes counted, not delayed (without batching, every 4 KiB chunk is a write of its own).
+      const fast = (() => {
+        const sizes: number[] = [];
+        const real = fs.write;
+        const spy = jest.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
+          sizes.push((args[1] as Buffer).length);
+          (real as (...a: unknown[]) => void)(...args);
+        }) as unknown as typeof fs.write);
+        return { sizes, restore: () => spy.mockRestore() };
+      })();
+      disk = { writes: [], restore: fast.restore };
+      const file = path.join(dir, 'out');
+      // A wait no test run reaches: a batch goes out only when full, or at the end.
+      await pipeline(readAhead(source(COUNT, SIZE), { limit: 64 * 1024, batchBytes: 32 * 1024, batchWaitMs: 60_000 }), fs.createWriteStream(file));
+      expect(readFileSync(file).equals(expected(COUNT, SIZE))).toBe(true);
+      expect(fast.sizes.length).toBeGreaterThan(1);
+      expect(fast.sizes.slice(0, -1).every((n) => n >= 32 * 1024)).toBe(true);
+      expect(fast.sizes.length).toBeLessThanOrEqual(Math.ceil((COUNT * SIZE) / (32 * 1024)));
+    });
+
+    test('a batch that does not fill reaches the file after batchWaitMs (a source that stalls)', async () => {
+      let sent = 0;
+      const stalled = new Readable({
+        read() {
+          // Three chunks, then nothing: neither more bytes nor the end.
+          if (sent < 3) setImmediate(() => this.push(Buffer.alloc(SIZE, ++sent)));
+        },
+      });
+      const file = path.join(dir, 'out');
+      const reader = readAhead(stalled, { limit: 64 * 1024, batchBytes: 32 * 1024, batchWaitMs: 20 });
+      const ws = fs.createWriteStream(file);
+      reader.pipe(ws);
+      while (!fs.existsSync(file) || fs.statSync(file).size < 3 * SIZE) await new Promise((r) => setTimeout(r, 5));
+      expect(readFileSync(file).equals(Buffer.concat([1, 2, 3].map((b) => Buffer.alloc(SIZE, b))))).toBe(true);
+      reader.destroy();
+      ws.destroy();
+      await finished(ws).catch(() => {});
+    });
+
     test('async iteration by a slow consumer that keeps every chunk gets intact chunks', async () => {
       const kept: Buffer[] = [];
       for await (const c of readAhead(source(COUNT, SIZE), { limit: 64 * 1024 })) {
