@@ -65,6 +65,11 @@ export interface ApiContext {
   /** A `docker.api` call answered with a stream: the 2xx response with its body unread (`res.chunks()`). */
   stream(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /**
+   * `stream` for a GET whose body goes to the caller as bytes (`res.readable()`: a tar, an archive): sent on a
+   * download connection of its own where the endpoint allows (transport.ts, Lane).
+   */
+  download(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
+  /**
    * `stream`, sending `upload` as the request body (`application/x-tar`, with Content-Length when known), with
    * the caller's `signal`. A body that fails (a build context that cannot be packed, a caller's stream that
    * errors) aborts the request and the call rejects with the body's error, whenever it happens — before undici
@@ -82,6 +87,7 @@ export function createApiContext(transport: Transport): ApiContext {
   const negotiate = (signal?: AbortSignal): Promise<string> => transport.negotiate(signal);
   // Streamed answers and uploads go over the transport's `stream` lane.
   const streamed = streamInit(laneSend(transport, 'stream'));
+  const downloaded = streamInit(laneSend(transport, 'download'));
   return {
     api: createDockerApi(transport),
     connection: transport,
@@ -107,6 +113,7 @@ export function createApiContext(transport: Transport): ApiContext {
     json: unwrap,
     response: responseOf,
     stream: (call) => openStream(call, streamed),
+    download: (call) => openStream(call, downloaded),
     async upload(upload, signal, call) {
       const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
       if (upload.length !== undefined) headers['Content-Length'] = String(upload.length);

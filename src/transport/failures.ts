@@ -41,6 +41,8 @@ export function mapFailure(err: unknown, ctx: FailureContext): Error {
   if (err instanceof undiciErrors.ConnectTimeoutError) {
     return new DockerConnectionError(ctx.target, `connect timed out after ${CONNECT_TIMEOUT_MS} ms`, { cause: err });
   }
+  // A malformed answer (undici's parser or the download connection's): the engine, or what is between, broke HTTP.
+  if (err instanceof undiciErrors.HTTPParserError) return new DockerConnectionError(ctx.target, String(e.message), { cause: err });
   if (ctx.closed || err instanceof undiciErrors.ClientDestroyedError || err instanceof undiciErrors.ClientClosedError) {
     return new DockerConnectionError(ctx.target, 'the call could not finish', { cause: err, failure: 'closed' });
   }

@@ -7,6 +7,7 @@
  * is dialled is dial.ts; a hijacked `Upgrade: tcp` session is `upgrade()` (upgrade.ts). No member's type names
  * undici: the Transport is reachable from the published declarations (test/package.test.ts).
  */
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 // Only the parts of undici this client uses: its index loads everything undici offers (fetch, WebSocket, mock
@@ -17,6 +18,7 @@ import dispatchRequest from 'undici/lib/api/api-request.js';
 import { DockerConnectionError, DockerInputError, DockerVersionError } from '../core/errors.js';
 import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from '../core/versions.js';
 import { dialEndpoint, dialPool } from './dial.js';
+import { download, type DownloadDialer } from './download.js';
 import type { Endpoint } from './endpoint.js';
 import { abortError, mapFailure } from './failures.js';
 import { LiteResponse } from './response.js';
@@ -64,18 +66,26 @@ export interface RawRequest {
 }
 
 /**
- * Each lane is a pool of its own, capped at `maxConnections`: long answers (`stream`: pulls, builds, saves,
- * followed logs, hijacked sessions) can never take every connection and leave short calls (`call`) queued
- * behind them, nor a burst of short calls delay a stream. The file descriptors used stay ≤ 2 × the cap.
+ * Where a request goes. Each of `call` and `stream` is a pool of its own, capped at `maxConnections`: long
+ * answers (`stream`: pulls, builds, followed logs, hijacked sessions) can never take every connection and leave
+ * short calls (`call`) queued behind them, nor a burst of short calls delay a stream. `download` is a GET whose
+ * body is bytes for the caller (save, export, archive): a connection of its own (download.ts) while the stream
+ * lane's connections and downloads together stay under the cap, else the stream lane. The file descriptors used
+ * stay ≤ 2 × the cap.
  */
-export type Lane = 'call' | 'stream';
+export type Lane = 'call' | 'stream' | 'download';
+
 
 export class Transport {
   /** `http://localhost` for unix sockets, else `http(s)://host:port`. */
   readonly origin: string;
   /** Socket path or host:port, for error messages. */
   readonly target: string;
-  private readonly pools: Readonly<Record<Lane, Pool>>;
+  private readonly pools: Readonly<Record<'call' | 'stream', Pool>>;
+  /** How a download dials its own connection (none for ssh), and the download sockets open now. */
+  private readonly downloader: DownloadDialer | undefined;
+  private readonly downloads = new Set<Socket>();
+  private readonly maxConnections: number;
   /** Put in front of every request path (`tcp://host:port/prefix`). */
   private readonly pathPrefix: string;
   private readonly hint: string | undefined;
@@ -104,6 +114,8 @@ export class Transport {
     const dial = dialEndpoint(opts.endpoint, opts.tls, opts.ssh);
     ({ origin: this.origin, target: this.target, pathPrefix: this.pathPrefix, close: this.onClose } = dial);
     this.pools = { call: dialPool(dial, this.timeout, max), stream: dialPool(dial, this.timeout, max) };
+    this.downloader = dial.download;
+    this.maxConnections = max;
   }
 
   /** The API version in use, once known. */
@@ -165,8 +177,20 @@ export class Transport {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
     const mapError = (err: unknown, body?: { bytesReceived?: number }): Error => this.mapError(err, req.signal, body);
     try {
+      if (req.lane === 'download' && this.downloader && req.method === 'GET' && body == null && this.canDownload()) {
+        const data = await download(this.downloader, {
+          path,
+          headers,
+          signal: req.signal,
+          timeout: this.timeout,
+          mapError: (err, bytesReceived) => mapError(err, { bytesReceived }),
+          opened: (socket) => this.track(socket),
+        });
+        return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
+      }
+      const lane = req.lane === 'call' || req.lane === undefined ? 'call' : 'stream';
       // `pool.request()` is this same function, attached to Dispatcher.prototype only by undici's index.
-      const data = await dispatchRequest.call(this.pools[req.lane ?? 'call'], {
+      const data = await dispatchRequest.call(this.pools[lane], {
         method: req.method as Dispatcher.HttpMethod,
         path,
         headers,
@@ -177,6 +201,21 @@ export class Transport {
     } catch (err) {
       throw mapError(err);
     }
+  }
+
+  /** Room for one more download connection: the stream lane's connections and downloads stay under the cap. */
+  private canDownload(): boolean {
+    return this.downloads.size + this.pools.stream.stats.connected < this.maxConnections;
+  }
+
+  private track(socket: Socket): void {
+    this.downloads.add(socket);
+    socket.once('close', () => this.downloads.delete(socket));
+  }
+
+  /** Resolves when every download connection open now has closed. */
+  private downloadsClosed(): Promise<void> {
+    return Promise.all([...this.downloads].map((s) => new Promise((resolve) => (s.closed ? resolve(undefined) : s.once('close', resolve))))).then(() => undefined);
   }
 
   /** A failure of this connection (request, body, upgrade) as a typed DockerError. */
@@ -197,7 +236,7 @@ export class Transport {
     }
     this.closed = true;
     this.closing ??= (async () => {
-      const drained = Promise.all([this.pools.call.close(), this.pools.stream.close()]).then(
+      const drained = Promise.all([this.pools.call.close(), this.pools.stream.close(), this.downloadsClosed()]).then(
         () => true,
         () => false,
       );
@@ -223,7 +262,8 @@ export class Transport {
 
   private abortAll(why: string): Promise<void> {
     const reason = new DockerConnectionError(this.target, `the call was in flight; ${why}`, { failure: 'closed' });
-    return Promise.all([this.pools.call.destroy(reason), this.pools.stream.destroy(reason)]).then(
+    for (const socket of this.downloads) socket.destroy(reason);
+    return Promise.all([this.pools.call.destroy(reason), this.pools.stream.destroy(reason), this.downloadsClosed()]).then(
       () => undefined,
       () => undefined,
     );
