@@ -47,11 +47,13 @@ export interface CoalesceBuffer {
   batching(): boolean;
 }
 
-/** Watches `reader`'s consumers from now on; `size` is each reused buffer's size (allocated on first use). */
-export function coalesceBuffer(reader: Readable, size: number): CoalesceBuffer {
-  // Two, because Readable#read() asks for the next chunk (calls _read) before it hands out the one it has queued:
-  // when the reader is asked to coalesce again, the last spare is often still in its buffer.
-  const spares: Spare[] = [{ pushedSince: Infinity }, { pushedSince: Infinity }];
+/**
+ * Watches `reader`'s consumers from now on; `size` is each reused buffer's size (allocated on first use). At
+ * least two, because Readable#read() asks for the next chunk (calls _read) before it hands out the one it has
+ * queued: when the reader is asked to coalesce again, the last spare is often still in its buffer.
+ */
+export function coalesceBuffer(reader: Readable, size: number, count = 2): CoalesceBuffer {
+  const spares: Spare[] = Array.from({ length: count }, () => ({ pushedSince: Infinity }));
   let dest: WriteStream | undefined;
   let sound = true;
   let piping = false;

@@ -56,7 +56,7 @@ export class DownloadReader extends Readable {
     this.opts = opts;
     this.limit = opts.limit ?? READ_AHEAD_BYTES;
     this.batchBytes = Math.min(opts.batchBytes ?? BATCH_BYTES, this.limit);
-    this.coalesce = coalesceBuffer(this, this.batchBytes);
+    this.coalesce = coalesceBuffer(this, this.batchBytes, 3);
     const signal = opts.signal;
     if (signal) {
       const stop = followAbort(signal, () => {
@@ -88,9 +88,18 @@ export class DownloadReader extends Readable {
       this.readyBytes += chunk.length;
     }
     if (this.wanted) this.handOut();
-    if (this.readyBytes + this.fillBytes < this.limit) return true;
+    if (!this.full()) return true;
     this.paused = true;
     return false;
+  }
+
+  /**
+   * The read-ahead is full: what waits here and in the Readable's own buffer (a piped consumer that is busy still
+   * gets one chunk pushed) reaches `limit`. With 512 KiB batches that is the one being written, one queued, one
+   * being filled: three buffers, which the coalescing buffers can all reuse.
+   */
+  private full(): boolean {
+    return this.readyBytes + this.fillBytes + this.readableLength >= this.limit;
   }
 
   /** The body is complete. */
@@ -137,6 +146,11 @@ export class DownloadReader extends Readable {
   /** Gives the consumer that asked its next chunk when one is due, ends the stream after the last one. */
   private handOut(): void {
     if (this.wanted) this.handOutNext();
+    // Not full(): Readable#read() calls _read before it hands out the chunk it holds, which then leaves for good.
+    if (this.paused && this.readyBytes + this.fillBytes < this.limit && !this.ended) {
+      this.paused = false;
+      this.opts.resume();
+    }
     if (this.ended && this.readyBytes + this.fillBytes === 0 && !this.destroyed) this.push(null);
   }
 
@@ -152,10 +166,6 @@ export class DownloadReader extends Readable {
       this.wanted = false;
       this.coalesce.handingOut(chunk, chunk.length);
       this.coalesce.pushed(chunk.length);
-      if (this.paused && this.readyBytes + this.fillBytes < this.limit) {
-        this.paused = false;
-        this.opts.resume();
-      }
       this.push(chunk);
     } else if (this.fillBytes > 0) {
       this.timer ??= setTimeout(() => {

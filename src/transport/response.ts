@@ -46,7 +46,7 @@ export class LiteHeaders {
 
 type UndiciBody = Dispatcher.ResponseData['body'];
 
-/** What a response is made of: undici's answer, or a download connection's (download.ts). */
+/** @internal What a response is made of: undici's answer, or a download connection's (download.ts). */
 export interface ResponseData {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
