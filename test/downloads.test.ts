@@ -19,13 +19,15 @@ import { tarOf } from './helpers/tar-of';
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 /** Sockets open in this process (file descriptors): the clients' connections, and jest's own. */
-const sockets = (): number => readdirSync('/proc/self/fd').filter((fd) => {
-  try {
-    return readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:');
-  } catch {
-    return false; // closed between the listing and the look
-  }
-}).length;
+function sockets(): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:');
+    } catch {
+      return false; // closed between the listing and the look
+    }
+  }).length;
+}
 
 /** Every chunk kept as handed out: a buffer reused under a consumer that keeps chunks would change these bytes. */
 async function keepEveryChunk(stream: Readable): Promise<Buffer> {

@@ -39,8 +39,6 @@ export interface DownloadRequest {
   timeout: number;
   /** Maps failures of the body to the client's typed errors (the request's own failures are thrown raw). */
   mapError: (err: unknown, bytesReceived: number) => Error;
-  /** The socket, once opened (the transport tracks it for close()). */
-  opened?: (socket: Socket) => void;
 }
 
 export interface DownloadResponse {
@@ -51,8 +49,40 @@ export interface DownloadResponse {
 
 const UNSAFE = /[\r\n\0]/;
 
+/**
+ * One transport's download connections: opened while they and the stream lane's connections stay under the
+ * connection cap, and tracked, so that close() can wait for them and destroy() can end them.
+ */
+export class DownloadLane {
+  private readonly sockets = new Set<Socket>();
+  constructor(private readonly dialer: DownloadDialer) {}
+
+  /** Room for one more next to `connections` others, under `cap`. */
+  fits(connections: number, cap: number): boolean {
+    return this.sockets.size + connections < cap;
+  }
+
+  request(req: DownloadRequest): Promise<DownloadResponse> {
+    return download(this.dialer, req, (socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /** Resolves when every download connection open now has closed. */
+  closed(): Promise<void> {
+    return Promise.all([...this.sockets].map((s) => new Promise((resolve) => (s.closed ? resolve(undefined) : s.once('close', resolve))))).then(() => undefined);
+  }
+
+  /** Ends every download now: its body fails with `reason`. */
+  destroy(reason: Error): Promise<void> {
+    for (const socket of this.sockets) socket.destroy(reason);
+    return this.closed();
+  }
+}
+
 /** Send `GET path` on a new connection; resolves with the answer's head and its body reader. */
-export function download(dialer: DownloadDialer, req: DownloadRequest): Promise<DownloadResponse> {
+function download(dialer: DownloadDialer, req: DownloadRequest, opened: (socket: Socket) => void): Promise<DownloadResponse> {
   return new Promise<DownloadResponse>((resolve, reject) => {
     let head = `GET ${req.path} HTTP/1.1\r\nhost: ${dialer.host}\r\nconnection: close\r\n`;
     for (const [name, value] of Object.entries(req.headers)) {
@@ -111,7 +141,7 @@ export function download(dialer: DownloadDialer, req: DownloadRequest): Promise<
       return !pause;
     };
     const socket = dialer.connect({ buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES), callback: onread });
-    req.opened?.(socket);
+    opened(socket);
     const idleTimeout = (ms: number): void => {
       socket.setTimeout(ms);
     };

@@ -4,10 +4,10 @@
  *
  * The one connection to the engine: a keep-alive undici Pool (unix socket, tcp or TLS), API version
  * negotiation, and every request's failures mapped to the typed errors (failures.ts). How each kind of endpoint
- * is dialled is dial.ts; a hijacked `Upgrade: tcp` session is `upgrade()` (upgrade.ts). No member's type names
+ * is dialled is dial.ts; a hijacked `Upgrade: tcp` session is `upgrade()` (upgrade.ts); a download (a tar read
+ * as bytes) gets a connection of its own that reads into reused buffers (download.ts). No member's type names
  * undici: the Transport is reachable from the published declarations (test/package.test.ts).
  */
-import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 // Only the parts of undici this client uses: its index loads everything undici offers (fetch, WebSocket, mock
@@ -18,7 +18,7 @@ import dispatchRequest from 'undici/lib/api/api-request.js';
 import { DockerConnectionError, DockerInputError, DockerVersionError } from '../core/errors.js';
 import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from '../core/versions.js';
 import { dialEndpoint, dialPool } from './dial.js';
-import { download, type DownloadDialer } from './download.js';
+import { DownloadLane } from './download.js';
 import type { Endpoint } from './endpoint.js';
 import { abortError, mapFailure } from './failures.js';
 import { LiteResponse } from './response.js';
@@ -61,7 +61,10 @@ export interface RawRequest {
   signal?: AbortSignal;
   /** Send without the `/vX.Y` prefix (only `/_ping` negotiation does). */
   unversioned?: boolean;
-  /** `stream` for an answer that may last (a pull, a tar, a followed log): see Lane. Default `call`. */
+  /**
+   * `stream` for an answer that may last (a pull, a followed log); `download` for a GET whose body you read as
+   * bytes with `res.readable()` (a tar): see Lane. Default `call`.
+   */
   lane?: Lane;
 }
 
@@ -82,9 +85,8 @@ export class Transport {
   /** Socket path or host:port, for error messages. */
   readonly target: string;
   private readonly pools: Readonly<Record<'call' | 'stream', Pool>>;
-  /** How a download dials its own connection (none for ssh), and the download sockets open now. */
-  private readonly downloader: DownloadDialer | undefined;
-  private readonly downloads = new Set<Socket>();
+  /** Downloads on connections of their own (none for ssh: its connections are processes). */
+  private readonly downloads: DownloadLane | undefined;
   private readonly maxConnections: number;
   /** Put in front of every request path (`tcp://host:port/prefix`). */
   private readonly pathPrefix: string;
@@ -114,7 +116,7 @@ export class Transport {
     const dial = dialEndpoint(opts.endpoint, opts.tls, opts.ssh);
     ({ origin: this.origin, target: this.target, pathPrefix: this.pathPrefix, close: this.onClose } = dial);
     this.pools = { call: dialPool(dial, this.timeout, max), stream: dialPool(dial, this.timeout, max) };
-    this.downloader = dial.download;
+    this.downloads = dial.download && new DownloadLane(dial.download);
     this.maxConnections = max;
   }
 
@@ -177,15 +179,8 @@ export class Transport {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
     const mapError = (err: unknown, body?: { bytesReceived?: number }): Error => this.mapError(err, req.signal, body);
     try {
-      if (req.lane === 'download' && this.downloader && req.method === 'GET' && body == null && this.canDownload()) {
-        const data = await download(this.downloader, {
-          path,
-          headers,
-          signal: req.signal,
-          timeout: this.timeout,
-          mapError: (err, bytesReceived) => mapError(err, { bytesReceived }),
-          opened: (socket) => this.track(socket),
-        });
+      if (req.lane === 'download' && req.method === 'GET' && body == null && this.downloads?.fits(this.pools.stream.stats.connected, this.maxConnections)) {
+        const data = await this.downloads.request({ path, headers, signal: req.signal, timeout: this.timeout, mapError: (err, bytesReceived) => mapError(err, { bytesReceived }) });
         return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
       }
       const lane = req.lane === 'call' || req.lane === undefined ? 'call' : 'stream';
@@ -201,21 +196,6 @@ export class Transport {
     } catch (err) {
       throw mapError(err);
     }
-  }
-
-  /** Room for one more download connection: the stream lane's connections and downloads stay under the cap. */
-  private canDownload(): boolean {
-    return this.downloads.size + this.pools.stream.stats.connected < this.maxConnections;
-  }
-
-  private track(socket: Socket): void {
-    this.downloads.add(socket);
-    socket.once('close', () => this.downloads.delete(socket));
-  }
-
-  /** Resolves when every download connection open now has closed. */
-  private downloadsClosed(): Promise<void> {
-    return Promise.all([...this.downloads].map((s) => new Promise((resolve) => (s.closed ? resolve(undefined) : s.once('close', resolve))))).then(() => undefined);
   }
 
   /** A failure of this connection (request, body, upgrade) as a typed DockerError. */
@@ -236,7 +216,7 @@ export class Transport {
     }
     this.closed = true;
     this.closing ??= (async () => {
-      const drained = Promise.all([this.pools.call.close(), this.pools.stream.close(), this.downloadsClosed()]).then(
+      const drained = Promise.all([this.pools.call.close(), this.pools.stream.close(), this.downloads?.closed()]).then(
         () => true,
         () => false,
       );
@@ -262,8 +242,7 @@ export class Transport {
 
   private abortAll(why: string): Promise<void> {
     const reason = new DockerConnectionError(this.target, `the call was in flight; ${why}`, { failure: 'closed' });
-    for (const socket of this.downloads) socket.destroy(reason);
-    return Promise.all([this.pools.call.destroy(reason), this.pools.stream.destroy(reason), this.downloadsClosed()]).then(
+    return Promise.all([this.pools.call.destroy(reason), this.pools.stream.destroy(reason), this.downloads?.destroy(reason)]).then(
       () => undefined,
       () => undefined,
     );
