@@ -7,9 +7,10 @@
  * with headers, paths outside the spec), and the connection for modules that take it over (a hijacked upgrade).
  *
  * Plugging in: a resource is a class in its own folder taking this context (`new Containers(ctx)` in client.ts).
- * A streaming GET (logs, events, stats, archive) is `ctx.stream(init => ctx.api.GET(path, { …, ...init }))`, then
- * `res.readable()` for bytes handed to the caller as a Node stream (the read-ahead reader; never wrap `chunks()`
- * in `Readable.from`), or `res.chunks()` into a decoder (streams/) or a StreamOperation with an injected decoder.
+ * A streaming GET (events, stats) is `ctx.stream(init => ctx.api.GET(path, { …, ...init }))`, one whose bytes are
+ * many (a tar, logs) `ctx.download(…)` the same way; then `res.readable()` for bytes handed to the caller as a Node
+ * stream (the read-ahead reader; never wrap `chunks()` in `Readable.from`), or `res.chunks()` into a decoder
+ * (streams/) or a StreamOperation with an injected decoder.
  * A connection upgrade lives in transport/ (`Transport.upgrade`); resources reach it through `connection`, which
  * is the transport seen as only that (no undici type reaches the published declarations through it).
  */
@@ -65,8 +66,8 @@ export interface ApiContext {
   /** A `docker.api` call answered with a stream: the 2xx response with its body unread (`res.chunks()`). */
   stream(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /**
-   * `stream` for a GET whose body goes to the caller as bytes (`res.readable()`: a tar, an archive): sent on a
-   * download connection of its own where the endpoint allows (transport.ts, Lane).
+   * `stream` for a GET whose body is many bytes (a tar, an archive, logs): sent on a download connection of its
+   * own where the endpoint allows (transport.ts, Lane), which reads the socket into reused buffers.
    */
   download(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /**

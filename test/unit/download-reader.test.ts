@@ -75,7 +75,7 @@ test('a plain file stream gets batches of at least BATCH_BYTES, in at most three
       sizes.push(c.length);
     };
     const write = jest.spyOn(fs, 'write').mockImplementation(((...args: Parameters<typeof fs.write>) => {
-      seen(args[1] as Buffer);
+      seen(args[1] as unknown as Buffer);
       return realWrite(...args);
     }) as typeof fs.write);
     const writev = jest.spyOn(fs, 'writev').mockImplementation(((...args: Parameters<typeof fs.writev>) => {
