@@ -50,6 +50,8 @@ export class DownloadReader extends Readable {
   /** The batch waited `batchWaitMs`: it goes out as it is. */
   private waited = false;
   private bytesReceived = 0;
+  /** A failure that came before anyone could hear it (failWith). */
+  private pendingError: Error | undefined;
 
   constructor(opts: DownloadReaderOptions) {
     super();
@@ -60,7 +62,11 @@ export class DownloadReader extends Readable {
     const signal = opts.signal;
     if (signal) {
       const stop = followAbort(signal, () => {
-        if (!this.readableEnded && !this.destroyed) this.destroy(opts.mapError(signal.reason, this.bytesReceived));
+        if (!this.readableEnded && !this.destroyed) {
+          this.ended = true;
+          this.opts.abandon();
+          this.failWith(opts.mapError(signal.reason, this.bytesReceived));
+        }
       });
       this.once('close', stop);
     }
@@ -112,10 +118,24 @@ export class DownloadReader extends Readable {
   fail(err: unknown): void {
     if (this.destroyed || this.readableEnded) return;
     this.ended = true;
-    this.destroy(this.opts.mapError(err, this.bytesReceived));
+    this.failWith(this.opts.mapError(err, this.bytesReceived));
+  }
+
+  /**
+   * Destroys the reader with `err` — once someone can hear it. Before the caller got the stream (the head and
+   * a broken body can come in one read) or while it has neither read nor listened for 'error', an 'error' event
+   * would be an uncaught exception: the error waits for the first read, which reports it.
+   */
+  private failWith(err: Error): void {
+    if (this.listenerCount('error') > 0 || this.readableDidRead || this.wanted) this.destroy(err);
+    else this.pendingError = err;
   }
 
   override _read(): void {
+    if (this.pendingError) {
+      this.destroy(this.pendingError);
+      return;
+    }
     this.wanted = true;
     this.handOut();
   }

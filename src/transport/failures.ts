@@ -41,13 +41,13 @@ export function mapFailure(err: unknown, ctx: FailureContext): Error {
   if (err instanceof undiciErrors.ConnectTimeoutError) {
     return new DockerConnectionError(ctx.target, `connect timed out after ${CONNECT_TIMEOUT_MS} ms`, { cause: err });
   }
-  // A malformed answer (undici's parser or the download connection's): the engine, or what is between, broke HTTP.
-  if (err instanceof undiciErrors.HTTPParserError) return new DockerConnectionError(ctx.target, String(e.message), { cause: err });
   if (ctx.closed || err instanceof undiciErrors.ClientDestroyedError || err instanceof undiciErrors.ClientClosedError) {
     return new DockerConnectionError(ctx.target, 'the call could not finish', { cause: err, failure: 'closed' });
   }
-  if (e?.code && LOST.has(e.code)) {
-    return new DockerConnectionError(ctx.target, `${e.code} ${e.message ?? ''}`.trim(), {
+  // A malformed answer (undici's parser or the download connection's) ends the connection as a reset would.
+  const malformed = err instanceof undiciErrors.HTTPParserError;
+  if (malformed || (e?.code && LOST.has(e.code))) {
+    return new DockerConnectionError(ctx.target, malformed ? String(e.message) : `${e.code} ${e.message ?? ''}`.trim(), {
       cause: err,
       failure: 'lost',
       midStream: ctx.body !== undefined,
