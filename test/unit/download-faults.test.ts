@@ -4,20 +4,11 @@
  * a malformed answer, and the connection cap shared with the stream lane. The real-engine side is
  * test/downloads.test.ts.
  */
-import { DockerClient, DockerConnectionError, DockerTimeoutError } from '../../src/index';
-import { rejectionOf, settlesWithin, startFakeEngine, type FakeEngine } from '../helpers/fake-engine';
+import { DockerConnectionError, DockerTimeoutError } from '../../src/index';
+import { fakeEngineClients, rejectionOf, settlesWithin, startFakeEngine, type FakeEngine } from '../helpers/fake-engine';
 
 let fake: FakeEngine;
-const clients: DockerClient[] = [];
-function client(opts: ConstructorParameters<typeof DockerClient>[0] = {}): DockerClient {
-  const c = new DockerClient({ host: fake.host, apiVersion: '1.41', ...opts });
-  clients.push(c);
-  return c;
-}
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.destroy();
-  await fake?.close();
-});
+const client = fakeEngineClients(() => fake as FakeEngine | undefined);
 
 async function drain(stream: AsyncIterable<unknown>): Promise<number> {
   let n = 0;
