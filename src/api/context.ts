@@ -7,9 +7,10 @@
  * with headers, paths outside the spec), and the connection for modules that take it over (a hijacked upgrade).
  *
  * Plugging in: a resource is a class in its own folder taking this context (`new Containers(ctx)` in client.ts).
- * A streaming GET (logs, events, stats, archive) is `ctx.stream(init => ctx.api.GET(path, { …, ...init }))`, then
- * `res.readable()` for bytes handed to the caller as a Node stream (the read-ahead reader; never wrap `chunks()`
- * in `Readable.from`), or `res.chunks()` into a decoder (streams/) or a StreamOperation with an injected decoder.
+ * A streaming GET (events, stats) is `ctx.stream(init => ctx.api.GET(path, { …, ...init }))`, one whose bytes are
+ * many (a tar, logs) `ctx.download(…)` the same way; then `res.readable()` for bytes handed to the caller as a Node
+ * stream (the read-ahead reader; never wrap `chunks()` in `Readable.from`), or `res.chunks()` into a decoder
+ * (streams/) or a StreamOperation with an injected decoder.
  * A connection upgrade lives in transport/ (`Transport.upgrade`); resources reach it through `connection`, which
  * is the transport seen as only that (no undici type reaches the published declarations through it).
  */
@@ -65,6 +66,11 @@ export interface ApiContext {
   /** A `docker.api` call answered with a stream: the 2xx response with its body unread (`res.chunks()`). */
   stream(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /**
+   * `stream` for a GET whose body is many bytes (a tar, an archive, logs): sent on a download connection of its
+   * own where the endpoint allows (transport.ts, Lane), which reads the socket into reused buffers.
+   */
+  download(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
+  /**
    * `stream`, sending `upload` as the request body (`application/x-tar`, with Content-Length when known), with
    * the caller's `signal`. A body that fails (a build context that cannot be packed, a caller's stream that
    * errors) aborts the request and the call rejects with the body's error, whenever it happens — before undici
@@ -82,6 +88,7 @@ export function createApiContext(transport: Transport): ApiContext {
   const negotiate = (signal?: AbortSignal): Promise<string> => transport.negotiate(signal);
   // Streamed answers and uploads go over the transport's `stream` lane.
   const streamed = streamInit(laneSend(transport, 'stream'));
+  const downloaded = streamInit(laneSend(transport, 'download'));
   return {
     api: createDockerApi(transport),
     connection: transport,
@@ -107,6 +114,7 @@ export function createApiContext(transport: Transport): ApiContext {
     json: unwrap,
     response: responseOf,
     stream: (call) => openStream(call, streamed),
+    download: (call) => openStream(call, downloaded),
     async upload(upload, signal, call) {
       const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
       if (upload.length !== undefined) headers['Content-Length'] = String(upload.length);

@@ -57,7 +57,7 @@ export async function getArchive(ctx: ApiContext, id: string, path: string, opts
   checkPath('containers.getArchive', path);
   checkOptions('containers.getArchive', 'ContainerArchive', opts, { except: ['path'] });
   const { signal } = opts ?? {};
-  const res = await ctx.stream((init) => ctx.api.GET('/containers/{id}/archive', { params: { path: { id }, query: { path } }, signal, ...init }));
+  const res = await ctx.download((init) => ctx.api.GET('/containers/{id}/archive', { params: { path: { id }, query: { path } }, signal, ...init }));
   let stat: O.ContainerPathStat;
   try {
     stat = decodePathStat(res.headers.get(STAT_HEADER), 'containers.getArchive');
@@ -98,7 +98,7 @@ export async function putArchive(ctx: ApiContext, id: string, path: string, sour
 export async function exportContainer(ctx: ApiContext, id: string, opts: CallOptions): Promise<Readable> {
   checkName('containers.export', 'id', id);
   checkOptions('containers.export', 'ContainerExport', opts);
-  const res = await ctx.stream((init) => ctx.api.GET('/containers/{id}/export', { params: { path: { id } }, signal: opts?.signal, ...init }));
+  const res = await ctx.download((init) => ctx.api.GET('/containers/{id}/export', { params: { path: { id } }, signal: opts?.signal, ...init }));
   return byteStream(res);
 }
 

@@ -84,8 +84,8 @@ export async function saveImages(ctx: ApiContext, nameOrNames: string | string[]
   const platform = encodePlatforms(opts.platform, 'images.save: platform');
   const res =
     typeof nameOrNames === 'string'
-      ? await ctx.stream((init) => ctx.api.GET('/images/{name}/get', { params: { path: { name: nameOrNames }, query: { platform } }, signal, ...init }))
-      : await ctx.stream((init) => ctx.api.GET('/images/get', { params: { query: { names, platform } }, signal, ...init }));
+      ? await ctx.download((init) => ctx.api.GET('/images/{name}/get', { params: { path: { name: nameOrNames }, query: { platform } }, signal, ...init }))
+      : await ctx.download((init) => ctx.api.GET('/images/get', { params: { query: { names, platform } }, signal, ...init }));
   // The response's read-ahead reader: typed mid-stream errors, larger chunks for a slow consumer (a file), and
   // destroying it (even before the first read) destroys the body, which stops the download and frees the connection.
   return res.readable();

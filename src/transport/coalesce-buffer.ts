@@ -31,6 +31,13 @@ import type { Readable } from 'node:stream';
 export interface CoalesceBuffer {
   /** `pending` (≥ 2 chunks, `bytes` in all) as one chunk: in a reused buffer when that is sound, else a copy. */
   take(pending: Buffer[], bytes: number): Buffer;
+  /**
+   * A free reused buffer of `size` bytes to fill in place (the download reader copies socket reads into it), or
+   * undefined when none is provably free. It counts as held until `handingOut()` says it goes out.
+   */
+  claim(): Buffer | undefined;
+  /** A claimed buffer goes out next with `bytes` bytes in it (call before `pushed()`). */
+  handingOut(buf: Buffer, bytes: number): void;
   /** The reader pushed `bytes` bytes (every push, whatever its source). */
   pushed(bytes: number): void;
   /**
@@ -40,11 +47,13 @@ export interface CoalesceBuffer {
   batching(): boolean;
 }
 
-/** Watches `reader`'s consumers from now on; `size` is each reused buffer's size (allocated on first use). */
-export function coalesceBuffer(reader: Readable, size: number): CoalesceBuffer {
-  // Two, because Readable#read() asks for the next chunk (calls _read) before it hands out the one it has queued:
-  // when the reader is asked to coalesce again, the last spare is often still in its buffer.
-  const spares: Spare[] = [{ pushedSince: Infinity }, { pushedSince: Infinity }];
+/**
+ * Watches `reader`'s consumers from now on; `size` is each reused buffer's size (allocated on first use). At
+ * least two, because Readable#read() asks for the next chunk (calls _read) before it hands out the one it has
+ * queued: when the reader is asked to coalesce again, the last spare is often still in its buffer.
+ */
+export function coalesceBuffer(reader: Readable, size: number, count = 2): CoalesceBuffer {
+  const spares: Spare[] = Array.from({ length: count }, () => ({ pushedSince: Infinity }));
   let dest: WriteStream | undefined;
   let sound = true;
   let piping = false;
@@ -91,6 +100,18 @@ export function coalesceBuffer(reader: Readable, size: number): CoalesceBuffer {
       // The reader pushes it next: from then on, what is pushed after it counts.
       spare.pushedSince = -bytes;
       return spare.buf.subarray(0, bytes);
+    },
+    claim() {
+      const spare = free(size);
+      if (!spare) return undefined;
+      // Held while it is being filled: no count of later pushes makes it free.
+      spare.pushedSince = -Infinity;
+      spare.buf ??= Buffer.allocUnsafeSlow(size);
+      return spare.buf;
+    },
+    handingOut(buf, bytes) {
+      const spare = spares.find((s) => s.buf !== undefined && s.buf.buffer === buf.buffer);
+      if (spare) spare.pushedSince = -bytes;
     },
     pushed(bytes) {
       for (const s of spares) s.pushedSince += bytes;

@@ -3,7 +3,11 @@
  * ssh process per connection), the origin request URLs are built on, and the target errors name. Changes when a
  * kind of endpoint or a connect option changes; transport.ts only sends over what this returns.
  */
+import { connect as netConnect, isIP } from 'node:net';
+// Node's tls.connect takes `onread` as net.connect does (since v14.x); its types do not say so.
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import Pool from 'undici/lib/dispatcher/pool.js';
+import type { DownloadDialer } from './download.js';
 import type { Endpoint } from './endpoint.js';
 import { CONNECT_TIMEOUT_MS } from './failures.js';
 import { sshConnector, type SshOptions } from './ssh.js';
@@ -22,22 +26,41 @@ export interface Dial {
   connect: Pool.Options['connect'];
   /** Ends what the connector started (the ssh processes). */
   close?: () => Promise<void>;
+  /** How a download opens its own connection (download.ts); none for ssh, whose connections are processes. */
+  download?: DownloadDialer;
 }
 
 export function dialEndpoint(ep: Endpoint, tls: TlsOptions | undefined, ssh: SshOptions | undefined): Dial {
   const connect = { timeout: CONNECT_TIMEOUT_MS };
-  if (ep.kind === 'unix') return { origin: UNIX_ORIGIN, target: ep.socketPath, pathPrefix: '', connect: { ...connect, socketPath: ep.socketPath } };
+  if (ep.kind === 'unix') {
+    const path = ep.socketPath;
+    const download: DownloadDialer = { host: 'localhost', readyEvent: 'connect', connect: (onread) => netConnect({ path, onread }) };
+    return { origin: UNIX_ORIGIN, target: path, pathPrefix: '', connect: { ...connect, socketPath: path }, download };
+  }
   if (ep.kind === 'ssh') {
     const connector = sshConnector(ep, ssh);
     return { origin: UNIX_ORIGIN, target: connector.target, pathPrefix: '', connect: connector.connect as Pool.Options['connect'], close: () => connector.closeAll() };
   }
   const host = ep.hostname.includes(':') && !ep.hostname.startsWith('[') ? `[${ep.hostname}]` : ep.hostname;
+  const secure = ep.protocol === 'https:' ? tlsConnectOptions(tls) : undefined;
+  const port = Number(ep.port);
+  const at = { host: ep.hostname.replace(/^\[|\]$/g, ''), port };
+  // TLS: the same material undici dials with; the server name (SNI, certificate check) is the host, as undici's.
+  const download: DownloadDialer = secure
+    ? { host: `${host}:${ep.port}`, readyEvent: 'secureConnect', connect: (onread) => tlsConnect({ ...at, ...secure, servername: sniName(at.host), onread } as ConnectionOptions) }
+    : { host: `${host}:${ep.port}`, readyEvent: 'connect', connect: (onread) => netConnect({ ...at, onread }) };
   return {
     origin: `${ep.protocol}//${host}:${ep.port}`,
     target: `${host}:${ep.port}`,
     pathPrefix: ep.pathPrefix ?? '',
-    connect: ep.protocol === 'https:' ? { ...connect, ...tlsConnectOptions(tls) } : connect,
+    connect: secure ? { ...connect, ...secure } : connect,
+    download,
   };
+}
+
+/** SNI takes a host name, never an address (RFC 6066 §3). */
+function sniName(host: string): string | undefined {
+  return isIP(host) ? undefined : host;
 }
 
 /** One keep-alive pool to the endpoint; `timeout` (ms, 0 = none) bounds headers and the gap between body chunks. */

@@ -44,8 +44,10 @@ export function mapFailure(err: unknown, ctx: FailureContext): Error {
   if (ctx.closed || err instanceof undiciErrors.ClientDestroyedError || err instanceof undiciErrors.ClientClosedError) {
     return new DockerConnectionError(ctx.target, 'the call could not finish', { cause: err, failure: 'closed' });
   }
-  if (e?.code && LOST.has(e.code)) {
-    return new DockerConnectionError(ctx.target, `${e.code} ${e.message ?? ''}`.trim(), {
+  // A malformed answer (undici's parser or the download connection's) ends the connection as a reset would.
+  const malformed = err instanceof undiciErrors.HTTPParserError;
+  if (malformed || (e?.code && LOST.has(e.code))) {
+    return new DockerConnectionError(ctx.target, malformed ? String(e.message) : `${e.code} ${e.message ?? ''}`.trim(), {
       cause: err,
       failure: 'lost',
       midStream: ctx.body !== undefined,

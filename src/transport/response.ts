@@ -8,6 +8,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { readAhead } from './body-reader.js';
+import { DownloadReader } from './download-reader.js';
 
 /** Read-only Headers view over undici's lower-cased raw header object (no copy). */
 export class LiteHeaders {
@@ -45,6 +46,13 @@ export class LiteHeaders {
 
 type UndiciBody = Dispatcher.ResponseData['body'];
 
+/** @internal What a response is made of: undici's answer, or a download connection's (download.ts). */
+export interface ResponseData {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: UndiciBody | DownloadReader;
+}
+
 /** The Response subset openapi-fetch and callers use, over an undici response. */
 export class LiteResponse {
   readonly status: number;
@@ -57,7 +65,7 @@ export class LiteResponse {
   private reader: Readable | undefined;
   /** @internal made by the transport only (stripped from the published .d.ts). */
   constructor(
-    private readonly data: Dispatcher.ResponseData,
+    private readonly data: ResponseData,
     method: string,
     url: string,
     /** Maps a failure while reading the body (abort, timeout, reset) to the client's typed errors. */
@@ -97,7 +105,9 @@ export class LiteResponse {
    * connection. One reader per response: `chunks()` reads the same one.
    */
   readable(): Readable {
-    this.reader ??= readAhead(this.data.body, { mapError: (err, bytesReceived) => this.mapError(err, { bytesReceived }), signal: this.signal });
+    // A download's body is already such a reader (it reads its own socket).
+    const body = this.data.body;
+    this.reader ??= body instanceof DownloadReader ? body : readAhead(body, { mapError: (err, bytesReceived) => this.mapError(err, { bytesReceived }), signal: this.signal });
     return this.reader;
   }
   /**
@@ -150,7 +160,7 @@ export class LiteResponse {
   }
 }
 
-function lazyWebStream(body: UndiciBody, mapError: (err: unknown, body: { bytesReceived?: number }) => Error): ReadableStream<Uint8Array> {
+function lazyWebStream(body: ResponseData['body'], mapError: (err: unknown, body: { bytesReceived?: number }) => Error): ReadableStream<Uint8Array> {
   let it: AsyncIterator<Uint8Array> | undefined;
   return new ReadableStream<Uint8Array>(
     {

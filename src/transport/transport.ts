@@ -4,7 +4,8 @@
  *
  * The one connection to the engine: a keep-alive undici Pool (unix socket, tcp or TLS), API version
  * negotiation, and every request's failures mapped to the typed errors (failures.ts). How each kind of endpoint
- * is dialled is dial.ts; a hijacked `Upgrade: tcp` session is `upgrade()` (upgrade.ts). No member's type names
+ * is dialled is dial.ts; a hijacked `Upgrade: tcp` session is `upgrade()` (upgrade.ts); a download (a tar read
+ * as bytes) gets a connection of its own that reads into reused buffers (download.ts). No member's type names
  * undici: the Transport is reachable from the published declarations (test/package.test.ts).
  */
 import { Readable } from 'node:stream';
@@ -17,6 +18,7 @@ import dispatchRequest from 'undici/lib/api/api-request.js';
 import { DockerConnectionError, DockerInputError, DockerVersionError } from '../core/errors.js';
 import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from '../core/versions.js';
 import { dialEndpoint, dialPool } from './dial.js';
+import { DownloadLane } from './download.js';
 import type { Endpoint } from './endpoint.js';
 import { abortError, mapFailure } from './failures.js';
 import { LiteResponse } from './response.js';
@@ -59,23 +61,33 @@ export interface RawRequest {
   signal?: AbortSignal;
   /** Send without the `/vX.Y` prefix (only `/_ping` negotiation does). */
   unversioned?: boolean;
-  /** `stream` for an answer that may last (a pull, a tar, a followed log): see Lane. Default `call`. */
+  /**
+   * `stream` for an answer that may last (a pull, a followed log); `download` for a GET whose body you read as
+   * bytes with `res.readable()` (a tar): see Lane. Default `call`.
+   */
   lane?: Lane;
 }
 
 /**
- * Each lane is a pool of its own, capped at `maxConnections`: long answers (`stream`: pulls, builds, saves,
- * followed logs, hijacked sessions) can never take every connection and leave short calls (`call`) queued
- * behind them, nor a burst of short calls delay a stream. The file descriptors used stay ≤ 2 × the cap.
+ * Where a request goes. Each of `call` and `stream` is a pool of its own, capped at `maxConnections`: long
+ * answers (`stream`: pulls, builds, followed logs, hijacked sessions) can never take every connection and leave
+ * short calls (`call`) queued behind them, nor a burst of short calls delay a stream. `download` is a GET whose
+ * body is bytes for the caller (save, export, archive): a connection of its own (download.ts) while the stream
+ * lane's connections and downloads together stay under the cap, else the stream lane. The file descriptors used
+ * stay ≤ 2 × the cap.
  */
-export type Lane = 'call' | 'stream';
+export type Lane = 'call' | 'stream' | 'download';
+
 
 export class Transport {
   /** `http://localhost` for unix sockets, else `http(s)://host:port`. */
   readonly origin: string;
   /** Socket path or host:port, for error messages. */
   readonly target: string;
-  private readonly pools: Readonly<Record<Lane, Pool>>;
+  private readonly pools: Readonly<Record<'call' | 'stream', Pool>>;
+  /** Downloads on connections of their own (none for ssh: its connections are processes). */
+  private readonly downloads: DownloadLane | undefined;
+  private readonly maxConnections: number;
   /** Put in front of every request path (`tcp://host:port/prefix`). */
   private readonly pathPrefix: string;
   private readonly hint: string | undefined;
@@ -104,6 +116,8 @@ export class Transport {
     const dial = dialEndpoint(opts.endpoint, opts.tls, opts.ssh);
     ({ origin: this.origin, target: this.target, pathPrefix: this.pathPrefix, close: this.onClose } = dial);
     this.pools = { call: dialPool(dial, this.timeout, max), stream: dialPool(dial, this.timeout, max) };
+    this.downloads = dial.download && new DownloadLane(dial.download);
+    this.maxConnections = max;
   }
 
   /** The API version in use, once known. */
@@ -165,8 +179,13 @@ export class Transport {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
     const mapError = (err: unknown, body?: { bytesReceived?: number }): Error => this.mapError(err, req.signal, body);
     try {
+      if (req.lane === 'download' && req.method === 'GET' && body == null && this.downloads?.fits(this.pools.stream.stats.connected, this.maxConnections)) {
+        const data = await this.downloads.request({ path, headers, signal: req.signal, timeout: this.timeout, mapError: (err, bytesReceived) => mapError(err, { bytesReceived }) });
+        return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
+      }
+      const lane = req.lane === 'call' || req.lane === undefined ? 'call' : 'stream';
       // `pool.request()` is this same function, attached to Dispatcher.prototype only by undici's index.
-      const data = await dispatchRequest.call(this.pools[req.lane ?? 'call'], {
+      const data = await dispatchRequest.call(this.pools[lane], {
         method: req.method as Dispatcher.HttpMethod,
         path,
         headers,
@@ -197,7 +216,7 @@ export class Transport {
     }
     this.closed = true;
     this.closing ??= (async () => {
-      const drained = Promise.all([this.pools.call.close(), this.pools.stream.close()]).then(
+      const drained = Promise.all([this.pools.call.close(), this.pools.stream.close(), this.downloads?.closed()]).then(
         () => true,
         () => false,
       );
@@ -223,7 +242,7 @@ export class Transport {
 
   private abortAll(why: string): Promise<void> {
     const reason = new DockerConnectionError(this.target, `the call was in flight; ${why}`, { failure: 'closed' });
-    return Promise.all([this.pools.call.destroy(reason), this.pools.stream.destroy(reason)]).then(
+    return Promise.all([this.pools.call.destroy(reason), this.pools.stream.destroy(reason), this.downloads?.destroy(reason)]).then(
       () => undefined,
       () => undefined,
     );

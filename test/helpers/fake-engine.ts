@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { DockerClient } from '../../src/index';
 
 export interface FakeEngine {
   /** `tcp://127.0.0.1:PORT`, for `new DockerClient({ host })`. */
@@ -98,4 +99,21 @@ export async function rejectionOf(p: PromiseLike<unknown>): Promise<Error> {
     return err as Error;
   }
   throw new Error('expected a rejection, but the call resolved');
+}
+
+/**
+ * `client(opts)`: a client on the fake engine `current()` returns, with a fixed API version (so no `/_ping` is
+ * sent unless a test wants one). After each test every such client is destroyed and the fake engine closed.
+ */
+export function fakeEngineClients(current: () => FakeEngine | undefined): (opts?: ConstructorParameters<typeof DockerClient>[0]) => DockerClient {
+  const clients: DockerClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.destroy();
+    await current()?.close();
+  });
+  return (opts = {}) => {
+    const c = new DockerClient({ host: current()!.host, apiVersion: '1.41', ...opts });
+    clients.push(c);
+    return c;
+  };
 }

@@ -14,24 +14,14 @@ import {
   DockerStreamError,
   DockerTimeoutError,
 } from '../../src/index';
-import { rejectionOf, settlesWithin, startFakeEngine, type FakeEngine } from '../helpers/fake-engine';
+import { fakeEngineClients, rejectionOf, settlesWithin, startFakeEngine, type FakeEngine } from '../helpers/fake-engine';
 
 const ROOT = resolve(__dirname, '..', '..');
 /** The hang detector's bound for close(): far above its grace period, so only a hang trips it. */
 const HANG_MS = 20_000;
 
 let fake: FakeEngine;
-const clients: DockerClient[] = [];
-/** A client on the fake engine; a fixed API version, so no `/_ping` is sent unless a test wants one. */
-function client(opts: ConstructorParameters<typeof DockerClient>[0] = {}): DockerClient {
-  const c = new DockerClient({ host: fake.host, apiVersion: '1.41', ...opts });
-  clients.push(c);
-  return c;
-}
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.destroy();
-  await fake?.close();
-});
+const client = fakeEngineClients(() => fake as FakeEngine | undefined);
 
 /** Waits until the fake engine has received `n` requests (a request that is never answered is still recorded). */
 async function received(n: number): Promise<void> {
