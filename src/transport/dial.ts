@@ -43,8 +43,7 @@ export function dialEndpoint(ep: Endpoint, tls: TlsOptions | undefined, ssh: Ssh
   }
   const host = ep.hostname.includes(':') && !ep.hostname.startsWith('[') ? `[${ep.hostname}]` : ep.hostname;
   const secure = ep.protocol === 'https:' ? tlsConnectOptions(tls) : undefined;
-  const port = Number(ep.port);
-  const at = { host: ep.hostname.replace(/^\[|\]$/g, ''), port };
+  const at = { host: ep.hostname.replace(/^\[|\]$/g, ''), port: ep.port };
   // TLS: the same material undici dials with; the server name (SNI, certificate check) is the host, as undici's.
   const download: DownloadDialer = secure
     ? { host: `${host}:${ep.port}`, readyEvent: 'secureConnect', connect: (onread) => tlsConnect({ ...at, ...secure, servername: sniName(at.host), onread } as ConnectionOptions) }

@@ -6,7 +6,7 @@
  * Why: undici's reader allocates a new buffer for every socket read (~32–64 KiB); a 1 GiB download leaves ~30 MB
  * of dead reads between two scavenges (V8 frees external memory only when it sweeps), which is what put a
  * save → file ~15–35 MB over the process's idle peak (bench/README.md). Reading into one buffer and copying into
- * two reused 512 KiB batches allocates nothing per read for a file consumer: its peak stays at the idle one.
+ * three reused 512 KiB batches allocates nothing per read for a file consumer: its peak stays at the idle one.
  *
  * The consumer sees what body-reader.ts gives: a plain file stream gets batches of at least `batchBytes` (or what
  * came within `batchWaitMs`), anyone else gets what arrived since its last read; at most `limit` bytes are read
@@ -176,7 +176,8 @@ export class DownloadReader extends Readable {
 
   private handOutNext(): void {
     const batching = this.coalesce.batching();
-    if (this.readyBytes === 0 && this.fillBytes > 0 && (this.ended || this.waited || !batching || this.fillBytes >= this.batchBytes)) this.seal();
+    // (A full batch was sealed as it filled: what is left here is a partial one.)
+    if (this.readyBytes === 0 && this.fillBytes > 0 && (this.ended || this.waited || !batching)) this.seal();
     if (this.readyBytes > 0) {
       const chunk = batching || this.ready.length === 1 ? this.ready.shift()! : this.coalesce.take(this.ready.splice(0), this.readyBytes);
       this.readyBytes -= chunk.length;

@@ -14,6 +14,7 @@
  */
 import type { Socket } from 'node:net';
 import undiciErrors from 'undici/lib/core/errors.js';
+import { followAbort } from '../core/on-abort.js';
 import { CONNECT_TIMEOUT_MS } from './failures.js';
 import { Http1Parser, type RawHeaders } from './http1-parser.js';
 import { DownloadReader } from './download-reader.js';
@@ -103,7 +104,7 @@ function download(dialer: DownloadDialer, req: DownloadRequest, opened: (socket:
           signal: req.signal,
           contentType: typeof contentType === 'string' ? contentType : undefined,
           resume: () => {
-            idleTimeout(req.timeout);
+            socket.setTimeout(req.timeout);
             socket.resume();
           },
           abandon: () => socket.destroy(),
@@ -137,19 +138,16 @@ function download(dialer: DownloadDialer, req: DownloadRequest, opened: (socket:
         return false;
       }
       // The read-ahead is full: no timeout while the consumer, not the engine, is what we wait for.
-      if (pause) idleTimeout(0);
+      if (pause) socket.setTimeout(0);
       return !pause;
     };
     const socket = dialer.connect({ buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES), callback: onread });
     opened(socket);
-    const idleTimeout = (ms: number): void => {
-      socket.setTimeout(ms);
-    };
 
     const connectTimer = globalThis.setTimeout(() => fail(new undiciErrors.ConnectTimeoutError()), CONNECT_TIMEOUT_MS);
     socket.once(dialer.readyEvent, () => {
       clearTimeout(connectTimer);
-      idleTimeout(req.timeout);
+      socket.setTimeout(req.timeout);
     });
     socket.on('timeout', () => fail(parser.inHead ? new undiciErrors.HeadersTimeoutError() : new undiciErrors.BodyTimeoutError()));
     // The engine's end of the connection completes a body framed by it, and fails any other unfinished answer.
@@ -170,11 +168,10 @@ function download(dialer: DownloadDialer, req: DownloadRequest, opened: (socket:
     // Before the head: an abort rejects the request (after it, the reader follows the signal).
     const signal = req.signal;
     if (signal) {
-      const onAbort = (): void => {
+      const stop = followAbort(signal, () => {
         if (!reader) fail(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('close', () => signal.removeEventListener('abort', onAbort));
+      });
+      socket.once('close', stop);
     }
     socket.write(head);
   });

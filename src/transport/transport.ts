@@ -78,7 +78,6 @@ export interface RawRequest {
  */
 export type Lane = 'call' | 'stream' | 'download';
 
-
 export class Transport {
   /** `http://localhost` for unix sockets, else `http(s)://host:port`. */
   readonly origin: string;
