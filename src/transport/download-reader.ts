@@ -6,7 +6,7 @@
  * Why: undici's reader allocates a new buffer for every socket read (~32–64 KiB); a 1 GiB download leaves ~30 MB
  * of dead reads between two scavenges (V8 frees external memory only when it sweeps), which is what put a
  * save → file ~15–35 MB over the process's idle peak (bench/README.md). Reading into one buffer and copying into
- * three reused 512 KiB batches allocates nothing per read for a file consumer: its peak stays at the idle one.
+ * four reused 512 KiB batches allocates nothing per read for a file consumer: its peak stays at the idle one.
  *
  * The consumer sees what body-reader.ts gives: a plain file stream gets batches of at least `batchBytes` (or what
  * came within `batchWaitMs`), anyone else gets what arrived since its last read; at most `limit` bytes are read
@@ -33,6 +33,13 @@ export interface DownloadReaderOptions {
   batchWaitMs?: number;
 }
 
+/**
+ * Reused batches per reader (see full()). With three, a socket read that crosses the end of the batch filling
+ * when the read-ahead is full found no free one and allocated a new 512 KiB batch: ~150 of them on a 1 GiB save,
+ * ~30 MB of dead buffers at the peak (bench/README.md, "Four batches, not three").
+ */
+const SPARES = 4;
+
 export class DownloadReader extends Readable {
   private readonly opts: DownloadReaderOptions;
   private readonly limit: number;
@@ -58,7 +65,7 @@ export class DownloadReader extends Readable {
     this.opts = opts;
     this.limit = opts.limit ?? READ_AHEAD_BYTES;
     this.batchBytes = Math.min(opts.batchBytes ?? BATCH_BYTES, this.limit);
-    this.coalesce = coalesceBuffer(this, this.batchBytes, 3);
+    this.coalesce = coalesceBuffer(this, this.batchBytes, SPARES);
     const signal = opts.signal;
     if (signal) {
       const stop = followAbort(signal, () => {
@@ -102,7 +109,8 @@ export class DownloadReader extends Readable {
   /**
    * The read-ahead is full: what waits here and in the Readable's own buffer (a piped consumer that is busy still
    * gets one chunk pushed) reaches `limit`. With 512 KiB batches that is the one being written, one queued, one
-   * being filled: three buffers, which the coalescing buffers can all reuse.
+   * sealed and — because the check comes after a whole read, and a read crossing a batch's end goes on into the
+   * next — the one the rest of that read starts: four buffers (SPARES).
    */
   private full(): boolean {
     return this.readyBytes + this.fillBytes + this.readableLength >= this.limit;
