@@ -4,6 +4,7 @@
  * chunk, undici's stream lane), the connection closed when the body ends, aborts and destroy() mid-download, and
  * TLS. Containers are created, never started (network `none`).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,6 +140,24 @@ describe.each(engines())('$name', (engine: Engine) => {
     const err = await docker.images.save('localhost/dec-no-such-image:1').catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'DockerApiError', status: 404, message: expect.stringMatching(/no such image|image not known|does not exist|not found/i) });
   });
+});
+
+test('a process that only negotiates and downloads over a unix socket never compiles undici\'s HTTP parser', () => {
+  // The negotiating /_ping goes on a download connection too (transport.ts, oneOffLane): llhttp's WebAssembly
+  // compile is a ~30 MB transient of peak RSS that such a process then never pays. The ping at the end shows the
+  // count works: it goes on the pool, whose first connection compiles the parser.
+  const root = join(__dirname, '..');
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'test', 'helpers', 'child-scenarios.ts'), 'download-only'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, DOCKER_HOST: engines()[0].host, DEC_TEST_BASE_IMAGE: baseImage() },
+  });
+  expect(r.stderr).toBe('');
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { bytes: number; modulesByDownload: number; modulesAfterPing: number };
+  expect(out.bytes).toBeGreaterThan(1024 * 1024);
+  expect(out).toMatchObject({ modulesByDownload: 0, modulesAfterPing: 1 });
+  expect(r.status).toBe(0);
 });
 
 test('over TLS (tcp://, client certificates): export gives the bytes the unix socket gives', async () => {

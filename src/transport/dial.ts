@@ -34,7 +34,7 @@ export function dialEndpoint(ep: Endpoint, tls: TlsOptions | undefined, ssh: Ssh
   const connect = { timeout: CONNECT_TIMEOUT_MS };
   if (ep.kind === 'unix') {
     const path = ep.socketPath;
-    const download: DownloadDialer = { host: 'localhost', readyEvent: 'connect', connect: (onread) => netConnect({ path, onread }) };
+    const download: DownloadDialer = { host: 'localhost', readyEvent: 'connect', local: true, connect: (onread) => netConnect({ path, onread }) };
     return { origin: UNIX_ORIGIN, target: path, pathPrefix: '', connect: { ...connect, socketPath: path }, download };
   }
   if (ep.kind === 'ssh') {

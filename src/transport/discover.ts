@@ -47,7 +47,7 @@ export async function discoverEngine(
     }
     const t = new Transport({ endpoint: parseHost(c.host), userAgent: opts.userAgent, timeout: opts.timeout ?? 3000 });
     try {
-      const res = await t.request({ method: 'GET', path: '/_ping', unversioned: true, signal: opts.signal });
+      const res = await t.request({ method: 'GET', path: '/_ping', unversioned: true, signal: opts.signal, lane: t.oneOffLane });
       const body = await res.text();
       if (!res.ok) throw new Error(`/_ping answered ${res.status} ${body.slice(0, 100)}`);
       return c;

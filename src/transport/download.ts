@@ -29,6 +29,11 @@ export interface DownloadDialer {
   connect(onread: { buffer: Buffer; callback: (bytes: number, buf: Buffer) => boolean }): Socket;
   /** The event that says the connection is up ('connect', or 'secureConnect' for TLS). */
   readyEvent: 'connect' | 'secureConnect';
+  /**
+   * A unix socket: opening a connection is one syscall, so one-off requests (the negotiating `/_ping`, discovery's
+   * probes) go on a download connection too, not on a pooled one (transport.ts says why).
+   */
+  local?: boolean;
 }
 
 export interface DownloadRequest {
@@ -57,6 +62,11 @@ const UNSAFE = /[\r\n\0]/;
 export class DownloadLane {
   private readonly sockets = new Set<Socket>();
   constructor(private readonly dialer: DownloadDialer) {}
+
+  /** See DownloadDialer.local. */
+  get local(): boolean {
+    return this.dialer.local === true;
+  }
 
   /** Room for one more next to `connections` others, under `cap`. */
   fits(connections: number, cap: number): boolean {

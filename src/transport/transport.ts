@@ -156,13 +156,25 @@ export class Transport {
     return this.negotiation;
   }
 
-  /** Unversioned `GET /_ping`; the body ("OK") is read so the connection goes back to the pool. */
+  /**
+   * Where a one-off request (the negotiating ping, a discovery probe) goes: over a unix socket, a download
+   * connection. Opening one costs a syscall, and a process that only streams (save, export, getArchive, logs)
+   * then never starts undici's HTTP parser, whose WebAssembly compile to optimized code is a ~30 MB transient
+   * of peak RSS (bench/README.md, "The negotiating ping"). Over TCP and TLS the pooled connection is kept for
+   * the next call (a handshake saved); ssh has no download connections.
+   */
+  get oneOffLane(): Lane {
+    return this.downloads?.local ? 'download' : 'call';
+  }
+
+  /** Unversioned `GET /_ping`; the body ("OK") is read, so a pooled connection goes back to its pool. */
   private async ping(signal?: AbortSignal): Promise<LiteResponse> {
-    const res = await this.request({ method: 'GET', path: '/_ping', signal, unversioned: true });
+    const lane = this.oneOffLane;
+    const res = await this.request({ method: 'GET', path: '/_ping', signal, unversioned: true, lane });
     await res.text();
     // undici frees the connection for the next request in a microtask queued after the body ended; without this
     // turn the request that follows negotiation opens a second connection (a second ssh process for ssh://).
-    await new Promise((resolve) => setImmediate(resolve));
+    if (lane === 'call') await new Promise((resolve) => setImmediate(resolve));
     return res;
   }
 

@@ -6,6 +6,9 @@
  *                             prints one JSON line: [{ name, message }] per run.
  *   inspects N                N concurrent images.inspect(DEC_TEST_BASE_IMAGE) against DOCKER_HOST (the test runs
  *                             this under `ulimit -n 1024`); prints one JSON line: { ok, errors: { message: count } }.
+ *   download-only             a fresh client on DOCKER_HOST (a unix socket) negotiates and saves DEC_TEST_BASE_IMAGE,
+ *                             then pings; prints { bytes, modulesByDownload, modulesAfterPing }: WebAssembly modules
+ *                             compiled by then (undici compiles its HTTP parser, one module, on its first connection).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,8 +70,36 @@ async function inspects(n: number): Promise<void> {
   console.log(JSON.stringify({ ok, errors }));
 }
 
+async function downloadOnly(): Promise<void> {
+  const image = process.env.DEC_TEST_BASE_IMAGE;
+  if (!image || !process.env.DOCKER_HOST?.startsWith('unix://')) throw new Error('DOCKER_HOST (unix://) and DEC_TEST_BASE_IMAGE must be set');
+  let modules = 0;
+  // (This project's `lib` has no WebAssembly types; Node has the global.)
+  const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
+  const Module = wasm.Module;
+  wasm.Module = new Proxy(Module, {
+    construct(target, args: [Uint8Array]) {
+      modules++;
+      return new target(...args);
+    },
+  });
+  const docker = DockerClient.fromEnv();
+  try {
+    await docker.negotiate();
+    let bytes = 0;
+    for await (const chunk of await docker.images.save(image)) bytes += (chunk as Buffer).length;
+    const modulesByDownload = modules;
+    await docker.system.ping();
+    console.log(JSON.stringify({ bytes, modulesByDownload, modulesAfterPing: modules }));
+  } finally {
+    wasm.Module = Module;
+    await docker.close();
+  }
+}
+
 const [scenario, count] = process.argv.slice(2);
-const run = scenario === 'build-context-fifo' ? buildContextFifo : scenario === 'inspects' ? inspects : undefined;
+const scenarios: Record<string, (count: number) => Promise<void>> = { 'build-context-fifo': buildContextFifo, inspects, 'download-only': downloadOnly };
+const run = scenarios[scenario];
 if (!run) {
   console.error(`child-scenarios: unknown scenario ${scenario}`);
   process.exit(2);
