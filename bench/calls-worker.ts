@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     socketPath: process.env.BENCH_SOCKET ?? '',
     apiVersion: process.env.BENCH_API_VERSION ?? '',
     imageId,
-    maxConnections: Number(process.env.BENCH_MAX_CONNECTIONS ?? '64'),
+    maxConnections: Number(process.env.BENCH_MAX_CONNECTIONS ?? '128'),
   });
   const available = {
     list: contender.list ? true : (contender.missing?.list ?? 'not available'),

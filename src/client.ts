@@ -38,7 +38,7 @@ export interface DockerClientOptions {
   /** ms to wait for response headers and, while streaming, between body chunks. 0 / unset = no limit. */
   timeout?: number;
   /**
-   * Most connections open at once per pool (default 64); further calls queue and go out as connections free up.
+   * Most connections open at once per pool (default 128); further calls queue and go out as connections free up.
    * Short calls and long answers (pulls, builds, saves, followed logs, attach sessions) have a pool each, so open
    * streams never leave short calls waiting: at most 2 × maxConnections sockets.
    */

@@ -30,9 +30,10 @@ export const config = {
   }),
   /**
    * Connection cap of the undici contenders (the floor's Pool `connections`, and this client's `maxConnections`
-   * where the installed client has that option): the client's default cap, so the cap's cost is measured.
+   * where the installed client has that option): the client's default cap (DEFAULT_MAX_CONNECTIONS in
+   * src/transport/transport.ts), so the cap's cost is measured.
    */
-  maxConnections: int('BENCH_MAX_CONNECTIONS', 64, 64),
+  maxConnections: int('BENCH_MAX_CONNECTIONS', 128, 128),
   concRounds: int('BENCH_CONC_ROUNDS', 15, 2),
   /** Distinct images in the engine, so images.list returns a realistic array. */
   listImages: int('BENCH_LIST_IMAGES', 10, 10),

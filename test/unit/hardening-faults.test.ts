@@ -189,11 +189,11 @@ describe('defect 6: the connection pool is capped and queues the rest', () => {
     expect(fake.sockets.length).toBeLessThanOrEqual(4);
   });
 
-  test('by default 300 concurrent calls share at most 64 sockets', async () => {
+  test('by default 300 concurrent calls share at most 128 sockets', async () => {
     fake = await startFakeEngine({ handler: answerSlowly });
     const d = client();
     await Promise.all(Array.from({ length: 300 }, () => d.images.inspect('localhost/x')));
-    expect(fake.sockets.length).toBeLessThanOrEqual(64);
+    expect(fake.sockets.length).toBeLessThanOrEqual(128);
     expect(fake.sockets.length).toBeGreaterThan(1);
   });
 
