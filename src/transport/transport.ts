@@ -164,10 +164,11 @@ export class Transport {
    * connection. Opening one costs a syscall, and a process that only streams (save, export, getArchive, logs)
    * then never starts undici's HTTP parser, whose WebAssembly compile to optimized code is a ~30 MB transient
    * of peak RSS (bench/README.md, "The negotiating ping"). Over TCP and TLS the pooled connection is kept for
-   * the next call (a handshake saved); ssh has no download connections.
+   * the next call (a handshake saved); ssh has no download connections. At the connection cap it is the call
+   * lane, never the stream lane a download falls back to (the ping must not queue behind streams).
    */
   get oneOffLane(): Lane {
-    return this.downloads?.local ? 'download' : 'call';
+    return this.downloads?.local && this.downloads.fits(this.pools.stream.stats.connected, this.maxConnections) ? 'download' : 'call';
   }
 
   /** Unversioned `GET /_ping`; the body ("OK") is read, so a pooled connection goes back to its pool. */
