@@ -126,6 +126,11 @@ async function runOnce(ctx: Ctx, op: StreamOp, who: StreamContender, round: numb
   const rssFile = path.join(ctx.dir, 'rss.txt');
   const tag = op === 'import' ? `bench-big-import:${who}-${round}` : op === 'build' ? `bench-big-build:${who}-${round}` : ctx.bigImage;
   const outFile = path.join(ctx.dir, `save-${who}.tar`);
+  // A new file every run, for every contender. Rewriting the previous run's 1 GiB file (O_TRUNC) makes ext4 flush
+  // it when it is closed (auto_da_alloc): 0.4 s on a quiet disk, seconds after other runs' writes. The Node
+  // contenders' time includes their close (pipeline waits for it), curl's `time_total` ends before its close —
+  // so the flush fell on one side only (bench/README.md, "save → file: the close of a rewritten file").
+  if (FILE_DOWNLOADS.has(op)) rmSync(outFile, { force: true });
   if (who !== 'curl') {
     const params: StreamParams = {
       socketPath: ctx.socketPath,
