@@ -21,6 +21,7 @@ import path from 'node:path';
 import type { CallReply, CallRequest } from './calls-worker.js';
 import { makeCallContender, type CallContender, type CallContenderName, type CallOp } from './lib/call-contenders.js';
 import { loadClient } from './lib/client.js';
+import { config } from './lib/config.js';
 
 const [mode = 'seq', ...names] = process.argv.slice(2);
 const ops = (process.env.CPU_OPS ?? 'list,inspect').split(',') as CallOp[];
@@ -37,7 +38,7 @@ interface Named {
 async function open(spec: string, socketPath: string, apiVersion: string, imageId: string): Promise<Named> {
   const [base, cap] = spec.split('@');
   // 0 = no cap: undici's Pool takes `connections: null`; the client has no "unlimited", so a cap no test reaches.
-  const maxConnections = cap === undefined ? 128 : Number(cap) === 0 ? (base === 'floor' ? (null as unknown as number) : 1e6) : Number(cap);
+  const maxConnections = cap === undefined ? config.maxConnections : Number(cap) === 0 ? (base === 'floor' ? (null as unknown as number) : 1e6) : Number(cap);
   const c = await makeCallContender(base as CallContenderName, { socketPath, apiVersion, imageId, maxConnections });
   return { name: spec, c };
 }
@@ -147,7 +148,7 @@ async function procs(specs: string[], socketPath: string, apiVersion: string, im
     const [name, cap] = spec.split('@');
     const child = fork(path.join(__dirname, 'calls-worker.ts'), [name], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, BENCH_SOCKET: socketPath, BENCH_API_VERSION: apiVersion, BENCH_IMAGE_ID: imageId, BENCH_MAX_CONNECTIONS: cap ?? '128' },
+      env: { ...process.env, BENCH_SOCKET: socketPath, BENCH_API_VERSION: apiVersion, BENCH_IMAGE_ID: imageId, BENCH_MAX_CONNECTIONS: cap ?? String(config.maxConnections) },
     });
     return { spec, child, ready: next(child) };
   });

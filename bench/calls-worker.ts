@@ -9,6 +9,7 @@
  *   → { kind: 'exit' }
  */
 import { checkAnswer, makeCallContender, type CallContender, type CallContenderName, type CallOp } from './lib/call-contenders.js';
+import { config } from './lib/config.js';
 
 export type CallRequest =
   | { kind: 'seq'; op: CallOp; n: number; check?: boolean }
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     socketPath: process.env.BENCH_SOCKET ?? '',
     apiVersion: process.env.BENCH_API_VERSION ?? '',
     imageId,
-    maxConnections: Number(process.env.BENCH_MAX_CONNECTIONS ?? '128'),
+    maxConnections: config.maxConnections,
   });
   const available = {
     list: contender.list ? true : (contender.missing?.list ?? 'not available'),
