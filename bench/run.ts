@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     await admin.close();
   }
   if (config.figures.has('import')) {
-    results.importCost = runImportFigures(pkg, log);
+    results.importCost = runImportFigures(pkg, log, sock);
     results.loadAfter['figure 4'] = loadAvg();
   }
   if (config.figures.has('typecheck')) {

@@ -6,17 +6,21 @@
  * (scripts/bundle.ts) but into a scratch directory, so that this test does not race the tests that build dist/.
  *
  * One node process per format and feature: built-ins loaded are read from `process.moduleLoadList`, packages from
- * `require.cache` (CommonJS ones, also when imported from ESM) and from a resolve hook (ES modules).
- * node:crypto, node:http2 and node:tls are not in the list: undici's Pool loads node:http2 (which loads the other
- * two) whatever this package does.
+ * `require.cache` (CommonJS ones, also when imported from ESM) and from a resolve hook (ES modules); undici's own
+ * files are named too (`undici/lib/…`).
+ *
+ * undici's Pool (and node:http2, node:tls and node:crypto, which its HTTP/2 client loads) loads with the first
+ * pooled request, not with the package (src/transport/pools.ts): a plain API call loads it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundle } from '../scripts/bundle';
 
 const ROOT = resolve(__dirname, '..');
 const HEAVY = ['tar-stream', 'streamx', '@balena/dockerignore', '@bufbuild/protobuf', 'node:child_process', 'node:zlib', 'node:fs/promises'];
+/** What the first pooled request loads. */
+const POOL = ['undici/lib/dispatcher/pool.js', 'undici/lib/api/api-request.js', 'node:http2', 'node:tls', 'node:crypto'];
 
 const HOOK = `
 import { appendFileSync } from 'node:fs';
@@ -42,7 +46,8 @@ const loaded = () => {
   const builtins = process.moduleLoadList.filter((m) => /^NativeModule (?!internal\\/)/.test(m)).map((m) => 'node:' + m.slice(13));
   const files = [...Object.keys(req.cache), ...readFileSync(log, 'utf8').split('\\n')];
   const packages = files.map((f) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(f)?.[1]).filter(Boolean);
-  return new Set([...builtins, ...packages]);
+  const undiciFiles = files.map((f) => /node_modules\\/(undici\\/lib\\/.*)$/.exec(f)?.[1]).filter(Boolean);
+  return new Set([...builtins, ...packages, ...undiciFiles]);
 };
 const before = loaded();
 const m = format === 'cjs' ? req(file) : await import(file);
@@ -91,11 +96,14 @@ function probe(format: 'cjs' | 'esm', feature: string): { atLoad: string[]; afte
 const heavy = (names: string[]) => names.filter((n) => HEAVY.includes(n));
 
 describe.each(['cjs', 'esm'] as const)('%s bundle', (format) => {
-  test('loading it loads undici, none of the heavy modules; a plain API call loads none either', () => {
+  test("loading it loads undici's error classes only, none of the heavy modules; a plain API call loads the Pool, none of the heavy ones", () => {
     const { atLoad, afterUse } = probe(format, 'client');
     expect(atLoad).toContain('undici'); // the probe sees packages
-    expect(atLoad).toContain('node:http2'); // and built-ins (undici's)
+    expect(atLoad).toContain('undici/lib/core/errors.js'); // and undici's files
+    expect(atLoad).toContain('node:os'); // and built-ins
+    expect(atLoad.filter((m) => POOL.includes(m))).toEqual([]);
     expect(heavy(atLoad)).toEqual([]);
+    expect(afterUse).toEqual(expect.arrayContaining(POOL));
     expect(heavy(afterUse)).toEqual([]);
   });
 
@@ -122,8 +130,15 @@ describe.each(['cjs', 'esm'] as const)('%s bundle', (format) => {
 
 test('the ESM bundle takes undici with require (createRequire), never with a static import', () => {
   // Importing CommonJS from ESM costs a package-exports lookup, a lexer pass and a translator per module (scripts/bundle.ts).
-  const text = readFileSync(file.esm, 'utf8');
-  expect(text).not.toMatch(/from\s*["']undici/);
-  expect(text).toMatch(/__require\("undici\/lib\/dispatcher\/pool\.js"\)/);
-  expect(text).toMatch(/const require = __createRequire\(import\.meta\.url\)/);
+  const dir = join(scratch, 'esm');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
+  for (const f of files) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    expect(text).not.toMatch(/from\s*["']undici/);
+    expect(text).toMatch(/const require = __createRequire\(import\.meta\.url\)/);
+  }
+  // The Pool is in a chunk of its own (reached by `await import()`), not in the entry.
+  const poolIn = files.filter((f) => /__require\("undici\/lib\/dispatcher\/pool\.js"\)/.test(readFileSync(join(dir, f), 'utf8')));
+  expect(poolIn).toHaveLength(1);
+  expect(poolIn[0]).toMatch(/^chunk-/);
 });

@@ -2,7 +2,8 @@
  * Figure 4: what installing and loading the package costs, on the install that package-install.ts made (the
  * packed package with runtime dependencies only). Process wall time of `node -e "require(…)"` and of the ESM
  * `import()` is compared with bare node, measured with hyperfine when installed (else an alternating loop of our
- * own); the installed tree is counted and weighed.
+ * own); the installed tree is counted and weighed. With an engine, also loading and one call (`ping`, from a new
+ * client): what loading defers to the first call (undici's Pool, bench/README.md "Import cost") is paid there.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +19,8 @@ export interface ImportTiming {
   ms: Summary;
   /** Median minus the matching bare-node median. */
   overMs?: number;
+  /** `load`: loading the package only (the import-cost target); `call`: loading it and one call. */
+  kind?: 'load' | 'call';
 }
 
 export interface ImportFigures {
@@ -42,6 +45,7 @@ interface Cmd {
   cwd: string;
   /** Label of the bare-node command to subtract. */
   base?: string;
+  kind?: 'load' | 'call';
 }
 
 const ROUNDS = 4;
@@ -92,7 +96,7 @@ function hyperfineTiming(cmds: Cmd[], runs: number): Map<string, number[]> {
   return out;
 }
 
-export function runImportFigures(pkg: InstalledPackage, log: (line: string) => void): ImportFigures {
+export function runImportFigures(pkg: InstalledPackage, log: (line: string) => void, socketPath?: string): ImportFigures {
   const app = pkg.appDir;
   const ls = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: app, encoding: 'utf8' })
     .trim()
@@ -105,14 +109,24 @@ export function runImportFigures(pkg: InstalledPackage, log: (line: string) => v
   const name = pkg.name;
   const cmds: Cmd[] = [
     { label: 'bare node (CJS)', argv: [node, '-e', ''], cwd: app },
-    { label: `require('${name}')`, argv: [node, '-e', `require('${name}')`], cwd: app, base: 'bare node (CJS)' },
+    { label: `require('${name}')`, argv: [node, '-e', `require('${name}')`], cwd: app, base: 'bare node (CJS)', kind: 'load' },
     { label: 'bare node (ESM)', argv: [node, '--input-type=module', '-e', ''], cwd: app },
-    { label: `import('${name}')`, argv: [node, '--input-type=module', '-e', `await import('${name}')`], cwd: app, base: 'bare node (ESM)' },
+    { label: `import('${name}')`, argv: [node, '--input-type=module', '-e', `await import('${name}')`], cwd: app, base: 'bare node (ESM)', kind: 'load' },
     // Peers, for scale (this repository's devDependencies), against a bare node run in the same directory.
     { label: 'bare node (CJS, repo)', argv: [node, '-e', ''], cwd: ROOT },
     { label: "require('dockerode')", argv: [node, '-e', "require('dockerode')"], cwd: ROOT, base: 'bare node (CJS, repo)' },
     { label: "require('@docker/node-sdk')", argv: [node, '-e', "require('@docker/node-sdk')"], cwd: ROOT, base: 'bare node (CJS, repo)' },
   ];
+  if (socketPath) {
+    // Load, make a client, one call, close: a failed ping rejects, and the run fails with it.
+    const sock = JSON.stringify(socketPath);
+    const ours = `const { DockerClient } = require('${name}'); const d = new DockerClient({ socketPath: ${sock} }); d.system.ping().then(() => d.close());`;
+    const dockerode = `const Docker = require('dockerode'); new Docker({ socketPath: ${sock} }).ping().then(() => {});`;
+    cmds.push(
+      { label: `require('${name}') + ping`, argv: [node, '-e', ours], cwd: app, base: 'bare node (CJS)', kind: 'call' },
+      { label: "require('dockerode') + ping", argv: [node, '-e', dockerode], cwd: ROOT, base: 'bare node (CJS, repo)', kind: 'call' },
+    );
+  }
   const hasHyperfine = spawnSync('hyperfine', ['--version'], { stdio: 'ignore' }).status === 0;
   log(`figure 4: timing ${cmds.length} commands × ${config.importRuns} runs with ${hasHyperfine ? 'hyperfine' : 'an alternating loop'}`);
   const times = hasHyperfine ? hyperfineTiming(cmds, config.importRuns) : ownTiming(cmds, config.importRuns);
@@ -123,6 +137,7 @@ export function runImportFigures(pkg: InstalledPackage, log: (line: string) => v
       label: c.label,
       ms: summaries.get(c.label)!,
       overMs: c.base ? summaries.get(c.label)!.median - summaries.get(c.base)!.median : undefined,
+      kind: c.kind,
     })),
     directDeps: Object.keys(manifest.dependencies ?? {}),
     treePackages,

@@ -1,12 +1,11 @@
 /**
- * How the pools reach an endpoint: the connect options undici's Pool dials with (a unix socket, TCP, TLS, or one
+ * How the pools (pools.ts) reach an endpoint: the connect options undici's Pool dials with (a unix socket, TCP, TLS, or one
  * ssh process per connection), the origin request URLs are built on, and the target errors name. Changes when a
  * kind of endpoint or a connect option changes; transport.ts only sends over what this returns.
  */
 import { connect as netConnect, isIP } from 'node:net';
-// Node's tls.connect takes `onread` as net.connect does (since v14.x); its types do not say so.
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import Pool from 'undici/lib/dispatcher/pool.js';
+import type { ConnectionOptions } from 'node:tls';
+import type Pool from 'undici/lib/dispatcher/pool.js';
 import type { DownloadDialer } from './download.js';
 import type { Endpoint } from './endpoint.js';
 import { CONNECT_TIMEOUT_MS } from './failures.js';
@@ -46,7 +45,13 @@ export function dialEndpoint(ep: Endpoint, tls: TlsOptions | undefined, ssh: Ssh
   const at = { host: ep.hostname.replace(/^\[|\]$/g, ''), port: ep.port };
   // TLS: the same material undici dials with; the server name (SNI, certificate check) is the host, as undici's.
   const download: DownloadDialer = secure
-    ? { host: `${host}:${ep.port}`, readyEvent: 'secureConnect', connect: (onread) => tlsConnect({ ...at, ...secure, servername: sniName(at.host), onread } as ConnectionOptions) }
+    ? {
+        host: `${host}:${ep.port}`,
+        readyEvent: 'secureConnect',
+        // node:tls (and node:crypto with it) loads with the first TLS download, not with the package. Its connect
+        // takes `onread` as net.connect does (since v14.x); its types do not say so.
+        connect: (onread) => process.getBuiltinModule('node:tls').connect({ ...at, ...secure, servername: sniName(at.host), onread } as ConnectionOptions),
+      }
     : { host: `${host}:${ep.port}`, readyEvent: 'connect', connect: (onread) => netConnect({ ...at, onread }) };
   return {
     origin: `${ep.protocol}//${host}:${ep.port}`,
@@ -60,17 +65,4 @@ export function dialEndpoint(ep: Endpoint, tls: TlsOptions | undefined, ssh: Ssh
 /** SNI takes a host name, never an address (RFC 6066 §3). */
 function sniName(host: string): string | undefined {
   return isIP(host) ? undefined : host;
-}
-
-/** One keep-alive pool to the endpoint; `timeout` (ms, 0 = none) bounds headers and the gap between body chunks. */
-export function dialPool(dial: Dial, timeout: number, connections: number): Pool {
-  return new Pool(dial.origin, {
-    connect: dial.connect,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-    keepAliveTimeout: 10_000,
-    // Calls beyond the cap wait in the pool's queue (in order) instead of opening more sockets.
-    connections,
-    // Pull/build progress lines can be long; never cap response header size below undici's default.
-  });
 }

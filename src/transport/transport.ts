@@ -10,17 +10,13 @@
  */
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-// Only the parts of undici this client uses: its index loads everything undici offers (fetch, WebSocket, mock
-// agents, caches, cookies), which costs about 45 ms and 9 MB per process. The modules are the very ones the
-// index re-exports (test/unit/undici-parts.test.ts checks that); undici-parts.d.ts gives them undici's own types.
-import type Pool from 'undici/lib/dispatcher/pool.js';
-import dispatchRequest from 'undici/lib/api/api-request.js';
 import { DockerConnectionError, DockerInputError, DockerVersionError } from '../core/errors.js';
 import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from '../core/versions.js';
-import { dialEndpoint, dialPool } from './dial.js';
+import { dialEndpoint, type Dial } from './dial.js';
 import { DownloadLane } from './download.js';
 import type { Endpoint } from './endpoint.js';
 import { abortError, mapFailure } from './failures.js';
+import type { Pools } from './pools.js';
 import { LiteResponse } from './response.js';
 import type { SshOptions } from './ssh.js';
 import type { TlsOptions } from './tls.js';
@@ -86,7 +82,10 @@ export class Transport {
   readonly origin: string;
   /** Socket path or host:port, for error messages. */
   readonly target: string;
-  private readonly pools: Readonly<Record<'call' | 'stream', Pool>>;
+  private readonly dial: Dial;
+  /** The call and stream lanes, opened on the first pooled request (pools.ts says why not before). */
+  private pools: Pools | undefined;
+  private poolsOpening: Promise<Pools> | undefined;
   /** Downloads on connections of their own (none for ssh: its connections are processes). */
   private readonly downloads: DownloadLane | undefined;
   private readonly maxConnections: number;
@@ -115,9 +114,8 @@ export class Transport {
     this.userAgent = opts.userAgent;
     this.version = opts.apiVersion;
     this.hint = opts.hint;
-    const dial = dialEndpoint(opts.endpoint, opts.tls, opts.ssh);
+    const dial = (this.dial = dialEndpoint(opts.endpoint, opts.tls, opts.ssh));
     ({ origin: this.origin, target: this.target, pathPrefix: this.pathPrefix, close: this.onClose } = dial);
-    this.pools = { call: dialPool(dial, this.timeout, max), stream: dialPool(dial, this.timeout, max) };
     this.downloads = dial.download && new DownloadLane(dial.download);
     this.maxConnections = max;
   }
@@ -130,7 +128,22 @@ export class Transport {
   /** A connection upgrade (attach, exec start, a BuildKit session) on the `stream` lane: see upgrade.ts. */
   async upgrade(req: UpgradeRequest): Promise<UpgradedConnection> {
     if (this.closed) throw new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
-    return upgradeConnection(this.pools.stream, this, req);
+    return upgradeConnection((this.pools ?? (await this.openPools())).get('stream'), this, req);
+  }
+
+  /**
+   * Loads pools.ts (undici's Pool) and opens the two lanes: once, on the first request that needs them. A request
+   * that gets here after close() is refused, as a closed pool would refuse it; one that got here before is in flight,
+   * and close() waits for the lanes to open and lets it finish.
+   */
+  private openPools(): Promise<Pools> {
+    if (this.closed && !this.poolsOpening) return Promise.reject(new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' }));
+    return (this.poolsOpening ??= import('./pools.js').then(({ Pools }) => (this.pools = new Pools(this.dial, this.timeout, this.maxConnections))));
+  }
+
+  /** Sockets the stream lane has open: what downloads share the connection cap with. */
+  private get streamConnections(): number {
+    return this.pools?.connected('stream') ?? 0;
   }
 
   /** `/vX.Y` (after a host's path prefix), negotiated first when needed: what a request path starts with. */
@@ -168,7 +181,7 @@ export class Transport {
    * lane, never the stream lane a download falls back to (the ping must not queue behind streams).
    */
   get oneOffLane(): Lane {
-    return this.downloads?.local && this.downloads.fits(this.pools.stream.stats.connected, this.maxConnections) ? 'download' : 'call';
+    return this.downloads?.local && this.downloads.fits(this.streamConnections, this.maxConnections) ? 'download' : 'call';
   }
 
   /** Unversioned `GET /_ping`; the body ("OK") is read, so a pooled connection goes back to its pool. */
@@ -194,13 +207,14 @@ export class Transport {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
     const mapError = (err: unknown, body?: { bytesReceived?: number }): Error => this.mapError(err, req.signal, body);
     try {
-      if (req.lane === 'download' && req.method === 'GET' && body == null && this.downloads?.fits(this.pools.stream.stats.connected, this.maxConnections)) {
+      if (req.lane === 'download' && req.method === 'GET' && body == null && this.downloads?.fits(this.streamConnections, this.maxConnections)) {
         const data = await this.downloads.request({ path, headers, signal: req.signal, timeout: this.timeout, mapError: (err, bytesReceived) => mapError(err, { bytesReceived }) });
         return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
       }
       const lane = req.lane === 'call' || req.lane === undefined ? 'call' : 'stream';
-      // `pool.request()` is this same function, attached to Dispatcher.prototype only by undici's index.
-      const data = await dispatchRequest.call(this.pools[lane], {
+      // Once the pools are open, no await here either.
+      const pools = this.pools ?? (await this.openPools());
+      const data = await pools.request(lane, {
         method: req.method as Dispatcher.HttpMethod,
         path,
         headers,
@@ -231,7 +245,9 @@ export class Transport {
     }
     this.closed = true;
     this.closing ??= (async () => {
-      const drained = Promise.all([this.pools.call.close(), this.pools.stream.close(), this.downloads?.closed()]).then(
+      // A first pooled request in flight may still be loading the pools.
+      const pools = this.pools ?? (await this.poolsOpening?.catch(() => undefined));
+      const drained = Promise.all([pools?.close(), this.downloads?.closed()]).then(
         () => true,
         () => false,
       );
@@ -257,7 +273,8 @@ export class Transport {
 
   private abortAll(why: string): Promise<void> {
     const reason = new DockerConnectionError(this.target, `the call was in flight; ${why}`, { failure: 'closed' });
-    return Promise.all([this.pools.call.destroy(reason), this.pools.stream.destroy(reason), this.downloads?.destroy(reason)]).then(
+    const pools = this.pools ? Promise.resolve(this.pools) : this.poolsOpening?.catch(() => undefined);
+    return Promise.all([pools?.then((p) => p?.destroy(reason)), this.downloads?.destroy(reason)]).then(
       () => undefined,
       () => undefined,
     );

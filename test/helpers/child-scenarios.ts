@@ -8,7 +8,8 @@
  *                             this under `ulimit -n 1024`); prints one JSON line: { ok, errors: { message: count } }.
  *   download-only             a fresh client on DOCKER_HOST (a unix socket) negotiates and saves DEC_TEST_BASE_IMAGE,
  *                             then pings; prints { bytes, modulesByDownload, modulesAfterPing }: WebAssembly modules
- *                             compiled by then (undici compiles its HTTP parser, one module, on its first connection).
+ *                             compiled by then (undici compiles its HTTP parser, one module, on its first connection),
+ *                             and { poolByDownload, poolAfterPing }: whether undici's Pool module had loaded by then.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,8 +90,11 @@ async function downloadOnly(): Promise<void> {
     let bytes = 0;
     for await (const chunk of await docker.images.save(image)) bytes += (chunk as Buffer).length;
     const modulesByDownload = modules;
+    // undici's Pool loads with the first pooled request (src/transport/pools.ts), not before.
+    const poolLoaded = () => Object.keys(require.cache).some((f) => f.endsWith(join('undici', 'lib', 'dispatcher', 'pool.js')));
+    const poolByDownload = poolLoaded();
     await docker.system.ping();
-    console.log(JSON.stringify({ bytes, modulesByDownload, modulesAfterPing: modules }));
+    console.log(JSON.stringify({ bytes, modulesByDownload, modulesAfterPing: modules, poolByDownload, poolAfterPing: poolLoaded() }));
   } finally {
     wasm.Module = Module;
     await docker.close();

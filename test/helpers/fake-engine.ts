@@ -28,6 +28,8 @@ export interface FakeEngine {
 
 export interface FakeEngineOptions {
   pingDelayMs?: number;
+  /** Keep idle connections open forever (the server never closes them), so only the client can close them. */
+  keepIdle?: boolean;
   handler?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
@@ -48,6 +50,7 @@ export async function startFakeEngine(opts: FakeEngineOptions = {}): Promise<Fak
     if (opts.handler) opts.handler(req, res);
     // else: never answered
   });
+  if (opts.keepIdle) server.keepAliveTimeout = 0;
   server.on('connection', (socket: Socket) => {
     sockets.push(socket);
     socket.on('close', () => {

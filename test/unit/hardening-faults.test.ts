@@ -14,6 +14,8 @@ import {
   DockerStreamError,
   DockerTimeoutError,
 } from '../../src/index';
+import { parseHost } from '../../src/transport/endpoint';
+import { Transport } from '../../src/transport/transport';
 import { fakeEngineClients, rejectionOf, settlesWithin, startFakeEngine, type FakeEngine } from '../helpers/fake-engine';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -142,6 +144,35 @@ describe('defect 5: close() settles in bounded time; destroy() and Symbol.asyncD
     const closing = d.close();
     await expect(call).resolves.toEqual({ Id: 'sha256:abc' });
     await settlesWithin(closing, HANG_MS, 'close()');
+  });
+
+  // A client opens its pools (and loads undici's Pool) on its first pooled request, a few microtasks after the
+  // request reached the transport (src/transport/pools.ts): that request is in flight while the pools open. The
+  // transport is driven directly, because a typed call takes a few turns of its own before it gets there.
+  const transport = () => new Transport({ endpoint: parseHost(fake!.host), apiVersion: '1.41', userAgent: 'hardening-test' });
+
+  test('close() while the first request opens the pools: the request is in flight and gets its answer', async () => {
+    fake = await startFakeEngine({ keepIdle: true, handler: (_req, res) => res.setHeader('Content-Type', 'application/json').end('{"Id":"sha256:first"}') });
+    const t = transport();
+    const call = t.request({ method: 'GET', path: '/images/x/json' });
+    const closing = t.close();
+    await expect(call.then((res) => res.json())).resolves.toEqual({ Id: 'sha256:first' });
+    await settlesWithin(closing, HANG_MS, 'close()');
+    // The server keeps idle connections: only the client's close() of the pool it opened closes this one. The
+    // bound is a hang detector below the pool's 10 s idle timeout, which would close a leaked connection too.
+    await settlesWithin(fake.allClosed(), 5_000, 'the pool freeing its sockets');
+  });
+
+  test('destroy() while the first request opens the pools: it rejects as closed and no socket stays open', async () => {
+    fake = await startFakeEngine(); // answers nothing but /_ping
+    const t = transport();
+    const call = t.request({ method: 'GET', path: '/images/x/json' });
+    call.catch(() => undefined);
+    await settlesWithin(t.destroy(), HANG_MS, 'destroy()');
+    const err = await settlesWithin(rejectionOf(call), HANG_MS, 'the request after destroy()');
+    expect(err).toBeInstanceOf(DockerConnectionError);
+    expect(err.message).toMatch(/closed|destroyed/);
+    await settlesWithin(fake.allClosed(), HANG_MS, 'the sockets closing after destroy()');
   });
 
   test('calls after close() reject at once and send nothing', async () => {
