@@ -54,6 +54,8 @@ export const ARCHIVE_PATH = '/random.bin';
 export interface StreamCell {
   /** MiB/s per round. */
   mibps?: Summary;
+  /** This contender's MiB/s ÷ curl's in the same round, over the rounds both ran (they take turns within a round). */
+  pairedCurl?: Summary;
   /** Peak RSS in MB (10^6 bytes) per round. */
   rssMB?: Summary;
   /** CPU seconds (user + system) of the contender's process per round. */
@@ -64,6 +66,9 @@ export interface StreamCell {
 
 export interface StreamFigures {
   payloadMiB: Record<StreamOp, number>;
+  /** Rounds of every contender, and of this client and curl in all. */
+  rounds?: number;
+  pairRounds?: number;
   /** Peak RSS (MB) of this client's worker process that negotiates, pings and exits: the RSS target's floor. */
   idleRssMB?: Summary;
   cells: Record<StreamOp, Partial<Record<StreamContender, StreamCell>>>;
@@ -223,7 +228,13 @@ export async function runStreamFigures(opts: {
     bigImage: 'bench-big:latest',
     container: '',
   };
-  const result: StreamFigures = { payloadMiB: {} as Record<StreamOp, number>, cells: {} as StreamFigures['cells'], notes: [] };
+  const result: StreamFigures = {
+    payloadMiB: {} as Record<StreamOp, number>,
+    rounds: config.streamRounds,
+    pairRounds: Math.max(config.streamRounds, config.streamPairRounds),
+    cells: {} as StreamFigures['cells'],
+    notes: [],
+  };
   const made: string[] = [ctx.bigImage];
   try {
     opts.log(`figure 3: writing ${config.streamMiB} MiB of random data`);
@@ -294,10 +305,13 @@ export async function runStreamFigures(opts: {
 
     for (const op of STREAM_OPS) {
       const cells: Partial<Record<StreamContender, StreamCell>> = (result.cells[op] = {});
-      const samples = new Map<StreamContender, { mibps: number[]; rss: number[]; cpu: number[] }>();
+      const samples = new Map<StreamContender, { mibps: number[]; rss: number[]; cpu: number[]; byRound: Map<number, number> }>();
       let active: StreamContender[] = contendersFor(op);
-      for (let r = 0; r < config.streamRounds; r++) {
-        for (const who of rotate(active, r)) {
+      const rounds = Math.max(config.streamRounds, config.streamPairRounds);
+      for (let r = 0; r < rounds; r++) {
+        // After the rounds of all contenders, this client and curl alone (the paired target ratio).
+        const inRound = r < config.streamRounds ? active : active.filter((w) => w === 'ours' || w === 'curl');
+        for (const who of rotate(inRound, r)) {
           let out;
           try {
             out = await runOnce(ctx, op, who, r);
@@ -320,15 +334,19 @@ export async function runStreamFigures(opts: {
             active = active.filter((a) => a !== who);
             continue;
           }
-          const s = samples.get(who) ?? { mibps: [], rss: [], cpu: [] };
+          const s = samples.get(who) ?? { mibps: [] as number[], rss: [] as number[], cpu: [] as number[], byRound: new Map<number, number>() };
           s.mibps.push(result.payloadMiB[op] / (out.ms! / 1000));
+          s.byRound.set(r, s.mibps[s.mibps.length - 1]);
           s.rss.push((out.rssKiB! * 1024) / 1e6);
           s.cpu.push(out.cpuS!);
           samples.set(who, s);
         }
       }
+      const curlRounds = samples.get('curl')?.byRound;
       for (const [who, s] of samples) {
-        if (!cells[who]) cells[who] = { mibps: summarize(s.mibps), rssMB: summarize(s.rss), cpuS: summarize(s.cpu) };
+        if (cells[who]) continue;
+        const paired = [...s.byRound].filter(([r]) => curlRounds?.has(r)).map(([r, v]) => v / curlRounds!.get(r)!);
+        cells[who] = { mibps: summarize(s.mibps), rssMB: summarize(s.rss), cpuS: summarize(s.cpu), pairedCurl: paired.length && who !== 'curl' ? summarize(paired) : undefined };
       }
       opts.log(
         `figure 3 ${op}: ${Object.entries(cells)

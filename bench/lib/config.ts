@@ -44,6 +44,11 @@ export const config = {
    */
   streamMiB: int('BENCH_STREAM_MIB', 1024, 64),
   streamRounds: int('BENCH_STREAM_ROUNDS', 3, 1),
+  /**
+   * Rounds of this client and curl alone after those: the targets compare the two round by round (paired), and
+   * one run of a 1 GiB transfer on this 2-core machine swings by ±30 % (bench/README.md, "Paired rounds").
+   */
+  streamPairRounds: int('BENCH_STREAM_PAIR_ROUNDS', 8, 2),
   /** Figure 4: hyperfine runs per command. */
   importRuns: int('BENCH_IMPORT_RUNS', 40, 10),
   /** Figure 5: MiB a container writes to its log, logs rounds; round trips per process, warm-up, rounds. */
