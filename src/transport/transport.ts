@@ -17,10 +17,13 @@ import { DownloadLane } from './download.js';
 import type { Endpoint } from './endpoint.js';
 import { abortError, mapFailure } from './failures.js';
 import type { Pools } from './pools.js';
+import type { Lane, RawRequest } from './request.js';
 import { LiteResponse } from './response.js';
 import type { SshOptions } from './ssh.js';
 import type { TlsOptions } from './tls.js';
 import { upgradeConnection, type UpgradeRequest, type UpgradedConnection } from './upgrade.js';
+
+export type { Lane, RawRequest } from './request.js';
 
 export interface TransportOptions {
   endpoint: Endpoint;
@@ -48,34 +51,6 @@ export interface TransportOptions {
 export const DEFAULT_MAX_CONNECTIONS = 128;
 /** How long close() lets calls in flight finish before it aborts them. */
 export const CLOSE_GRACE_MS = 2_000;
-
-/** One request as sent: the escape hatch (`docker.raw.request`) and every typed call end up here. */
-export interface RawRequest {
-  method: string;
-  /** Path without the version prefix, with its query string, e.g. `/images/json?all=true`. */
-  path: string;
-  headers?: Record<string, string>;
-  // What undici's `DispatchOptions['body']` takes, spelt out (the public request type needs no undici types).
-  body?: string | Uint8Array | Readable | null | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
-  signal?: AbortSignal;
-  /** Send without the `/vX.Y` prefix (only `/_ping` negotiation does). */
-  unversioned?: boolean;
-  /**
-   * `stream` for an answer that may last (a pull, a followed log); `download` for a GET whose body you read as
-   * bytes with `res.readable()` (a tar): see Lane. Default `call`.
-   */
-  lane?: Lane;
-}
-
-/**
- * Where a request goes. Each of `call` and `stream` is a pool of its own, capped at `maxConnections`: long
- * answers (`stream`: pulls, builds, followed logs, hijacked sessions) can never take every connection and leave
- * short calls (`call`) queued behind them, nor a burst of short calls delay a stream. `download` is a GET whose
- * body is bytes for the caller (save, export, archive): a connection of its own (download.ts) while the stream
- * lane's connections and downloads together stay under the cap, else the stream lane. The file descriptors used
- * stay ≤ 2 × the cap.
- */
-export type Lane = 'call' | 'stream' | 'download';
 
 export class Transport {
   /** `http://localhost` for unix sockets, else `http(s)://host:port`. */
@@ -127,7 +102,7 @@ export class Transport {
 
   /** A connection upgrade (attach, exec start, a BuildKit session) on the `stream` lane: see upgrade.ts. */
   async upgrade(req: UpgradeRequest): Promise<UpgradedConnection> {
-    if (this.closed) throw new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
+    if (this.closed) throw this.refused();
     return upgradeConnection((this.pools ?? (await this.openPools())).get('stream'), this, req);
   }
 
@@ -137,8 +112,13 @@ export class Transport {
    * and close() waits for the lanes to open and lets it finish.
    */
   private openPools(): Promise<Pools> {
-    if (this.closed && !this.poolsOpening) return Promise.reject(new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' }));
+    if (this.closed && !this.poolsOpening) return Promise.reject(this.refused());
     return (this.poolsOpening ??= import('./pools.js').then(({ Pools }) => (this.pools = new Pools(this.dial, this.timeout, this.maxConnections))));
+  }
+
+  /** What a call made after close() rejects with. */
+  private refused(): DockerConnectionError {
+    return new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
   }
 
   /** Sockets the stream lane has open: what downloads share the connection cap with. */
@@ -197,7 +177,7 @@ export class Transport {
 
   /** Send one request; the version prefix is added (after negotiation) unless `unversioned`. Any status resolves. */
   async request(req: RawRequest): Promise<LiteResponse> {
-    if (this.closed) throw new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
+    if (this.closed) throw this.refused();
     if (req.signal?.aborted) throw abortError(req.signal);
     // Once the version is known, no await here (this is every call's path).
     const prefix = req.unversioned ? this.pathPrefix : this.version ? `${this.pathPrefix}/v${this.version}` : await this.versionPrefix(req.signal);

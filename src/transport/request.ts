@@ -1,0 +1,33 @@
+/**
+ * What one request to the engine is (RawRequest) and where it goes (Lane): the shape every typed call and the
+ * escape hatch hand to the Transport (transport.ts, which re-exports both).
+ */
+import type { Readable } from 'node:stream';
+
+/** One request as sent: the escape hatch (`docker.raw.request`) and every typed call end up here. */
+export interface RawRequest {
+  method: string;
+  /** Path without the version prefix, with its query string, e.g. `/images/json?all=true`. */
+  path: string;
+  headers?: Record<string, string>;
+  // What undici's `DispatchOptions['body']` takes, spelt out (the public request type needs no undici types).
+  body?: string | Uint8Array | Readable | null | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+  signal?: AbortSignal;
+  /** Send without the `/vX.Y` prefix (only `/_ping` negotiation does). */
+  unversioned?: boolean;
+  /**
+   * `stream` for an answer that may last (a pull, a followed log); `download` for a GET whose body you read as
+   * bytes with `res.readable()` (a tar): see Lane. Default `call`.
+   */
+  lane?: Lane;
+}
+
+/**
+ * Where a request goes. Each of `call` and `stream` is a pool of its own, capped at `maxConnections`: long
+ * answers (`stream`: pulls, builds, followed logs, hijacked sessions) can never take every connection and leave
+ * short calls (`call`) queued behind them, nor a burst of short calls delay a stream. `download` is a GET whose
+ * body is bytes for the caller (save, export, archive): a connection of its own (download.ts) while the stream
+ * lane's connections and downloads together stay under the cap, else the stream lane. The file descriptors used
+ * stay ≤ 2 × the cap.
+ */
+export type Lane = 'call' | 'stream' | 'download';
