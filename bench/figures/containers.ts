@@ -12,7 +12,7 @@ import { pack } from 'tar-stream';
 import type { ContainerOp, ContainerParams, ContainerResult, NodeContainerContender } from '../containers-worker.js';
 import { config } from '../lib/config.js';
 import type { EngineAdmin } from '../lib/engine.js';
-import { rotate, summarize, type Summary } from '../lib/stats.js';
+import { pairedRatios, rotate, summarize, type Summary } from '../lib/stats.js';
 import { run, timed } from './streams.js';
 
 export const LOGS_CONTENDERS = ['ours', 'dockerode', 'curl'] as const;
@@ -22,8 +22,15 @@ export const RT_CONTENDERS: NodeContainerContender[] = ['ours', 'dockerode'];
 
 export interface ContainerFigures {
   logsMiB: number;
-  /** Per contender: MiB/s of the whole log (payload for the Node clients, raw stream for curl), peak RSS MB, CPU s. */
-  logs: Partial<Record<LogsContender, { mibps: Summary; rssMB: Summary; cpuS: Summary } | { error: string }>>;
+  /**
+   * Per contender: MiB/s of the log's payload (curl downloads it with 8 bytes of stdcopy header per frame; its rate
+   * is the payload over its time too, so the rates compare times), peak RSS MB, CPU s, and MiB/s ÷ curl's in the
+   * same round over the rounds both ran.
+   */
+  logs: Partial<Record<LogsContender, { mibps: Summary; rssMB: Summary; cpuS: Summary; pairedCurl?: Summary } | { error: string }>>;
+  /** Rounds of every contender, and of this client and curl in all. */
+  logsRounds?: number;
+  logsPairRounds?: number;
   /** Peak RSS (MB) of this client reading a log 1/16 the size: the flat-in-size check compares against it. */
   oursSmallRssMB?: number;
   /** Per op and contender: ms per round trip over all measured iterations. */
@@ -102,9 +109,13 @@ export async function runContainerFigures(opts: {
     if (small.code === 0) result.oursSmallRssMB = (small.rssKiB * 1024) / 1e6;
 
     const logsUrl = `http://localhost/v${opts.apiVersion}/containers/${logger}/logs?stdout=1&stderr=1&follow=1`;
-    const samples = new Map<LogsContender, { mibps: number[]; rss: number[]; cpu: number[] }>();
-    for (let r = 0; r < config.logsRounds; r++) {
-      for (const who of rotate(LOGS_CONTENDERS, r)) {
+    const samples = new Map<LogsContender, { mibps: number[]; rss: number[]; cpu: number[]; byRound: Map<number, number> }>();
+    result.logsRounds = config.logsRounds;
+    result.logsPairRounds = Math.max(config.logsRounds, config.logsPairRounds);
+    for (let r = 0; r < result.logsPairRounds; r++) {
+      // After the rounds of every contender, this client and curl alone (the paired target ratio).
+      const inRound = r < config.logsRounds ? LOGS_CONTENDERS : LOGS_CONTENDERS.filter((w) => w === 'ours' || w === 'curl');
+      for (const who of rotate(inRound, r)) {
         if (result.logs[who] && 'error' in result.logs[who]!) continue;
         let ms: number;
         let bytes: number;
@@ -121,18 +132,25 @@ export async function runContainerFigures(opts: {
           else ms = bytes = NaN;
         }
         // The Node clients count payload (the whole log), curl the raw stream (payload + 8 bytes per frame).
-        if (out.code !== 0 || (who !== 'curl' && bytes !== 2 * half)) {
+        if (out.code !== 0 || (who !== 'curl' && bytes !== 2 * half) || (who === 'curl' && !(bytes > 2 * half))) {
           result.logs[who] = { error: out.code !== 0 ? out.stderr.trim().slice(-300) : `read ${bytes} bytes, the log has ${2 * half}` };
           continue;
         }
-        const s = samples.get(who) ?? { mibps: [], rss: [], cpu: [] };
-        s.mibps.push(bytes / MiB / (ms / 1000));
+        const s = samples.get(who) ?? { mibps: [] as number[], rss: [] as number[], cpu: [] as number[], byRound: new Map<number, number>() };
+        // Every contender's rate is the log's payload over its time: the same work, so the rates compare times.
+        s.mibps.push((2 * half) / MiB / (ms / 1000));
+        s.byRound.set(r, s.mibps[s.mibps.length - 1]);
         s.rss.push((out.rssKiB * 1024) / 1e6);
         s.cpu.push(out.cpuS);
         samples.set(who, s);
       }
     }
-    for (const [who, s] of samples) result.logs[who] = { mibps: summarize(s.mibps), rssMB: summarize(s.rss), cpuS: summarize(s.cpu) };
+    const curlRounds = samples.get('curl')?.byRound;
+    for (const [who, s] of samples) {
+      if (result.logs[who]) continue;
+      const paired = pairedRatios(s.byRound, curlRounds);
+      result.logs[who] = { mibps: summarize(s.mibps), rssMB: summarize(s.rss), cpuS: summarize(s.cpu), pairedCurl: paired.length && who !== 'curl' ? summarize(paired) : undefined };
+    }
     opts.log(`figure 5 logs: ${JSON.stringify(Object.fromEntries(Object.entries(result.logs).map(([w, c]) => [w, 'mibps' in c! ? Math.round(c.mibps.median) : c!.error])))} MiB/s`);
 
     // Round trips: a running container to exec into, and a `cat` to echo through (not StdinOnce: one per contender process).

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import type { StreamOp, StreamParams, StreamResult } from '../stream-worker.js';
 import { config } from '../lib/config.js';
 import type { EngineAdmin } from '../lib/engine.js';
-import { rotate, summarize, type Summary } from '../lib/stats.js';
+import { pairedRatios, rotate, summarize, type Summary } from '../lib/stats.js';
 
 export const STREAM_OPS: StreamOp[] = ['save-sink', 'save-file', 'export-file', 'archive-file', 'load', 'import', 'build'];
 export const STREAM_CONTENDERS = ['ours', 'ours-1m', 'undici', 'curl', 'dockerode', 'node-sdk'] as const;
@@ -345,7 +345,7 @@ export async function runStreamFigures(opts: {
       const curlRounds = samples.get('curl')?.byRound;
       for (const [who, s] of samples) {
         if (cells[who]) continue;
-        const paired = [...s.byRound].filter(([r]) => curlRounds?.has(r)).map(([r, v]) => v / curlRounds!.get(r)!);
+        const paired = pairedRatios(s.byRound, curlRounds);
         cells[who] = { mibps: summarize(s.mibps), rssMB: summarize(s.rss), cpuS: summarize(s.cpu), pairedCurl: paired.length && who !== 'curl' ? summarize(paired) : undefined };
       }
       opts.log(

@@ -54,6 +54,8 @@ export const config = {
   /** Figure 5: MiB a container writes to its log, logs rounds; round trips per process, warm-up, rounds. */
   logsMiB: int('BENCH_LOGS_MIB', 512, 32),
   logsRounds: int('BENCH_LOGS_ROUNDS', 3, 1),
+  /** Rounds of this client and curl alone after those, for the paired ratio the logs target uses (as figure 3). */
+  logsPairRounds: int('BENCH_LOGS_PAIR_ROUNDS', 6, 2),
   rtIters: int('BENCH_RT_ITERS', 100, 20),
   rtWarmup: int('BENCH_RT_WARMUP', 10, 5),
   /** Attach echoes take well under a millisecond: many more per process, after a longer warm-up (JIT). */

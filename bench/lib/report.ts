@@ -3,7 +3,7 @@ import type { CallFigures } from '../figures/calls.js';
 import { LOGS_CONTENDERS, RT_CONTENDERS, RT_OPS, type ContainerFigures } from '../figures/containers.js';
 import type { ImportFigures } from '../figures/import-cost.js';
 import { TYPECHECK_PROGRAMS, type TypecheckFigures } from '../figures/typecheck.js';
-import { contendersFor, FILE_DOWNLOADS, STREAM_LABELS, STREAM_OPS, type StreamCell, type StreamContender, type StreamFigures } from '../figures/streams.js';
+import { contendersFor, FILE_DOWNLOADS, STREAM_LABELS, STREAM_OPS, type StreamContender, type StreamFigures } from '../figures/streams.js';
 import { CALL_CONTENDERS, CALL_LABELS, type CallOp } from './call-contenders.js';
 import type { Machine } from './machine.js';
 import { fmt, ratio, type Summary } from './stats.js';
@@ -130,7 +130,7 @@ function callTable(c: CallFigures, out: string[], targets: Target[]): void {
 }
 
 /** `0.97× (0.91–1.02)`: the paired ratio's median and IQR. */
-function pairedCurlText(c: StreamCell): string {
+function pairedCurlText(c: { pairedCurl?: Summary }): string {
   const p = c.pairedCurl;
   return p ? `${p.median.toFixed(2)}× (${p.p25.toFixed(2)}–${p.p75.toFixed(2)})` : '';
 }
@@ -183,12 +183,14 @@ function containerTable(c: ContainerFigures, out: string[], targets: Target[]): 
   out.push('## 5. Containers', '');
   out.push(
     `Logs: a container wrote ${fmt(c.logsMiB)} MiB of random bytes (half stdout, half stderr; the \`local\` log driver); each contender ` +
-      'reads the whole log (`follow=1` on the exited container). MiB/s: demultiplexed payload for the Node clients (this client: ' +
-      '`containers.logs` frames; dockerode: `modem.demuxStream`), the raw multiplexed stream for curl (to /dev/null). Peak RSS of the process.',
+      'reads the whole log (`follow=1` on the exited container): the Node clients demultiplex it (this client: `containers.logs` frames; ' +
+      'dockerode: `modem.demuxStream`), curl writes the raw multiplexed stream (8 bytes more per frame) to /dev/null. MiB/s: the log\'s payload ' +
+      'over the contender\'s time, for every contender (the same work, so the rates compare times; until stop 21 curl\'s counted its 8-byte headers too). ' +
+      `Rounds: ${c.logsRounds ?? '?'} of every contender, then this client and curl alone up to ${c.logsPairRounds ?? '?'}; "× curl, paired" as in figure 3, which the target uses. Peak RSS of the process.`,
     '',
   );
-  out.push('| contender | MiB/s | min–max | × curl | × dockerode | peak RSS MB | CPU s |');
-  out.push('|---|---:|---:|---:|---:|---:|---:|');
+  out.push('| contender | MiB/s | min–max | × curl | × curl, paired | × dockerode | peak RSS MB | CPU s |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
   const mibps = (who: (typeof LOGS_CONTENDERS)[number]) => {
     const cell = c.logs[who];
     return cell && 'mibps' in cell ? cell.mibps.median : undefined;
@@ -196,23 +198,24 @@ function containerTable(c: ContainerFigures, out: string[], targets: Target[]): 
   for (const who of LOGS_CONTENDERS) {
     const cell = c.logs[who];
     const name = who === 'ours' ? 'this client' : who === 'curl' ? '`curl --unix-socket`' : 'dockerode';
-    if (!cell || !('mibps' in cell)) out.push(`| ${name} | ${cell ? `failed: ${cell.error}` : 'not measured'} | | | | | |`);
-    else out.push(`| ${name} | ${fmt(cell.mibps.median)} | ${fmt(cell.mibps.min)}–${fmt(cell.mibps.max)} | ${ratio(cell.mibps.median, mibps('curl'))} | ${ratio(cell.mibps.median, mibps('dockerode'))} | ${fmt(cell.rssMB.max)} | ${fmt(cell.cpuS.median)} |`);
+    if (!cell || !('mibps' in cell)) out.push(`| ${name} | ${cell ? `failed: ${cell.error}` : 'not measured'} | | | | | | |`);
+    else
+      out.push(
+        `| ${name} | ${fmt(cell.mibps.median)} | ${fmt(cell.mibps.min)}–${fmt(cell.mibps.max)} | ${ratio(cell.mibps.median, mibps('curl'))} | ${pairedCurlText(cell)} | ${ratio(cell.mibps.median, mibps('dockerode'))} | ${fmt(cell.rssMB.max)} | ${fmt(cell.cpuS.median)} |`,
+      );
   }
   const ours = c.logs.ours;
   const oursRss = ours && 'rssMB' in ours ? ours.rssMB.max : undefined;
   const m = mibps('ours');
+  const p = ours && 'pairedCurl' in ours ? ours.pairedCurl : undefined;
   const smallRss = c.oursSmallRssMB;
   targets.push({
-    what: `logs ${fmt(c.logsMiB)} MiB demuxed: ≥ 0.95× curl (issue 13; issue 9 asked 0.90×), ≥ dockerode, peak RSS flat in size (≤ +16 MB over a log 1/16 the size)`,
+    what: `logs ${fmt(c.logsMiB)} MiB demuxed: ≥ 0.95× curl (paired rounds; issue 13, issue 9 asked 0.90×), ≥ dockerode, peak RSS flat in size (≤ +16 MB over a log 1/16 the size)`,
     measured:
-      m !== undefined
-        ? `${fmt(m)} MiB/s = ${ratio(m, mibps('curl'))} curl, ${ratio(m, mibps('dockerode'))} dockerode; ${fmt(oursRss!)} MB vs ${fmt(smallRss ?? NaN)} MB`
+      m !== undefined && p
+        ? `${fmt(m)} MiB/s; ${pairedCurlText(ours as { pairedCurl: Summary })} curl over ${p.n} rounds, ${ratio(m, mibps('dockerode'))} dockerode; ${fmt(oursRss!)} MB vs ${fmt(smallRss ?? NaN)} MB`
         : 'not measured',
-    met:
-      m !== undefined && mibps('curl') !== undefined && mibps('dockerode') !== undefined && smallRss !== undefined
-        ? m >= 0.95 * mibps('curl')! && m >= mibps('dockerode')! && oursRss! <= smallRss + 16
-        : undefined,
+    met: m !== undefined && p && mibps('dockerode') !== undefined && smallRss !== undefined ? p.median >= 0.95 && m >= mibps('dockerode')! && oursRss! <= smallRss + 16 : undefined,
   });
   out.push('');
   out.push('Round trips: ms per operation over all measured iterations (median, IQR). exec: `containers.exec(id, [busybox echo hi])` = create + ' +

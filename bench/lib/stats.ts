@@ -9,6 +9,14 @@ export interface Summary {
   max: number;
 }
 
+/**
+ * Per round `a ÷ b` over the rounds both ran (a contender against a reference that took its turn in the same
+ * round): a change of machine load between rounds cancels out.
+ */
+export function pairedRatios(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number> | undefined): number[] {
+  return [...a].filter(([r]) => b?.has(r)).map(([r, v]) => v / b!.get(r)!);
+}
+
 /** Linear-interpolated quantile of an ascending array. */
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
