@@ -35,10 +35,19 @@ interface Named {
   c: CallContender;
 }
 
+/**
+ * The connection cap of a contender spec `name@N`: without `@N` the bench's cap; `@0` = no cap — undici's Pool takes
+ * `connections: null`, the client has no "unlimited", so a cap no test reaches.
+ */
+function capOf(base: string, cap: string | undefined): number | null {
+  if (cap === undefined) return config.maxConnections;
+  if (Number(cap) === 0) return base === 'floor' ? null : 1e6;
+  return Number(cap);
+}
+
 async function open(spec: string, socketPath: string, apiVersion: string, imageId: string): Promise<Named> {
   const [base, cap] = spec.split('@');
-  // 0 = no cap: undici's Pool takes `connections: null`; the client has no "unlimited", so a cap no test reaches.
-  const maxConnections = cap === undefined ? config.maxConnections : Number(cap) === 0 ? (base === 'floor' ? (null as unknown as number) : 1e6) : Number(cap);
+  const maxConnections = capOf(base, cap) as number;
   const c = await makeCallContender(base as CallContenderName, { socketPath, apiVersion, imageId, maxConnections });
   return { name: spec, c };
 }
@@ -148,7 +157,8 @@ async function procs(specs: string[], socketPath: string, apiVersion: string, im
     const [name, cap] = spec.split('@');
     const child = fork(path.join(__dirname, 'calls-worker.ts'), [name], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, BENCH_SOCKET: socketPath, BENCH_API_VERSION: apiVersion, BENCH_IMAGE_ID: imageId, BENCH_MAX_CONNECTIONS: cap ?? String(config.maxConnections) },
+      // The worker reads its cap through config.ts, which takes positive integers only: no cap is a cap never reached.
+      env: { ...process.env, BENCH_SOCKET: socketPath, BENCH_API_VERSION: apiVersion, BENCH_IMAGE_ID: imageId, BENCH_MAX_CONNECTIONS: String(capOf(name, cap) ?? 1e6) },
     });
     return { spec, child, ready: next(child) };
   });
