@@ -12,7 +12,7 @@ import { pack } from 'tar-stream';
 import type { ContainerOp, ContainerParams, ContainerResult, NodeContainerContender } from '../containers-worker.js';
 import { config } from '../lib/config.js';
 import type { EngineAdmin } from '../lib/engine.js';
-import { pairedRatios, rotate, summarize, type Summary } from '../lib/stats.js';
+import { pairedRatios, roundContenders, rotate, summarize, type Summary } from '../lib/stats.js';
 import { run, timed } from './streams.js';
 
 export const LOGS_CONTENDERS = ['ours', 'dockerode', 'curl'] as const;
@@ -114,8 +114,7 @@ export async function runContainerFigures(opts: {
     result.logsPairRounds = Math.max(config.logsRounds, config.logsPairRounds);
     for (let r = 0; r < result.logsPairRounds; r++) {
       // After the rounds of every contender, this client and curl alone (the paired target ratio).
-      const inRound = r < config.logsRounds ? LOGS_CONTENDERS : LOGS_CONTENDERS.filter((w) => w === 'ours' || w === 'curl');
-      for (const who of rotate(inRound, r)) {
+      for (const who of roundContenders(LOGS_CONTENDERS, r, config.logsRounds, ['ours', 'curl'])) {
         if (result.logs[who] && 'error' in result.logs[who]!) continue;
         let ms: number;
         let bytes: number;

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import type { StreamOp, StreamParams, StreamResult } from '../stream-worker.js';
 import { config } from '../lib/config.js';
 import type { EngineAdmin } from '../lib/engine.js';
-import { pairedRatios, rotate, summarize, type Summary } from '../lib/stats.js';
+import { pairedRatios, roundContenders, summarize, type Summary } from '../lib/stats.js';
 
 export const STREAM_OPS: StreamOp[] = ['save-sink', 'save-file', 'export-file', 'archive-file', 'load', 'import', 'build'];
 export const STREAM_CONTENDERS = ['ours', 'ours-1m', 'undici', 'curl', 'dockerode', 'node-sdk'] as const;
@@ -310,8 +310,7 @@ export async function runStreamFigures(opts: {
       const rounds = Math.max(config.streamRounds, config.streamPairRounds);
       for (let r = 0; r < rounds; r++) {
         // After the rounds of all contenders, this client and curl alone (the paired target ratio).
-        const inRound = r < config.streamRounds ? active : active.filter((w) => w === 'ours' || w === 'curl');
-        for (const who of rotate(inRound, r)) {
+        for (const who of roundContenders(active, r, config.streamRounds, ['ours', 'curl'])) {
           let out;
           try {
             out = await runOnce(ctx, op, who, r);

@@ -213,7 +213,7 @@ function containerTable(c: ContainerFigures, out: string[], targets: Target[]): 
     what: `logs ${fmt(c.logsMiB)} MiB demuxed: ≥ 0.95× curl (paired rounds; issue 13, issue 9 asked 0.90×), ≥ dockerode, peak RSS flat in size (≤ +16 MB over a log 1/16 the size)`,
     measured:
       m !== undefined && p
-        ? `${fmt(m)} MiB/s; ${pairedCurlText(ours as { pairedCurl: Summary })} curl over ${p.n} rounds, ${ratio(m, mibps('dockerode'))} dockerode; ${fmt(oursRss!)} MB vs ${fmt(smallRss ?? NaN)} MB`
+        ? `${fmt(m)} MiB/s; ${pairedCurlText({ pairedCurl: p })} curl over ${p.n} rounds, ${ratio(m, mibps('dockerode'))} dockerode; ${fmt(oursRss!)} MB vs ${fmt(smallRss ?? NaN)} MB`
         : 'not measured',
     met: m !== undefined && p && mibps('dockerode') !== undefined && smallRss !== undefined ? p.median >= 0.95 && m >= mibps('dockerode')! && oursRss! <= smallRss + 16 : undefined,
   });

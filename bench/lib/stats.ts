@@ -58,3 +58,11 @@ export function rotate<T>(order: readonly T[], round: number): T[] {
   const k = round % order.length;
   return [...order.slice(k), ...order.slice(0, k)];
 }
+
+/**
+ * Who runs in round `round`, in turn order (rotated every round): every contender for the first `allRounds`
+ * rounds, then only those in `paired` (the ones a paired target compares).
+ */
+export function roundContenders<T>(all: readonly T[], round: number, allRounds: number, paired: readonly NoInfer<T>[]): T[] {
+  return rotate(round < allRounds ? all : all.filter((w) => paired.includes(w)), round);
+}
