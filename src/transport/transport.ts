@@ -225,8 +225,8 @@ export class Transport {
     }
     this.closed = true;
     this.closing ??= (async () => {
-      // A first pooled request in flight may still be loading the pools.
-      const pools = this.pools ?? (await this.poolsOpening?.catch(() => undefined));
+      // The pools once open, or once a first request in flight has opened them (it may still be loading them).
+      const pools = await this.poolsOpening?.catch(() => undefined);
       const drained = Promise.all([pools?.close(), this.downloads?.closed()]).then(
         () => true,
         () => false,
@@ -253,8 +253,9 @@ export class Transport {
 
   private abortAll(why: string): Promise<void> {
     const reason = new DockerConnectionError(this.target, `the call was in flight; ${why}`, { failure: 'closed' });
-    const pools = this.pools ? Promise.resolve(this.pools) : this.poolsOpening?.catch(() => undefined);
-    return Promise.all([pools?.then((p) => p?.destroy(reason)), this.downloads?.destroy(reason)]).then(
+    // The pools once open, or once a first request in flight has opened them.
+    const pools = this.poolsOpening?.then((p) => p.destroy(reason), () => undefined);
+    return Promise.all([pools, this.downloads?.destroy(reason)]).then(
       () => undefined,
       () => undefined,
     );
