@@ -18,6 +18,7 @@ import { followAbort } from '../core/on-abort.js';
 import { CONNECT_TIMEOUT_MS } from './failures.js';
 import { Http1Parser, type RawHeaders } from './http1-parser.js';
 import { DownloadReader } from './download-reader.js';
+import { requestHead } from './request-head.js';
 
 /** Each socket read lands here: larger than the ~32–64 KiB an engine writes at a time, so one read takes it all. */
 export const READ_BUFFER_BYTES = 256 << 10;
@@ -52,8 +53,6 @@ export interface DownloadResponse {
   headers: RawHeaders;
   body: DownloadReader;
 }
-
-const UNSAFE = /[\r\n\0]/;
 
 /**
  * One transport's download connections: opened while they and the stream lane's connections stay under the
@@ -95,13 +94,7 @@ export class DownloadLane {
 /** Send `GET path` on a new connection; resolves with the answer's head and its body reader. */
 function download(dialer: DownloadDialer, req: DownloadRequest, opened: (socket: Socket) => void): Promise<DownloadResponse> {
   return new Promise<DownloadResponse>((resolve, reject) => {
-    let head = `GET ${req.path} HTTP/1.1\r\nhost: ${dialer.host}\r\nconnection: close\r\n`;
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (UNSAFE.test(name) || UNSAFE.test(value)) throw new undiciErrors.InvalidArgumentError(`invalid header ${JSON.stringify(name)}`);
-      head += `${name}: ${value}\r\n`;
-    }
-    if (UNSAFE.test(req.path)) throw new undiciErrors.InvalidArgumentError('invalid request path');
-    head += '\r\n';
+    const head = requestHead('GET', req.path, dialer.host, req.headers, undefined, true);
 
     let reader: DownloadReader | undefined;
     let pause = false;
