@@ -10,7 +10,8 @@
  * files are named too (`undici/lib/…`).
  *
  * undici's Pool (and node:http2, node:tls and node:crypto, which its HTTP/2 client loads) loads with the first
- * pooled request, not with the package (src/transport/pools.ts): a plain API call loads it.
+ * request on the stream lane, not with the package (src/transport/pools.ts); plain API calls go on the call pool
+ * (src/transport/call-pool.ts) and never load it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,8 +55,14 @@ const m = format === 'cjs' ? req(file) : await import(file);
 const atLoad = loaded();
 const features = {
   client: async () => {
-    const docker = new m.DockerClient({ socketPath: join(scratch, 'no-engine.sock') });
+    const docker = new m.DockerClient({ socketPath: join(scratch, 'no-engine.sock'), apiVersion: '1.41' });
     await docker.system.ping().catch(() => {});
+    await docker.images.list().catch(() => {});
+    await docker.close();
+  },
+  stream: async () => {
+    const docker = new m.DockerClient({ socketPath: join(scratch, 'no-engine.sock'), apiVersion: '1.41' });
+    await docker.raw.request({ method: 'GET', path: '/events', lane: 'stream' }).catch(() => {});
     await docker.close();
   },
   tarBody: async () => (await m.tarBody(join(scratch, 'context'))).body.destroy(),
@@ -96,13 +103,20 @@ function probe(format: 'cjs' | 'esm', feature: string): { atLoad: string[]; afte
 const heavy = (names: string[]) => names.filter((n) => HEAVY.includes(n));
 
 describe.each(['cjs', 'esm'] as const)('%s bundle', (format) => {
-  test("loading it loads undici's error classes only, none of the heavy modules; a plain API call loads the Pool, none of the heavy ones", () => {
+  test("loading it loads undici's error classes only, none of the heavy modules; plain API calls load neither the Pool nor a heavy one", () => {
     const { atLoad, afterUse } = probe(format, 'client');
     expect(atLoad).toContain('undici'); // the probe sees packages
     expect(atLoad).toContain('undici/lib/core/errors.js'); // and undici's files
     expect(atLoad).toContain('node:os'); // and built-ins
     expect(atLoad.filter((m) => POOL.includes(m))).toEqual([]);
     expect(heavy(atLoad)).toEqual([]);
+    expect(afterUse.filter((m) => POOL.includes(m))).toEqual([]);
+    expect(heavy(afterUse)).toEqual([]);
+  });
+
+  test("the first request on the stream lane loads undici's Pool", () => {
+    const { atLoad, afterUse } = probe(format, 'stream');
+    expect(atLoad.filter((m) => POOL.includes(m))).toEqual([]);
     expect(afterUse).toEqual(expect.arrayContaining(POOL));
     expect(heavy(afterUse)).toEqual([]);
   });

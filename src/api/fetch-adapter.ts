@@ -1,6 +1,6 @@
 /**
  * `docker.api` over the transport: every operation of the generated `paths`, typed by api-types.ts, sent by
- * api-client.ts as one `transport.request()` (undici `dispatcher.request()`) on the `call` lane: request bodies
+ * api-client.ts as one `transport.request()` on the `call` lane (call-pool.ts): request bodies
  * go out as they were given (string, bytes, Node stream, async iterable — never re-buffered) and the answer is
  * the transport's LiteResponse. The call shape and results are openapi-fetch's (`{ data | error, response }`).
  */

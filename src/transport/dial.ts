@@ -1,6 +1,7 @@
 /**
- * How the pools (pools.ts) reach an endpoint: the connect options undici's Pool dials with (a unix socket, TCP, TLS, or one
- * ssh process per connection), the origin request URLs are built on, and the target errors name. Changes when a
+ * How the lanes reach an endpoint: the connect options undici's Pool dials with (pools.ts: a unix socket, TCP, TLS, or
+ * one ssh process per connection), how the client's own connections are opened (`download`: the call pool's and the
+ * downloads'), the origin request URLs are built on, and the target errors name. Changes when a
  * kind of endpoint or a connect option changes; transport.ts only sends over what this returns.
  */
 import { connect as netConnect, isIP } from 'node:net';
@@ -25,7 +26,7 @@ export interface Dial {
   connect: Pool.Options['connect'];
   /** Ends what the connector started (the ssh processes). */
   close?: () => Promise<void>;
-  /** How a download opens its own connection (download.ts); none for ssh, whose connections are processes. */
+  /** How the client's own connections are opened (call-pool.ts, download.ts); none for ssh, whose connections are processes. */
   download?: DownloadDialer;
 }
 

@@ -215,7 +215,9 @@ export class DownloadReader extends Readable {
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
   }
   async text(): Promise<string> {
-    return new TextDecoder().decode(await this.bytes());
+    const bytes = await this.bytes();
+    // UTF-8, a byte-order mark dropped (what TextDecoder and undici's text() do).
+    return bytes.toString('utf8', bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
   }
   async json(): Promise<unknown> {
     return JSON.parse(await this.text()) as unknown;
@@ -228,6 +230,15 @@ export class DownloadReader extends Readable {
     if (!this.destroyed && !this.readableEnded) this.destroy();
   }
   private async bytes(): Promise<Buffer> {
+    // The whole body is here and nobody has read any of it (a call's answer, as a rule): taken as it is.
+    if (this.ended && !this.readableDidRead && this.readableLength === 0 && !this.destroyed && !this.pendingError && !this.coalesce.batching()) {
+      this.seal();
+      const held = this.ready;
+      this.ready = [];
+      this.readyBytes = 0;
+      this.destroy();
+      return held.length === 1 ? held[0] : Buffer.concat(held);
+    }
     const chunks: Buffer[] = [];
     // Async iteration adds a 'readable' listener: every chunk is a copy of its own (never a reused batch).
     for await (const chunk of this) chunks.push(chunk as Buffer);

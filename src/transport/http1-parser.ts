@@ -1,5 +1,6 @@
 /**
- * An HTTP/1.1 response parser for the download connection (download.ts): the status line and headers, then the
+ * An HTTP/1.1 response parser for this client's own connections (downloads, download.ts; the call pool,
+ * call-connection.ts): the status line and headers, then the
  * body framed by `Transfer-Encoding: chunked`, `Content-Length` or the end of the connection — the three ways
  * an engine frames the answer to a GET.
  *
@@ -7,8 +8,8 @@
  * payload has to be copied out of that buffer before the read returns. llhttp (wasm) first copies every read
  * into its own memory and hands out views of the caller's chunk, which is what a reused buffer cannot offer;
  * Node's own http parser is not reachable without Node's http client. The framing of a response to a GET is
- * small and fully specified (RFC 9112 §6–7); the state machine below is that and nothing more: no pipelining
- * (one response per connection), no upgrades, trailers skipped.
+ * small and fully specified (RFC 9112 §6–7); the state machine below is that and nothing more: one response per
+ * parser (a kept-alive connection makes a new one per request; no pipelining), no upgrades, trailers skipped.
  *
  * `execute()` is given each read as it comes; payload bytes go to `onPayload(buf, start, end)` as positions in
  * that same buffer, valid only during the call. Malformed input throws undici's HTTPParserError.
@@ -71,6 +72,11 @@ export class Http1Parser {
   /** True once the whole response has been parsed. */
   get done(): boolean {
     return this.state === State.Done;
+  }
+
+  /** True when the body runs to the end of the connection (no length, not chunked): the connection ends with it. */
+  get untilClose(): boolean {
+    return this.state === State.UntilClose;
   }
 
   /** True while the status line and headers are still being read. */

@@ -23,7 +23,8 @@ export interface RawRequest {
 }
 
 /**
- * Where a request goes. Each of `call` and `stream` is a pool of its own, capped at `maxConnections`: long
+ * Where a request goes. Each of `call` and `stream` is a pool of its own, capped at `maxConnections` (`call`: the
+ * client's own connections, call-pool.ts, for a string or bytes body — a streamed body goes on `stream`): long
  * answers (`stream`: pulls, builds, followed logs, hijacked sessions) can never take every connection and leave
  * short calls (`call`) queued behind them, nor a burst of short calls delay a stream. `download` is a GET whose
  * body is bytes for the caller (save, export, archive): a connection of its own (download.ts) while the stream

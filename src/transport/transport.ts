@@ -1,22 +1,24 @@
 /**
- * transport/ — bytes to and from the engine over undici. Changes when how we connect changes (pool, endpoints,
- * TLS, the response type, connection upgrades), never for an API operation.
+ * transport/ — bytes to and from the engine. Changes when how we connect changes (pools, endpoints, TLS, the
+ * response type, connection upgrades), never for an API operation.
  *
- * The one connection to the engine: a keep-alive undici Pool (unix socket, tcp or TLS), API version
- * negotiation, and every request's failures mapped to the typed errors (failures.ts). How each kind of endpoint
- * is dialled is dial.ts; a hijacked `Upgrade: tcp` session is `upgrade()` (upgrade.ts); a download (a tar read
- * as bytes) gets a connection of its own that reads into reused buffers (download.ts). No member's type names
+ * The one connection to the engine, in lanes (request.ts): short calls on kept-alive connections of this client's
+ * own (call-pool.ts; over ssh, undici's Pool), long answers and uploads on undici's Pool (pools.ts), a download
+ * (a tar read as bytes) on a connection of its own that reads into reused buffers (download.ts); API version
+ * negotiation; every request's failures mapped to the typed errors (failures.ts). How each kind of endpoint is
+ * dialled is dial.ts; a hijacked `Upgrade: tcp` session is `upgrade()` (upgrade.ts). No member's type names
  * undici: the Transport is reachable from the published declarations (test/package.test.ts).
  */
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { DockerConnectionError, DockerInputError, DockerVersionError } from '../core/errors.js';
 import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from '../core/versions.js';
+import { CallPool } from './call-pool.js';
 import { dialEndpoint, type Dial } from './dial.js';
 import { DownloadLane } from './download.js';
 import type { Endpoint } from './endpoint.js';
 import { abortError, mapFailure } from './failures.js';
-import type { Pools } from './pools.js';
+import type { PoolLane, Pools } from './pools.js';
 import type { Lane, RawRequest } from './request.js';
 import { LiteResponse } from './response.js';
 import type { SshOptions } from './ssh.js';
@@ -58,7 +60,9 @@ export class Transport {
   /** Socket path or host:port, for error messages. */
   readonly target: string;
   private readonly dial: Dial;
-  /** The call and stream lanes, opened on the first pooled request (pools.ts says why not before). */
+  /** The call lane over a unix socket, TCP or TLS: connections of this client's own (call-pool.ts says why). */
+  private readonly calls: CallPool | undefined;
+  /** The stream lane, and the call lane over ssh: undici's Pools, opened on first use (pools.ts says why not before). */
   private pools: Pools | undefined;
   private poolsOpening: Promise<Pools> | undefined;
   /** Downloads on connections of their own (none for ssh: its connections are processes). */
@@ -92,6 +96,7 @@ export class Transport {
     const dial = (this.dial = dialEndpoint(opts.endpoint, opts.tls, opts.ssh));
     ({ origin: this.origin, target: this.target, pathPrefix: this.pathPrefix, close: this.onClose } = dial);
     this.downloads = dial.download && new DownloadLane(dial.download);
+    this.calls = dial.download && new CallPool(dial.download, this.timeout, max);
     this.maxConnections = max;
   }
 
@@ -171,7 +176,7 @@ export class Transport {
     await res.text();
     // undici frees the connection for the next request in a microtask queued after the body ended; without this
     // turn the request that follows negotiation opens a second connection (a second ssh process for ssh://).
-    if (lane === 'call') await new Promise((resolve) => setImmediate(resolve));
+    if (lane === 'call' && !this.calls) await new Promise((resolve) => setImmediate(resolve));
     return res;
   }
 
@@ -191,7 +196,14 @@ export class Transport {
         const data = await this.downloads.request({ path, headers, signal: req.signal, timeout: this.timeout, mapError: (err, bytesReceived) => mapError(err, { bytesReceived }) });
         return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
       }
-      const lane = req.lane === 'call' || req.lane === undefined ? 'call' : 'stream';
+      let lane: PoolLane = req.lane === 'call' || req.lane === undefined ? 'call' : 'stream';
+      if (lane === 'call' && this.calls) {
+        if (body == null || typeof body === 'string' || body instanceof Uint8Array) {
+          const data = await this.calls.request({ method: req.method, path, headers, body, signal: req.signal, mapError: (err, bytesReceived) => mapError(err, { bytesReceived }) });
+          return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
+        }
+        lane = 'stream'; // a streamed body is an upload: the call pool sends only string or bytes
+      }
       // Once the pools are open, no await here either.
       const pools = this.pools ?? (await this.openPools());
       const data = await pools.request(lane, {
@@ -227,7 +239,7 @@ export class Transport {
     this.closing ??= (async () => {
       // The pools once open, or once a first request in flight has opened them (it may still be loading them).
       const pools = await this.poolsOpening?.catch(() => undefined);
-      const drained = Promise.all([pools?.close(), this.downloads?.closed()]).then(
+      const drained = Promise.all([pools?.close(), this.calls?.close(), this.downloads?.closed()]).then(
         () => true,
         () => false,
       );
@@ -255,7 +267,7 @@ export class Transport {
     const reason = new DockerConnectionError(this.target, `the call was in flight; ${why}`, { failure: 'closed' });
     // The pools once open, or once a first request in flight has opened them.
     const pools = this.poolsOpening?.then((p) => p.destroy(reason), () => undefined);
-    return Promise.all([pools, this.downloads?.destroy(reason)]).then(
+    return Promise.all([pools, this.calls?.destroy(reason), this.downloads?.destroy(reason)]).then(
       () => undefined,
       () => undefined,
     );

@@ -7,9 +7,10 @@
  *   inspects N                N concurrent images.inspect(DEC_TEST_BASE_IMAGE) against DOCKER_HOST (the test runs
  *                             this under `ulimit -n 1024`); prints one JSON line: { ok, errors: { message: count } }.
  *   download-only             a fresh client on DOCKER_HOST (a unix socket) negotiates and saves DEC_TEST_BASE_IMAGE,
- *                             then pings; prints { bytes, modulesByDownload, modulesAfterPing }: WebAssembly modules
- *                             compiled by then (undici compiles its HTTP parser, one module, on its first connection),
- *                             and { poolByDownload, poolAfterPing }: whether undici's Pool module had loaded by then.
+ *                             then makes calls (ping, inspect), then one request on the stream lane; prints { bytes,
+ *                             modulesByDownload, modulesAfterCalls, modulesAfterStream }: WebAssembly modules compiled
+ *                             by then (undici compiles its HTTP parser, one module, on its first connection), and
+ *                             { poolByDownload, poolAfterCalls, poolAfterStream }: whether undici's Pool had loaded.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,8 +94,13 @@ async function downloadOnly(): Promise<void> {
     // undici's Pool loads with the first pooled request (src/transport/pools.ts), not before.
     const poolLoaded = () => Object.keys(require.cache).some((f) => f.endsWith(join('undici', 'lib', 'dispatcher', 'pool.js')));
     const poolByDownload = poolLoaded();
+    // Calls go on the call pool (src/transport/call-pool.ts): connections of the client's own, not undici's.
     await docker.system.ping();
-    console.log(JSON.stringify({ bytes, modulesByDownload, modulesAfterPing: modules, poolByDownload, poolAfterPing: poolLoaded() }));
+    await docker.images.inspect(image);
+    const [modulesAfterCalls, poolAfterCalls] = [modules, poolLoaded()];
+    // The stream lane is undici's: its first request loads the Pool and compiles the parser (the count works).
+    await (await docker.raw.request({ method: 'GET', path: '/_ping', lane: 'stream' })).text();
+    console.log(JSON.stringify({ bytes, modulesByDownload, modulesAfterCalls, modulesAfterStream: modules, poolByDownload, poolAfterCalls, poolAfterStream: poolLoaded() }));
   } finally {
     wasm.Module = Module;
     await docker.close();
