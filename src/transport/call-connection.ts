@@ -10,7 +10,8 @@
 import type { Socket } from 'node:net';
 import undiciErrors from 'undici/lib/core/errors.js';
 import { followAbort } from '../core/on-abort.js';
-import type { DownloadDialer, DownloadResponse } from './download.js';
+import type { DownloadDialer } from './dial.js';
+import type { DownloadResponse } from './download.js';
 import { DownloadReader } from './download-reader.js';
 import { CONNECT_TIMEOUT_MS } from './failures.js';
 import { Http1Parser, type Http1Handlers, type RawHeaders } from './http1-parser.js';
@@ -57,7 +58,7 @@ export interface ConnectionOwner {
 /** The failures that mean "the engine had closed this idle connection" when nothing of the answer came yet. */
 function closedUnder(err: unknown): boolean {
   const code = (err as { code?: string } | undefined)?.code;
-  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_WRITE_AFTER_END' || code === 'ERR_STREAM_DESTROYED';
 }
 
 export class CallConnection implements Http1Handlers {
@@ -99,6 +100,11 @@ export class CallConnection implements Http1Handlers {
       this.fail(new undiciErrors.SocketError('other side closed'));
       owner.lost(this);
     });
+  }
+
+  /** Can take a request: not closed, nor closing (an engine's end of the connection not yet seen through). */
+  get usable(): boolean {
+    return this.socket.writable;
   }
 
   /** Send `p` (the connection is idle or new). */

@@ -16,7 +16,8 @@
  */
 import { followAbort } from '../core/on-abort.js';
 import { CallConnection, type CallRequest, type ConnectionOwner, type Pending } from './call-connection.js';
-import type { DownloadDialer, DownloadResponse } from './download.js';
+import type { DownloadDialer } from './dial.js';
+import type { DownloadResponse } from './download.js';
 import { requestHead } from './request-head.js';
 
 export type { CallRequest } from './call-connection.js';
@@ -52,7 +53,7 @@ export class CallPool implements ConnectionOwner {
   }
 
   private dispatch(p: Pending, fresh = false): void {
-    const conn = (fresh ? undefined : this.idle.pop()) ?? (this.conns.size < this.max ? this.open() : undefined);
+    const conn = (fresh ? undefined : this.idleConnection()) ?? (this.conns.size < this.max ? this.open() : undefined);
     if (conn) return conn.send(p);
     this.queue.push(p);
     const signal = p.req.signal;
@@ -65,6 +66,15 @@ export class CallPool implements ConnectionOwner {
         this.checkDrained();
       });
     }
+  }
+
+  /** The most recently used idle connection that can still take a request (one the engine is closing is dropped). */
+  private idleConnection(): CallConnection | undefined {
+    for (let conn = this.idle.pop(); conn; conn = this.idle.pop()) {
+      if (conn.usable) return conn;
+      conn.abort(new Error('closed by the engine'));
+    }
+    return undefined;
   }
 
   private open(): CallConnection {

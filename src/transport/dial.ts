@@ -4,14 +4,28 @@
  * downloads'), the origin request URLs are built on, and the target errors name. Changes when a
  * kind of endpoint or a connect option changes; transport.ts only sends over what this returns.
  */
-import { connect as netConnect, isIP } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import type Pool from 'undici/lib/dispatcher/pool.js';
-import type { DownloadDialer } from './download.js';
 import type { Endpoint } from './endpoint.js';
 import { CONNECT_TIMEOUT_MS } from './failures.js';
 import { sshConnector, type SshOptions } from './ssh.js';
 import { tlsConnectOptions, type TlsOptions } from './tls.js';
+
+/** How to open a connection of the client's own to the endpoint (call-pool.ts, download.ts, upgrade-socket.ts). */
+export interface DownloadDialer {
+  /** The Host header. */
+  host: string;
+  /** A socket whose reads go to `onread` (net or tls); without it, a plain socket (a connection upgrade's). */
+  connect(onread?: { buffer: Buffer; callback: (bytes: number, buf: Buffer) => boolean }): Socket;
+  /** The event that says the connection is up ('connect', or 'secureConnect' for TLS). */
+  readyEvent: 'connect' | 'secureConnect';
+  /**
+   * A unix socket: opening a connection is one syscall, so one-off requests (the negotiating `/_ping`, discovery's
+   * probes) go on a download connection too, not on a pooled one (transport.ts says why).
+   */
+  local?: boolean;
+}
 
 /** The origin openapi-fetch builds URLs on; for unix sockets the host name is never resolved. */
 const UNIX_ORIGIN = 'http://localhost';

@@ -3,7 +3,10 @@
  * export or archive), sent on a connection of its own that reads the socket into one reused buffer (Node's
  * `onread`), parses the answer with http1-parser.ts and copies the payload out into the download reader's
  * batches (download-reader.ts). One request per connection (`Connection: close`): it lasts as long as the
- * transfer, so keeping it alive would save nothing.
+ * transfer, so keeping it alive would save nothing. The stream lane's requests take such a connection too
+ * (uploads — load, import, build, put archive — pulls, pushes, events: transport.ts), their bodies written by
+ * body-writer.ts: a process that streams then never loads undici's Pool nor compiles its parser (a ~30 MB
+ * transient of peak RSS, bench/README.md).
  *
  * Why not undici for these: each socket read undici makes is a new buffer, copied into llhttp's memory and handed
  * on as a view of the read; on a 1 GiB download that is ~30 MB of dead buffers waiting for a scavenge and
@@ -15,32 +18,25 @@
 import type { Socket } from 'node:net';
 import undiciErrors from 'undici/lib/core/errors.js';
 import { followAbort } from '../core/on-abort.js';
+import { fixedLength, writeRequest, type SendBody } from './body-writer.js';
+import type { DownloadDialer } from './dial.js';
 import { CONNECT_TIMEOUT_MS } from './failures.js';
 import { Http1Parser, type RawHeaders } from './http1-parser.js';
 import { DownloadReader } from './download-reader.js';
-import { requestHead } from './request-head.js';
+import { declaredLength, requestHead } from './request-head.js';
+import type { UpgradedConnection, UpgradeRequest, UpgradeTarget } from './upgrade.js';
+import { upgradeSocket } from './upgrade-socket.js';
 
 /** Each socket read lands here: larger than the ~32–64 KiB an engine writes at a time, so one read takes it all. */
 export const READ_BUFFER_BYTES = 256 << 10;
 
-/** How to open a download connection to the endpoint: a socket whose reads go to `onread` (net or tls). */
-export interface DownloadDialer {
-  /** The Host header. */
-  host: string;
-  connect(onread: { buffer: Buffer; callback: (bytes: number, buf: Buffer) => boolean }): Socket;
-  /** The event that says the connection is up ('connect', or 'secureConnect' for TLS). */
-  readyEvent: 'connect' | 'secureConnect';
-  /**
-   * A unix socket: opening a connection is one syscall, so one-off requests (the negotiating `/_ping`, discovery's
-   * probes) go on a download connection too, not on a pooled one (transport.ts says why).
-   */
-  local?: boolean;
-}
-
 export interface DownloadRequest {
+  /** Default GET. */
+  method?: string;
   /** The full path, with its version prefix and query. */
   path: string;
   headers: Record<string, string>;
+  body?: SendBody;
   signal?: AbortSignal;
   /** ms for the answer's head, and at most between two reads of its body; 0 = no limit. */
   timeout: number;
@@ -79,6 +75,17 @@ export class DownloadLane {
     });
   }
 
+  /**
+   * A connection upgrade on a connection of its own (upgrade-socket.ts): counted here until the engine's answer, then
+   * the session's (as undici's Pool lets go of an upgraded socket).
+   */
+  upgrade(conn: UpgradeTarget, req: UpgradeRequest, timeout: number): Promise<UpgradedConnection> {
+    return upgradeSocket(this.dialer, conn, req, timeout, (socket) => {
+      this.sockets.add(socket);
+      return () => this.sockets.delete(socket);
+    });
+  }
+
   /** Resolves when every download connection open now has closed. */
   closed(): Promise<void> {
     return Promise.all([...this.sockets].map((s) => new Promise((resolve) => (s.closed ? resolve(undefined) : s.once('close', resolve))))).then(() => undefined);
@@ -91,10 +98,14 @@ export class DownloadLane {
   }
 }
 
-/** Send `GET path` on a new connection; resolves with the answer's head and its body reader. */
+/** Send the request on a new connection; resolves with the answer's head and its body reader. */
 function download(dialer: DownloadDialer, req: DownloadRequest, opened: (socket: Socket) => void): Promise<DownloadResponse> {
   return new Promise<DownloadResponse>((resolve, reject) => {
-    const head = requestHead('GET', req.path, dialer.host, req.headers, undefined, true);
+    const method = req.method ?? 'GET';
+    const length = fixedLength(req.body);
+    const stream = req.body != null && length === undefined;
+    const declared = stream ? declaredLength(req.headers) : undefined;
+    const head = requestHead(method, req.path, dialer.host, req.headers, stream ? 'stream' : length, 'close');
 
     let reader: DownloadReader | undefined;
     let pause = false;
@@ -122,10 +133,12 @@ function download(dialer: DownloadDialer, req: DownloadRequest, opened: (socket:
         reader!.end();
         socket.destroy();
       },
-    });
+    }, method === 'HEAD');
 
     const fail = (err: unknown): void => {
       socket.destroy();
+      // The whole answer is here (a body write failing after it, say): it stands.
+      if (parser.done) return;
       if (reader) reader.fail(err);
       else if (!settled) {
         settled = true;
@@ -176,6 +189,7 @@ function download(dialer: DownloadDialer, req: DownloadRequest, opened: (socket:
       });
       socket.once('close', stop);
     }
-    socket.write(head);
+    // A body that fails fails the request, or its answer's body once that has begun (as with undici).
+    writeRequest(socket, head, req.body, declared).catch(fail);
   });
 }

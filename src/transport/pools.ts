@@ -1,10 +1,11 @@
 /**
- * The two keep-alive undici pools of a client (the `stream` lane, and the `call` lane over ssh: transport.ts) and how
- * a request is sent on one. transport.ts reaches this module only through `await import()` on the first request
- * that needs it, so it loads with that request, not with the package: undici's Pool loads its HTTP/1 and HTTP/2
- * clients and with them node:http2, node:tls and node:crypto — about 30 ms of process start, three quarters of what
- * loading the package cost (bench/README.md, "Import cost") — and its first connection compiles llhttp. A process
- * that only makes calls and downloads over a unix socket, TCP or TLS (call-pool.ts, download.ts) never pays it.
+ * The two keep-alive undici pools of a client (connection upgrades, ssh, and stream-lane requests beyond the cap:
+ * request.ts, Lane) and how a request is sent on one. transport.ts reaches this module only through `await import()`
+ * on the first request that needs it, so it loads with that request, not with the package: undici's Pool loads its
+ * HTTP/1 and HTTP/2 clients and with them node:http2, node:tls and node:crypto — about 30 ms of process start, three
+ * quarters of what loading the package cost (bench/README.md, "Import cost") — and its first connection compiles
+ * llhttp. A process that only makes calls, downloads, uploads and streams over a unix socket, TCP or TLS
+ * (call-pool.ts, download.ts) never pays it.
  */
 import type { Dispatcher } from 'undici';
 // The parts of undici this client uses, not its index (which loads fetch, WebSocket, caches…); the modules are

@@ -23,12 +23,14 @@ export interface RawRequest {
 }
 
 /**
- * Where a request goes. Each of `call` and `stream` is a pool of its own, capped at `maxConnections` (`call`: the
- * client's own connections, call-pool.ts, for a string or bytes body — a streamed body goes on `stream`): long
+ * Where a request goes. `call` and `stream` each have connections of their own, capped at `maxConnections`: long
  * answers (`stream`: pulls, builds, followed logs, hijacked sessions) can never take every connection and leave
- * short calls (`call`) queued behind them, nor a burst of short calls delay a stream. `download` is a GET whose
- * body is bytes for the caller (save, export, archive): a connection of its own (download.ts) while the stream
- * lane's connections and downloads together stay under the cap, else the stream lane. The file descriptors used
- * stay ≤ 2 × the cap.
+ * short calls (`call`) queued behind them, nor a burst of short calls delay a stream.
+ * - `call`: the call pool's kept-alive connections (call-pool.ts) for a string or bytes body; a streamed body goes
+ *   on `stream`. Over ssh, undici's Pool.
+ * - `stream` and `download` (a GET whose body is bytes for the caller: save, export, archive): a connection of its
+ *   own per request (download.ts), while those and undici's stream Pool together stay under the cap; beyond it,
+ *   and for connection upgrades and ssh, undici's stream Pool, which queues.
+ * The file descriptors used stay ≤ 2 × the cap.
  */
 export type Lane = 'call' | 'stream' | 'download';

@@ -3,8 +3,8 @@
  * response type, connection upgrades), never for an API operation.
  *
  * The one connection to the engine, in lanes (request.ts): short calls on kept-alive connections of this client's
- * own (call-pool.ts; over ssh, undici's Pool), long answers and uploads on undici's Pool (pools.ts), a download
- * (a tar read as bytes) on a connection of its own that reads into reused buffers (download.ts); API version
+ * own (call-pool.ts); downloads, uploads and long answers each on a connection of its own that reads into a reused
+ * buffer (download.ts); connection upgrades, ssh and what exceeds the cap on undici's Pool (pools.ts); API version
  * negotiation; every request's failures mapped to the typed errors (failures.ts). How each kind of endpoint is
  * dialled is dial.ts; a hijacked `Upgrade: tcp` session is `upgrade()` (upgrade.ts). No member's type names
  * undici: the Transport is reachable from the published declarations (test/package.test.ts).
@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { DockerConnectionError, DockerInputError, DockerVersionError } from '../core/errors.js';
 import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from '../core/versions.js';
+import type { SendBody } from './body-writer.js';
 import { CallPool } from './call-pool.js';
 import { dialEndpoint, type Dial } from './dial.js';
 import { DownloadLane } from './download.js';
@@ -62,7 +63,10 @@ export class Transport {
   private readonly dial: Dial;
   /** The call lane over a unix socket, TCP or TLS: connections of this client's own (call-pool.ts says why). */
   private readonly calls: CallPool | undefined;
-  /** The stream lane, and the call lane over ssh: undici's Pools, opened on first use (pools.ts says why not before). */
+  /**
+   * undici's Pools: connection upgrades, ssh, and stream-lane requests beyond the cap (request.ts, Lane); opened on
+   * first use (pools.ts says why not before).
+   */
   private pools: Pools | undefined;
   private poolsOpening: Promise<Pools> | undefined;
   /** Downloads on connections of their own (none for ssh: its connections are processes). */
@@ -105,9 +109,13 @@ export class Transport {
     return this.version;
   }
 
-  /** A connection upgrade (attach, exec start, a BuildKit session) on the `stream` lane: see upgrade.ts. */
+  /**
+   * A connection upgrade (attach, exec start, a BuildKit session) on the `stream` lane: a connection of its own
+   * (upgrade-socket.ts) while it fits under the cap, else (and over ssh) on undici's stream Pool (upgrade.ts).
+   */
   async upgrade(req: UpgradeRequest): Promise<UpgradedConnection> {
     if (this.closed) throw this.refused();
+    if (this.downloads?.fits(this.streamConnections, this.maxConnections)) return this.downloads.upgrade(this, req, this.timeout);
     return upgradeConnection((this.pools ?? (await this.openPools())).get('stream'), this, req);
   }
 
@@ -192,11 +200,7 @@ export class Transport {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
     const mapError = (err: unknown, body?: { bytesReceived?: number }): Error => this.mapError(err, req.signal, body);
     try {
-      if (req.lane === 'download' && req.method === 'GET' && body == null && this.downloads?.fits(this.streamConnections, this.maxConnections)) {
-        const data = await this.downloads.request({ path, headers, signal: req.signal, timeout: this.timeout, mapError: (err, bytesReceived) => mapError(err, { bytesReceived }) });
-        return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
-      }
-      let lane: PoolLane = req.lane === 'call' || req.lane === undefined ? 'call' : 'stream';
+      let lane: Lane = req.lane ?? 'call';
       if (lane === 'call' && this.calls) {
         if (body == null || typeof body === 'string' || body instanceof Uint8Array) {
           const data = await this.calls.request({ method: req.method, path, headers, body, signal: req.signal, mapError: (err, bytesReceived) => mapError(err, { bytesReceived }) });
@@ -204,9 +208,22 @@ export class Transport {
         }
         lane = 'stream'; // a streamed body is an upload: the call pool sends only string or bytes
       }
+      // A download, or any request of the stream lane: a connection of its own while those fit under the cap.
+      if (lane !== 'call' && this.downloads?.fits(this.streamConnections, this.maxConnections)) {
+        const data = await this.downloads.request({
+          method: req.method,
+          path,
+          headers,
+          body: body as SendBody,
+          signal: req.signal,
+          timeout: this.timeout,
+          mapError: (err, bytesReceived) => mapError(err, { bytesReceived }),
+        });
+        return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
+      }
       // Once the pools are open, no await here either.
       const pools = this.pools ?? (await this.openPools());
-      const data = await pools.request(lane, {
+      const data = await pools.request(lane === 'call' ? 'call' : 'stream', {
         method: req.method as Dispatcher.HttpMethod,
         path,
         headers,

@@ -52,7 +52,7 @@ export interface UpgradedConnection {
 }
 
 /** Longest error body kept for the error message. */
-const MAX_ERROR_BODY = 64 * 1024;
+export const MAX_ERROR_BODY = 64 * 1024;
 
 /**
  * Send `req` over `dispatcher` (the transport's `stream` lane) asking for `Upgrade: tcp`. Resolves with the socket once the engine answered 101;
@@ -107,12 +107,7 @@ export async function upgradeConnection(dispatcher: Dispatcher, conn: UpgradeTar
       onResponseEnd() {
         const text = Buffer.concat(errorBody).subarray(0, MAX_ERROR_BODY).toString('utf8');
         errorBody = [];
-        // A 2xx without upgrade would be a stream we cannot write to; the engines here always upgrade when asked.
-        const failure =
-          status >= 200 && status < 300
-            ? new DockerProtocolError(`${req.method} ${shownPath}: the engine answered ${status} instead of upgrading the connection`)
-            : new DockerApiError(status, req.method, shownPath, daemonText(text, status));
-        settle(() => reject(failure));
+        settle(() => reject(refusal(status, req.method, shownPath, text)));
       },
       onResponseError(_c, err) {
         settle(() => reject(mapError(err)));
@@ -134,6 +129,14 @@ export async function upgradeConnection(dispatcher: Dispatcher, conn: UpgradeTar
       settle(() => reject(mapError(err)));
     }
   });
+}
+
+/** Why an answer other than a 101 refused the upgrade: the daemon's error, or a protocol error for a 2xx. */
+export function refusal(status: number, method: string, shownPath: string, text: string): Error {
+  // A 2xx without upgrade would be a stream we cannot write to; the engines here always upgrade when asked.
+  return status >= 200 && status < 300
+    ? new DockerProtocolError(`${method} ${shownPath}: the engine answered ${status} instead of upgrading the connection`)
+    : new DockerApiError(status, method, shownPath, daemonText(text, status));
 }
 
 /** The daemon's message from an error body: `{"message": …}`, or the text itself. */

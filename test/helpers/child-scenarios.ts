@@ -7,10 +7,12 @@
  *   inspects N                N concurrent images.inspect(DEC_TEST_BASE_IMAGE) against DOCKER_HOST (the test runs
  *                             this under `ulimit -n 1024`); prints one JSON line: { ok, errors: { message: count } }.
  *   download-only             a fresh client on DOCKER_HOST (a unix socket) negotiates and saves DEC_TEST_BASE_IMAGE,
- *                             then makes calls (ping, inspect), then one request on the stream lane; prints { bytes,
- *                             modulesByDownload, modulesAfterCalls, modulesAfterStream }: WebAssembly modules compiled
- *                             by then (undici compiles its HTTP parser, one module, on its first connection), and
- *                             { poolByDownload, poolAfterCalls, poolAfterStream }: whether undici's Pool had loaded.
+ *                             then makes calls (ping, inspect), then loads the saved tar back (an upload on the stream
+ *                             lane); prints { bytes, modulesByDownload, modulesAfterCalls, modulesAfterUpload }:
+ *                             WebAssembly modules compiled by then (undici compiles its HTTP parser, one module, on
+ *                             its first connection), { poolByDownload, poolAfterCalls, poolAfterUpload }: whether
+ *                             undici's Pool had loaded, and modulesByUndici: the count after one request through
+ *                             undici's own Pool (the count works).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,7 +91,11 @@ async function downloadOnly(): Promise<void> {
   try {
     await docker.negotiate();
     let bytes = 0;
-    for await (const chunk of await docker.images.save(image)) bytes += (chunk as Buffer).length;
+    const saved: Buffer[] = [];
+    for await (const chunk of await docker.images.save(image)) {
+      bytes += (chunk as Buffer).length;
+      saved.push(chunk as Buffer);
+    }
     const modulesByDownload = modules;
     // undici's Pool loads with the first pooled request (src/transport/pools.ts), not before.
     const poolLoaded = () => Object.keys(require.cache).some((f) => f.endsWith(join('undici', 'lib', 'dispatcher', 'pool.js')));
@@ -98,9 +104,21 @@ async function downloadOnly(): Promise<void> {
     await docker.system.ping();
     await docker.images.inspect(image);
     const [modulesAfterCalls, poolAfterCalls] = [modules, poolLoaded()];
-    // The stream lane is undici's: its first request loads the Pool and compiles the parser (the count works).
-    await (await docker.raw.request({ method: 'GET', path: '/_ping', lane: 'stream' })).text();
-    console.log(JSON.stringify({ bytes, modulesByDownload, modulesAfterCalls, modulesAfterStream: modules, poolByDownload, poolAfterCalls, poolAfterStream: poolLoaded() }));
+    // An upload on the stream lane: a connection of its own too (src/transport/download.ts).
+    const dir = mkdtempSync(join(tmpdir(), 'dec-download-only-'));
+    try {
+      writeFileSync(join(dir, 'image.tar'), Buffer.concat(saved));
+      await docker.images.load(join(dir, 'image.tar'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const [modulesAfterUpload, poolAfterUpload] = [modules, poolLoaded()];
+    // undici's own Pool, once, in this process: its first connection compiles the parser (the count works).
+    const { Pool } = await import('undici');
+    const pool = new Pool('http://localhost', { socketPath: new URL(process.env.DOCKER_HOST!).pathname });
+    await (await pool.request({ method: 'GET', path: '/_ping' })).body.text();
+    await pool.close();
+    console.log(JSON.stringify({ bytes, modulesByDownload, modulesAfterCalls, modulesAfterUpload, modulesByUndici: modules, poolByDownload, poolAfterCalls, poolAfterUpload }));
   } finally {
     wasm.Module = Module;
     await docker.close();

@@ -1,0 +1,134 @@
+/**
+ * A connection upgrade (attach, exec start, a BuildKit session) on a connection of the client's own, as downloads
+ * and streams have (download.ts): the request written by request-head.ts with `Connection: upgrade`, the answer's
+ * head read off the socket. A 101 hands the socket over, paused, with any bytes that came after the head put back
+ * (`unshift`), so its first read returns them; any other answer is read by http1-parser.ts (its body up to 64 KiB)
+ * and rejects as upgrade.ts's undici path does (DockerApiError with the daemon's message). undici's path remains
+ * for ssh and beyond the connection cap (transport.ts).
+ *
+ * Why: through undici, the first attach or exec of a process loads its Pool and compiles llhttp — a ~30 MB transient
+ * of peak RSS and ~0.1 s of CPU — for one request head.
+ */
+import type { Socket } from 'node:net';
+import undiciErrors from 'undici/lib/core/errors.js';
+import { followAbort } from '../core/on-abort.js';
+import type { DownloadDialer } from './dial.js';
+import { CONNECT_TIMEOUT_MS } from './failures.js';
+import { Http1Parser, MAX_HEAD_BYTES, parseHead } from './http1-parser.js';
+import { requestHead } from './request-head.js';
+import { MAX_ERROR_BODY, refusal, type UpgradedConnection, type UpgradeRequest, type UpgradeTarget } from './upgrade.js';
+
+/**
+ * Send `req` on a new connection asking to upgrade it. Resolves with the socket once the engine answered 101;
+ * rejects with DockerApiError for any other status, and with the connection's typed errors for transport failures
+ * and aborts. `timeout` (ms, 0 = none) bounds the wait for the answer, not the session. `opened` is told of the
+ * socket until the answer (returns what to call then).
+ */
+export async function upgradeSocket(dialer: DownloadDialer, conn: UpgradeTarget, req: UpgradeRequest, timeout: number, opened: (socket: Socket) => () => void): Promise<UpgradedConnection> {
+  const mapError = (err: unknown): Error => conn.mapError(err, req.signal);
+  if (req.signal?.aborted) throw mapError(req.signal.reason);
+  const path = (await conn.versionPrefix(req.signal)) + req.path;
+  // Errors name the path without its query (queries may carry values callers consider private).
+  const shownPath = path.split('?')[0];
+  const headers = req.body === undefined ? req.headers : { 'content-type': 'application/json', ...req.headers };
+  let head: string;
+  try {
+    head = requestHead(req.method, path, dialer.host, headers, req.body === undefined ? undefined : Buffer.byteLength(req.body), { upgrade: req.protocol ?? 'tcp' });
+  } catch (err) {
+    throw mapError(err);
+  }
+  return new Promise<UpgradedConnection>((resolve, reject) => {
+    const socket = dialer.connect();
+    const closed = opened(socket);
+    let held: Buffer = Buffer.alloc(0);
+    /** Set once an answer other than 101 has begun: reads its body. */
+    let parser: Http1Parser | undefined;
+    let settled = false;
+    const errorBody: Buffer[] = [];
+    let errorLength = 0;
+    let status = 0;
+    let connectTimer: NodeJS.Timeout | undefined;
+    let stopAbort = (): void => {};
+
+    const finish = (): void => {
+      settled = true;
+      clearTimeout(connectTimer);
+      stopAbort();
+      socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', fail).off('timeout', onTimeout);
+      socket.setTimeout(0);
+      closed();
+    };
+    function fail(err: unknown): void {
+      if (settled) return;
+      finish();
+      socket.destroy();
+      reject(mapError(err));
+    }
+    const refuse = (): void => {
+      if (settled) return;
+      finish();
+      socket.destroy();
+      reject(refusal(status, req.method, shownPath, Buffer.concat(errorBody).subarray(0, MAX_ERROR_BODY).toString('utf8')));
+    };
+    function onData(chunk: Buffer): void {
+      try {
+        if (parser) return parser.execute(chunk, 0, chunk.length);
+        held = held.length ? Buffer.concat([held, chunk]) : chunk;
+        for (;;) {
+          const at = held.indexOf('\r\n\r\n');
+          if (at < 0) {
+            if (held.length > MAX_HEAD_BYTES) throw Object.assign(new undiciErrors.HTTPParserError('malformed response from the engine: headers too large'), { code: 'HPE_HEADER_OVERFLOW' });
+            return;
+          }
+          const answer = parseHead(held.toString('latin1', 0, at));
+          if (answer.status === 101) {
+            const rest = held.subarray(at + 4);
+            finish();
+            socket.pause();
+            if (rest.length > 0) socket.unshift(rest);
+            resolve({ socket, headers: answer.headers });
+            return;
+          }
+          // An interim answer (100 Continue): the real one follows.
+          if (answer.status >= 100 && answer.status < 200) {
+            held = held.subarray(at + 4);
+            continue;
+          }
+          // Refused: read the answer (head and body) to its end for the daemon's message.
+          parser = new Http1Parser({
+            onHead: (s) => void (status = s),
+            onPayload: (buf, start, end) => {
+              if (errorLength < MAX_ERROR_BODY) {
+                errorBody.push(Buffer.from(buf.subarray(start, end)));
+                errorLength += end - start;
+              }
+            },
+            onEnd: refuse,
+          });
+          parser.execute(held, 0, held.length);
+          return;
+        }
+      } catch (err) {
+        fail(err);
+      }
+    }
+    function onEnd(): void {
+      try {
+        if (parser) parser.end();
+        else throw new undiciErrors.SocketError('the engine closed the connection before answering');
+      } catch (err) {
+        fail(err);
+      }
+    }
+    function onTimeout(): void {
+      fail(new undiciErrors.HeadersTimeoutError());
+    }
+    socket.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', fail).on('timeout', onTimeout);
+    connectTimer = setTimeout(() => fail(new undiciErrors.ConnectTimeoutError()), CONNECT_TIMEOUT_MS);
+    socket.once(dialer.readyEvent, () => clearTimeout(connectTimer));
+    if (timeout > 0) socket.setTimeout(timeout);
+    const signal = req.signal;
+    if (signal) stopAbort = followAbort(signal, () => fail(signal.reason));
+    if (!settled) socket.write(req.body === undefined ? head : head + req.body);
+  });
+}
