@@ -17,43 +17,16 @@ import type { SendBody } from './body-writer.js';
 import { CallPool } from './call-pool.js';
 import { dialEndpoint, type Dial } from './dial.js';
 import { DownloadLane } from './download.js';
-import type { Endpoint } from './endpoint.js';
 import { abortError, mapFailure } from './failures.js';
-import type { PoolLane, Pools } from './pools.js';
+import type { Pools } from './pools.js';
 import type { Lane, RawRequest } from './request.js';
-import { LiteResponse } from './response.js';
-import type { SshOptions } from './ssh.js';
-import type { TlsOptions } from './tls.js';
+import { LiteResponse, type ResponseData } from './response.js';
+import { checkedLimits, CLOSE_GRACE_MS, type TransportOptions } from './transport-options.js';
 import { upgradeConnection, type UpgradeRequest, type UpgradedConnection } from './upgrade.js';
 
 export type { Lane, RawRequest } from './request.js';
 
-export interface TransportOptions {
-  endpoint: Endpoint;
-  tls?: TlsOptions;
-  /** Fixed API version: skips negotiation. */
-  apiVersion?: string;
-  /** ms to wait for response headers, and at most between two body chunks; 0 = no limit. */
-  timeout?: number;
-  /** Most connections open at once (default DEFAULT_MAX_CONNECTIONS); further calls wait in a queue. */
-  maxConnections?: number;
-  userAgent: string;
-  /** For ssh:// endpoints: the ssh program, extra arguments, environment. */
-  ssh?: SshOptions;
-  /** Appended to connection errors: how the endpoint was chosen (and what else could be tried). */
-  hint?: string;
-}
-
-/**
- * Default connection cap. Without one, N concurrent calls open N sockets (and 2000 of them exhaust a 1024 file
- * descriptor limit). 128: with 64, 100 calls in flight ran at ~0.9× dockerode's uncapped agent (a call queued
- * behind a busy connection waits for its answer and the client's turn before the engine sees it); with 128 at
- * ~1.1× (bench/README.md, "Concurrency with the connection cap"). Two pools of 128 stay at a quarter of the
- * usual 1024 descriptors.
- */
-export const DEFAULT_MAX_CONNECTIONS = 128;
-/** How long close() lets calls in flight finish before it aborts them. */
-export const CLOSE_GRACE_MS = 2_000;
+export { CLOSE_GRACE_MS, DEFAULT_MAX_CONNECTIONS, type TransportOptions } from './transport-options.js';
 
 export class Transport {
   /** `http://localhost` for unix sockets, else `http(s)://host:port`. */
@@ -85,15 +58,8 @@ export class Transport {
   private closing: Promise<void> | undefined;
 
   constructor(opts: TransportOptions) {
-    const timeout = opts.timeout;
-    if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) {
-      throw new DockerInputError(`DockerClient: timeout must be a number of milliseconds ≥ 0, got ${String(timeout)}`);
-    }
-    this.timeout = timeout ?? 0;
-    const max = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-    if (!(Number.isSafeInteger(max) && max >= 1)) {
-      throw new DockerInputError(`DockerClient: maxConnections must be a whole number ≥ 1, got ${typeof max === 'string' ? JSON.stringify(max) : String(max)}`);
-    }
+    const { timeout, maxConnections: max } = checkedLimits(opts);
+    this.timeout = timeout;
     this.userAgent = opts.userAgent;
     this.version = opts.apiVersion;
     this.hint = opts.hint;
@@ -200,40 +166,32 @@ export class Transport {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
     const mapError = (err: unknown, body?: { bytesReceived?: number }): Error => this.mapError(err, req.signal, body);
     try {
-      let lane: Lane = req.lane ?? 'call';
-      if (lane === 'call' && this.calls) {
-        if (body == null || typeof body === 'string' || body instanceof Uint8Array) {
-          const data = await this.calls.request({ method: req.method, path, headers, body, signal: req.signal, mapError: (err, bytesReceived) => mapError(err, { bytesReceived }) });
-          return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
-        }
-        lane = 'stream'; // a streamed body is an upload: the call pool sends only string or bytes
-      }
-      // A download, or any request of the stream lane: a connection of its own while those fit under the cap.
-      if (lane !== 'call' && this.downloads?.fits(this.streamConnections, this.maxConnections)) {
-        const data = await this.downloads.request({
-          method: req.method,
-          path,
-          headers,
-          body: body as SendBody,
-          signal: req.signal,
-          timeout: this.timeout,
-          mapError: (err, bytesReceived) => mapError(err, { bytesReceived }),
-        });
-        return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
-      }
-      // Once the pools are open, no await here either.
-      const pools = this.pools ?? (await this.openPools());
-      const data = await pools.request(lane === 'call' ? 'call' : 'stream', {
-        method: req.method as Dispatcher.HttpMethod,
-        path,
-        headers,
-        body: body as Dispatcher.DispatchOptions['body'],
-        signal: req.signal,
-      });
+      const data = await this.route(req, path, headers, body as SendBody, (err, bytesReceived) => mapError(err, { bytesReceived }));
       return new LiteResponse(data, req.method, this.origin + path, mapError, req.signal);
     } catch (err) {
       throw mapError(err);
     }
+  }
+
+  /**
+   * Where a request goes (request.ts, Lane): the call pool, a connection of its own (a download, or any request of
+   * the stream lane, while those fit under the cap), else undici's Pools. Resolves with the answer's head and body
+   * reader; `bodyError` maps failures of the body. Not async: once the pools are open, no await of its own.
+   */
+  private route(req: RawRequest, path: string, headers: Record<string, string>, body: SendBody, bodyError: (err: unknown, bytesReceived: number) => Error): Promise<ResponseData> {
+    let lane: Lane = req.lane ?? 'call';
+    if (lane === 'call' && this.calls) {
+      if (body == null || typeof body === 'string' || body instanceof Uint8Array) {
+        return this.calls.request({ method: req.method, path, headers, body, signal: req.signal, mapError: bodyError });
+      }
+      lane = 'stream'; // a streamed body is an upload: the call pool sends only string or bytes
+    }
+    if (lane !== 'call' && this.downloads?.fits(this.streamConnections, this.maxConnections)) {
+      return this.downloads.request({ method: req.method, path, headers, body, signal: req.signal, timeout: this.timeout, mapError: bodyError });
+    }
+    const pooled = { method: req.method as Dispatcher.HttpMethod, path, headers, body: body as Dispatcher.DispatchOptions['body'], signal: req.signal };
+    const to = lane === 'call' ? 'call' : 'stream';
+    return this.pools ? this.pools.request(to, pooled) : this.openPools().then((pools) => pools.request(to, pooled));
   }
 
   /** A failure of this connection (request, body, upgrade) as a typed DockerError. */
