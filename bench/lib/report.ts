@@ -254,7 +254,7 @@ function importTable(f: ImportFigures, out: string[], targets: Target[]): void {
   for (const t of f.timings) out.push(`| \`${t.label}\` | ${fmt(t.ms.median)} | ${spread(t.ms)} | ${t.overMs === undefined ? '' : `${fmt(t.overMs)} ms`} |`);
   out.push('');
   if (f.timings.some((t) => t.kind === 'call')) {
-    out.push('- `… + ping`: load the package, make a client, one `ping()` (this client negotiates first), close — against the bench engine. What loading leaves to the first call (undici\'s Pool and its HTTP/2 and TLS modules) is paid here.');
+    out.push('- `… + ping`: load the package, make a client, one `ping()` (this client negotiates first), close — against the bench engine. What loading leaves to the first call is paid here, and whatever the process waits for at exit (until stop 22, this client\'s first call loaded undici\'s Pool, and its exit waited for V8 to compile undici\'s WebAssembly HTTP parser; bench/README.md).');
   }
   out.push(`- packed tarball: ${(f.tarballBytes / 1e3).toFixed(0)} kB; installed: ${(f.installedBytes / 1e6).toFixed(2)} MB in node_modules, of which the package itself ${(f.ownBytes / 1e6).toFixed(2)} MB`);
   out.push(`- direct runtime dependencies (${f.directDeps.length}): ${f.directDeps.join(', ')}`);

@@ -25,8 +25,9 @@ import { createDockerApi, laneSend, type DockerApi } from './fetch-adapter.js';
 import { openStream, responseOf, streamInit, unwrap, type FetchResult, type StreamInit } from './result.js';
 
 /**
- * What an upload sends: a Node Readable, or an async iterable that undici writes chunk by chunk (bodies/
- * file-chunks.ts, which relies on undici's iterable writer) — either reports failure as 'error' and is destroyable.
+ * What an upload sends: a Node Readable, or an async iterable written chunk by chunk (transport/body-writer.ts, or
+ * undici's iterable writer over ssh; bodies/file-chunks.ts relies on how both wait) — either reports failure as
+ * 'error' and is destroyable.
  */
 export type UploadStream = Readable | (AsyncIterable<Uint8Array> & { on(event: 'error', listener: (err: unknown) => void): unknown; readonly destroyed: boolean; destroy(): unknown });
 
@@ -73,8 +74,8 @@ export interface ApiContext {
   /**
    * `stream`, sending `upload` as the request body (`application/x-tar`, with Content-Length when known), with
    * the caller's `signal`. A body that fails (a build context that cannot be packed, a caller's stream that
-   * errors) aborts the request and the call rejects with the body's error, whenever it happens — before undici
-   * reads the body, during the upload or while the answer streams; it is never an unhandled 'error' event. The
+   * errors) aborts the request and the call rejects with the body's error, whenever it happens — before the
+   * transport reads the body, during the upload or while the answer streams; it is never an unhandled 'error' event. The
    * body is destroyed when the request fails, so an open file or a caller's stream is released.
    */
   upload(upload: UploadBody, signal: AbortSignal | undefined, call: (init: UploadInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
@@ -118,8 +119,8 @@ export function createApiContext(transport: Transport): ApiContext {
     async upload(upload, signal, call) {
       const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
       if (upload.length !== undefined) headers['Content-Length'] = String(upload.length);
-      // Listening from the start: undici attaches its own listener only when it starts sending (after
-      // negotiation, after a wait in the pool's queue), and an 'error' nobody listens to kills the process.
+      // Listening from the start: the transport reads the body only when it starts sending (after negotiation,
+      // after a wait in a queue), and an 'error' nobody listens to kills the process.
       const bodyFailed = new AbortController();
       let bodyError: unknown;
       upload.body.on('error', (err: unknown) => {

@@ -9,6 +9,7 @@ import { DockerInputError, DockerProtocolError } from '../core/errors.js';
 import { checkOptions, type Kind } from '../core/check-options.js';
 import { checkObject, kindOf } from '../core/input.js';
 import type { CallOptions } from '../core/spec.js';
+import { drainedOrClosed } from '../core/drained.js';
 import type { Exec } from '../exec/exec.js';
 import type { CollectedOutput } from '../streams/frames.js';
 import type { DuplexSession } from '../streams/session.js';
@@ -150,17 +151,7 @@ async function feed(stdin: Writable, source: StdinSource): Promise<void> {
     typeof source === 'string' || source instanceof Uint8Array ? [source] : (source as AsyncIterable<Uint8Array | string>);
   for await (const chunk of chunks) {
     if (stdin.destroyed || stdin.writableEnded) return;
-    if (!stdin.write(chunk)) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          stdin.off('drain', done);
-          stdin.off('close', done);
-          resolve();
-        };
-        stdin.on('drain', done);
-        stdin.on('close', done);
-      });
-    }
+    if (!stdin.write(chunk)) await drainedOrClosed(stdin);
   }
   if (!stdin.destroyed && !stdin.writableEnded) stdin.end();
 }

@@ -1,6 +1,6 @@
 /**
  * Image archives: import (a root file system tar → an image), load (a `docker save` archive → its images) and
- * save (images → a `docker save` tar). Tars go out through undici as they are read and come back with
+ * save (images → a `docker save` tar). Tars go out as they are read and come back with
  * backpressure; nothing is collected into one buffer.
  */
 import { Readable } from 'node:stream';

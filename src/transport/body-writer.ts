@@ -11,6 +11,7 @@
  */
 import type { Socket } from 'node:net';
 import undiciErrors from 'undici/lib/core/errors.js';
+import { drainedOrClosed } from '../core/drained.js';
 
 /** A body the transport sends (request.ts `RawRequest['body']`, a Blob already made a stream). */
 export type SendBody = string | Uint8Array | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null | undefined;
@@ -20,19 +21,6 @@ export function fixedLength(body: SendBody): number | undefined {
   if (body == null) return undefined;
   if (typeof body === 'string') return Buffer.byteLength(body);
   return body instanceof Uint8Array ? body.byteLength : undefined;
-}
-
-/** Resolves once `socket` has drained or closed. */
-function drained(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      socket.off('drain', done);
-      socket.off('close', done);
-      resolve();
-    };
-    socket.on('drain', done);
-    socket.on('close', done);
-  });
 }
 
 /**
@@ -69,7 +57,7 @@ export async function writeRequest(socket: Socket, head: string, body: SendBody,
       more = socket.write('\r\n');
       socket.uncork();
     } else more = socket.write(chunk);
-    if (!more) await drained(socket);
+    if (!more) await drainedOrClosed(socket);
   }
   if (socket.destroyed) return;
   if (chunked) socket.write('0\r\n\r\n');

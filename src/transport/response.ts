@@ -1,7 +1,8 @@
 /**
  * The one response type: what every request to the engine answers, for openapi-fetch and for this client's own
  * stream handling alike. It is the Response subset openapi-fetch reads (status, ok, headers.get(),
- * text()/json()/body) over an undici response, without a web stream per body or header copies; and it owns its
+ * text()/json()/body) over the answer of one of the client's own connections or of undici, without a web stream per
+ * body or header copies; and it owns its
  * body reader, which maps failures while reading (abort, timeout, connection loss) to the typed errors with the
  * signal captured when the request was sent.
  */
@@ -46,14 +47,14 @@ export class LiteHeaders {
 
 type UndiciBody = Dispatcher.ResponseData['body'];
 
-/** @internal What a response is made of: undici's answer, or a download connection's (download.ts). */
+/** @internal What a response is made of: a connection of the client's own (call-pool.ts, download.ts), or undici's answer. */
 export interface ResponseData {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: UndiciBody | DownloadReader;
 }
 
-/** The Response subset openapi-fetch and callers use, over an undici response. */
+/** The Response subset openapi-fetch and callers use, over a transport's answer (ResponseData). */
 export class LiteResponse {
   readonly status: number;
   readonly ok: boolean;

@@ -133,9 +133,8 @@ export class Transport {
 
   /**
    * Where a one-off request (the negotiating ping, a discovery probe) goes: over a unix socket, a download
-   * connection. Opening one costs a syscall, and a process that only streams (save, export, getArchive, logs)
-   * then never starts undici's HTTP parser, whose WebAssembly compile to optimized code is a ~30 MB transient
-   * of peak RSS (bench/README.md, "The negotiating ping"). Over TCP and TLS the pooled connection is kept for
+   * connection, whose opening costs a syscall (bench/README.md, "The negotiating ping"), rather than a call
+   * connection kept open for nothing. Over TCP and TLS the call pool's connection is kept for
    * the next call (a handshake saved); ssh has no download connections. At the connection cap it is the call
    * lane, never the stream lane a download falls back to (the ping must not queue behind streams).
    */
