@@ -15,6 +15,7 @@
  * once more on a new connection, as Go's and Node's clients do: nothing of it can have reached the engine's handler.
  */
 import { followAbort } from '../core/on-abort.js';
+import { fixedLength } from './body-writer.js';
 import { CallConnection, type CallRequest, type ConnectionOwner, type Pending } from './call-connection.js';
 import type { DownloadDialer } from './dial.js';
 import type { DownloadResponse } from './download.js';
@@ -37,17 +38,10 @@ export class CallPool implements ConnectionOwner {
     private readonly max: number,
   ) {}
 
-  /** Connections open now. */
-  get connected(): number {
-    return this.conns.size;
-  }
-
   /** Send one request; resolves with the answer's head and its body reader. A malformed request rejects before anything is sent. */
   request(req: CallRequest): Promise<DownloadResponse> {
     return new Promise((resolve, reject) => {
-      const body = req.body;
-      const length = body == null ? undefined : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-      const head = requestHead(req.method, req.path, this.dialer.host, req.headers, length);
+      const head = requestHead(req.method, req.path, this.dialer.host, req.headers, fixedLength(req.body));
       this.dispatch({ req, head, resolve, reject });
     });
   }
