@@ -97,7 +97,8 @@ export class CallConnection implements Http1Handlers {
     socket.on('close', () => {
       clearTimeout(connectTimer);
       this.ended();
-      this.fail(new undiciErrors.SocketError('other side closed'));
+      // A request still on it (no 'end' nor 'error' settled it) failed with the connection.
+      if (this.current) this.fail(new undiciErrors.SocketError('other side closed'));
       owner.lost(this);
     });
   }

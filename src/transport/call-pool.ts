@@ -1,11 +1,11 @@
 /**
  * The call lane's pool (transport.ts): kept-alive connections of this client's own (call-connection.ts) for the
- * short calls — list, inspect, create, start, remove — over a unix socket, TCP or TLS. ssh endpoints and the
- * stream lane keep undici's Pool (pools.ts).
+ * short calls — list, inspect, create, start, remove — over a unix socket, TCP or TLS. Over ssh the call lane is
+ * undici's Pool (pools.ts).
  *
  * Why not undici's Pool for these: a call through undici's `request()` costs ~170 µs of client CPU against
  * ~100 µs for the same exchange written straight on a socket and parsed by http1-parser.ts (bench/README.md,
- * "The call pool"); and a process whose first call goes through undici compiles llhttp's WebAssembly, a ~30 MB
+ * "Stop 22: calls, streams and upgrades on connections of the client's own"); and a process whose first call goes through undici compiles llhttp's WebAssembly, a ~30 MB
  * transient and a 90–120 ms wait at exit. The pool is what the call lane needs and nothing more: at most `max`
  * connections, further calls queued in order (an aborted one leaves the queue), one request per connection at a
  * time (no pipelining), idle connections reused most-recent first, bodies only as string or bytes (a streamed body

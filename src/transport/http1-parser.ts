@@ -1,6 +1,6 @@
 /**
- * An HTTP/1.1 response parser for this client's own connections (downloads, download.ts; the call pool,
- * call-connection.ts): the status line and headers, then the
+ * An HTTP/1.1 response parser for this client's own connections (downloads and streams, download.ts; the call pool,
+ * call-connection.ts; upgrades, upgrade-socket.ts): the status line and headers, then the
  * body framed by `Transfer-Encoding: chunked`, `Content-Length` or the end of the connection — the three ways
  * an engine frames the answer to a GET.
  *
@@ -9,7 +9,8 @@
  * into its own memory and hands out views of the caller's chunk, which is what a reused buffer cannot offer;
  * Node's own http parser is not reachable without Node's http client. The framing of a response to a GET is
  * small and fully specified (RFC 9112 §6–7); the state machine below is that and nothing more: one response per
- * parser (a kept-alive connection makes a new one per request; no pipelining), no upgrades, trailers skipped.
+ * parser (a kept-alive connection makes a new one per request; no pipelining), a 101 handed over only when asked
+ * (`onUpgrade`), trailers skipped.
  *
  * `execute()` is given each read as it comes; payload bytes go to `onPayload(buf, start, end)` as positions in
  * that same buffer, valid only during the call. Malformed input throws undici's HTTPParserError.
@@ -28,6 +29,12 @@ export interface Http1Handlers {
   onPayload(buf: Buffer, start: number, end: number): void;
   /** The body is complete (also called when there is none). */
   onEnd(): void;
+  /**
+   * For a request that asked to upgrade (upgrade-socket.ts): a `101 Switching Protocols` ends the parse here, with
+   * its headers and the bytes of this read that follow its head (the new protocol's). Without it, a 101 is skipped
+   * like any interim answer.
+   */
+  onUpgrade?(headers: RawHeaders, rest: Buffer): void;
 }
 
 const enum State {
@@ -190,6 +197,11 @@ export class Http1Parser {
     this.headBytes = 0;
     const consumed = at + 4 - held;
     const { status, headers } = parseHead(joined.toString('latin1', 0, at));
+    if (status === 101 && this.on.onUpgrade) {
+      this.state = State.Done;
+      this.on.onUpgrade(headers, buf.subarray(start + consumed, end));
+      return end;
+    }
     if (status >= 100 && status < 200) return start + consumed; // 100 Continue and the like: the real answer follows
     this.frame(status, headers);
     this.on.onHead(status, headers);

@@ -1,6 +1,6 @@
 /**
- * The head of an HTTP/1.1 request as this client writes it on its own connections (the call pool, call-pool.ts, and
- * downloads, download.ts): request line, Host, the caller's headers, and the framing headers this client owns.
+ * The head of an HTTP/1.1 request as this client writes it on its own connections (the call pool, call-pool.ts;
+ * downloads and streams, download.ts; upgrades, upgrade-socket.ts): request line, Host, the caller's headers, and the framing headers this client owns.
  * Refuses what undici refuses, with undici's error type (the transport maps it the same way): CR, LF or NUL in the
  * path or a header (request smuggling), and framing or connection headers set by the caller — the connection's
  * framing is this client's to decide. A caller's Content-Length must match a body of known length (undici's rule
@@ -15,13 +15,16 @@ const OWN = new Set(['connection', 'keep-alive', 'upgrade', 'transfer-encoding']
 /** The Content-Length a caller's headers declare (any case); undefined when none. A bad one is refused. */
 export function declaredLength(headers: Record<string, string>): number | undefined {
   for (const name in headers) {
-    if (name.length === 14 && name.toLowerCase() === 'content-length') {
-      const value = headers[name].trim();
-      if (!/^\d{1,15}$/.test(value)) throw new undiciErrors.InvalidArgumentError('invalid content-length header');
-      return Number(value);
-    }
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return lengthValue(headers[name]);
   }
   return undefined;
+}
+
+/** A Content-Length header's value as a number (digits only, as undici accepts it). */
+function lengthValue(value: string): number {
+  const digits = value.trim();
+  if (!/^\d{1,15}$/.test(digits)) throw new undiciErrors.InvalidArgumentError('invalid content-length header');
+  return Number(digits);
 }
 
 /**
@@ -50,7 +53,7 @@ export function requestHead(
     for (const value of typeof given === 'string' ? [given] : given) {
       if (UNSAFE.test(name) || UNSAFE.test(value)) throw new undiciErrors.InvalidArgumentError(`invalid header ${JSON.stringify(name)}`);
       if (lower === 'content-length') {
-        declared = declaredLength({ [name]: value });
+        declared = lengthValue(value);
         if (body !== 'stream' && declared !== (body ?? 0)) throw new undiciErrors.RequestContentLengthMismatchError();
         continue; // written below
       }

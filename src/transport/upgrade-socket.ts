@@ -2,7 +2,7 @@
  * A connection upgrade (attach, exec start, a BuildKit session) on a connection of the client's own, as downloads
  * and streams have (download.ts): the request written by request-head.ts with `Connection: upgrade`, the answer's
  * head read off the socket. A 101 hands the socket over, paused, with any bytes that came after the head put back
- * (`unshift`), so its first read returns them; any other answer is read by http1-parser.ts (its body up to 64 KiB)
+ * (`unshift`), so its first read returns them; any other answer is read on by the same parser (its body up to 64 KiB)
  * and rejects as upgrade.ts's undici path does (DockerApiError with the daemon's message). undici's path remains
  * for ssh and beyond the connection cap (transport.ts).
  *
@@ -14,7 +14,7 @@ import undiciErrors from 'undici/lib/core/errors.js';
 import { followAbort } from '../core/on-abort.js';
 import type { DownloadDialer } from './dial.js';
 import { CONNECT_TIMEOUT_MS } from './failures.js';
-import { Http1Parser, MAX_HEAD_BYTES, parseHead } from './http1-parser.js';
+import { Http1Parser } from './http1-parser.js';
 import { requestHead } from './request-head.js';
 import { MAX_ERROR_BODY, refusal, type UpgradedConnection, type UpgradeRequest, type UpgradeTarget } from './upgrade.js';
 
@@ -40,9 +40,6 @@ export async function upgradeSocket(dialer: DownloadDialer, conn: UpgradeTarget,
   return new Promise<UpgradedConnection>((resolve, reject) => {
     const socket = dialer.connect();
     const closed = opened(socket);
-    let held: Buffer = Buffer.alloc(0);
-    /** Set once an answer other than 101 has begun: reads its body. */
-    let parser: Http1Parser | undefined;
     let settled = false;
     const errorBody: Buffer[] = [];
     let errorLength = 0;
@@ -64,58 +61,40 @@ export async function upgradeSocket(dialer: DownloadDialer, conn: UpgradeTarget,
       socket.destroy();
       reject(mapError(err));
     }
-    const refuse = (): void => {
-      if (settled) return;
-      finish();
-      socket.destroy();
-      reject(refusal(status, req.method, shownPath, Buffer.concat(errorBody).subarray(0, MAX_ERROR_BODY).toString('utf8')));
-    };
+    const parser = new Http1Parser({
+      onUpgrade(headers, rest) {
+        finish();
+        socket.pause();
+        // A 'data' chunk is the socket's own buffer: `rest` stays valid once handed back.
+        if (rest.length > 0) socket.unshift(rest);
+        resolve({ socket, headers });
+      },
+      // Refused: the answer (head and body) is read to its end for the daemon's message.
+      onHead: (s) => void (status = s),
+      onPayload: (buf, start, end) => {
+        if (errorLength < MAX_ERROR_BODY) {
+          errorBody.push(Buffer.from(buf.subarray(start, end)));
+          errorLength += end - start;
+        }
+      },
+      onEnd() {
+        if (settled) return;
+        finish();
+        socket.destroy();
+        reject(refusal(status, req.method, shownPath, Buffer.concat(errorBody).subarray(0, MAX_ERROR_BODY).toString('utf8')));
+      },
+    });
     function onData(chunk: Buffer): void {
       try {
-        if (parser) return parser.execute(chunk, 0, chunk.length);
-        held = held.length ? Buffer.concat([held, chunk]) : chunk;
-        for (;;) {
-          const at = held.indexOf('\r\n\r\n');
-          if (at < 0) {
-            if (held.length > MAX_HEAD_BYTES) throw Object.assign(new undiciErrors.HTTPParserError('malformed response from the engine: headers too large'), { code: 'HPE_HEADER_OVERFLOW' });
-            return;
-          }
-          const answer = parseHead(held.toString('latin1', 0, at));
-          if (answer.status === 101) {
-            const rest = held.subarray(at + 4);
-            finish();
-            socket.pause();
-            if (rest.length > 0) socket.unshift(rest);
-            resolve({ socket, headers: answer.headers });
-            return;
-          }
-          // An interim answer (100 Continue): the real one follows.
-          if (answer.status >= 100 && answer.status < 200) {
-            held = held.subarray(at + 4);
-            continue;
-          }
-          // Refused: read the answer (head and body) to its end for the daemon's message.
-          parser = new Http1Parser({
-            onHead: (s) => void (status = s),
-            onPayload: (buf, start, end) => {
-              if (errorLength < MAX_ERROR_BODY) {
-                errorBody.push(Buffer.from(buf.subarray(start, end)));
-                errorLength += end - start;
-              }
-            },
-            onEnd: refuse,
-          });
-          parser.execute(held, 0, held.length);
-          return;
-        }
+        parser.execute(chunk, 0, chunk.length);
       } catch (err) {
         fail(err);
       }
     }
+    // The engine's end of the connection: completes an error answer framed by it, fails one cut short (or none).
     function onEnd(): void {
       try {
-        if (parser) parser.end();
-        else throw new undiciErrors.SocketError('the engine closed the connection before answering');
+        parser.end();
       } catch (err) {
         fail(err);
       }

@@ -124,3 +124,42 @@ test(`a head larger than ${MAX_HEAD_BYTES} bytes is refused, also when it comes 
   const cuts = Array.from({ length: Math.floor(wire.length / 4096) }, (_, i) => (i + 1) * 4096);
   expect(() => feed(p, wire, cuts)).toThrow(/headers larger than/);
 });
+
+describe('a 101 Switching Protocols', () => {
+  const wire = Buffer.from('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\nraw bytes');
+
+  test('with onUpgrade (a request that asked to upgrade): the parse ends there, with the headers and the bytes after the head, at every split', () => {
+    for (let cut = 1; cut < wire.length; cut++) {
+      const seen: { headers?: RawHeaders; rest: Buffer[]; heads: number } = { rest: [], heads: 0 };
+      const p = new Http1Parser({
+        onHead: () => void seen.heads++,
+        onPayload: () => {
+          throw new Error('no body for a 101');
+        },
+        onEnd: () => {
+          throw new Error('no end for a 101');
+        },
+        onUpgrade(headers, rest) {
+          seen.headers = headers;
+          seen.rest.push(Buffer.from(rest));
+        },
+      });
+      p.execute(wire, 0, cut);
+      if (seen.headers === undefined) p.execute(wire, cut, wire.length);
+      expect(seen.heads).toBe(0);
+      expect(seen.headers).toMatchObject({ 'content-type': 'application/vnd.docker.raw-stream', upgrade: 'tcp' });
+      expect(p.done).toBe(true);
+      // The bytes after the head in the read that ended it (later reads belong to the new protocol, not the parser).
+      const headEnd = wire.indexOf('raw bytes');
+      expect(seen.rest.map(String)).toEqual([wire.subarray(headEnd, cut < headEnd ? wire.length : cut).toString()]);
+    }
+  });
+
+  test('without onUpgrade: skipped like any interim answer, the answer after it is parsed', () => {
+    const { p, out } = parser();
+    const next = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    feed(p, Buffer.concat([wire.subarray(0, wire.indexOf('raw bytes')), next]), [5, 40]);
+    expect(out).toMatchObject({ status: 200, ends: 1 });
+    expect(out.body.toString()).toBe('ok');
+  });
+});
