@@ -409,6 +409,29 @@ describe.each(engines())('$name', (engine: Engine) => {
       }
     });
 
+    test('with one stream connection, an attach waits for the followed logs holding it, and is answered once they end', async () => {
+      const narrow = new DockerClient({ host: engine.host, maxConnections: 1 });
+      try {
+        const id = await running();
+        await narrow.negotiate();
+        const ac = new AbortController();
+        const logs = narrow.containers.logs(id, { follow: true, stdout: true, signal: ac.signal })[Symbol.asyncIterator]();
+        const reading = logs.next().catch((err: Error) => err);
+        let logsOpen = true;
+        // An attach is answered in milliseconds when it has a connection; this one must wait for the logs' one.
+        const attached = narrow.containers.attach(id, { stdin: false }).then((session) => ({ session, logsOpen }));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        logsOpen = false;
+        ac.abort();
+        await reading;
+        const { session, logsOpen: openWhenAnswered } = await attached;
+        await session.close();
+        expect(openWhenAnswered).toBe(false);
+      } finally {
+        await narrow.close();
+      }
+    });
+
     test('wait next-exit and removed', async () => {
       const id = await make({ Cmd: ['true'] });
       const nextExit = docker.containers.wait(id, { condition: 'next-exit' });

@@ -65,6 +65,12 @@ const features = {
     await docker.raw.request({ method: 'GET', path: '/events', lane: 'stream' }).catch(() => {});
     await docker.close();
   },
+  streamsBeyondCap: async () => {
+    // Three at once with a cap of one: two wait their turn (each fails to connect: there is no engine).
+    const docker = new m.DockerClient({ socketPath: join(scratch, 'no-engine.sock'), apiVersion: '1.41', maxConnections: 1 });
+    await Promise.all([1, 2, 3].map(() => docker.raw.request({ method: 'GET', path: '/events', lane: 'stream' }).catch(() => {})));
+    await docker.close();
+  },
   tarBody: async () => (await m.tarBody(join(scratch, 'context'))).body.destroy(),
   ssh: async () => {
     const docker = new m.DockerClient({ host: 'ssh://probe@127.0.0.1', ssh: { command: join(scratch, 'no-ssh') } });
@@ -119,6 +125,11 @@ describe.each(['cjs', 'esm'] as const)('%s bundle', (format) => {
     expect(atLoad.filter((m) => POOL.includes(m))).toEqual([]);
     expect(afterUse.filter((m) => POOL.includes(m))).toEqual([]);
     expect(heavy(afterUse)).toEqual([]);
+  });
+
+  test("stream-lane requests beyond the connection cap wait for a connection of their own: undici's Pool is not loaded", () => {
+    const { afterUse } = probe(format, 'streamsBeyondCap');
+    expect(afterUse.filter((m) => POOL.includes(m))).toEqual([]);
   });
 
   test('the first directory build context loads the dockerignore matcher and node:fs/promises, not tar-stream', () => {

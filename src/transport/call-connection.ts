@@ -41,8 +41,6 @@ export interface Pending {
   reject(err: unknown): void;
   /** Sent again once already, on a fresh connection (a kept-alive one was closed under it). */
   retried?: boolean;
-  /** Stops following the signal while queued. */
-  stopAbort?: () => void;
 }
 
 /** What a connection tells its pool. */

@@ -14,7 +14,7 @@
  * A GET or HEAD sent on a kept-alive connection that the engine had closed (no byte of an answer came) is sent
  * once more on a new connection, as Go's and Node's clients do: nothing of it can have reached the engine's handler.
  */
-import { followAbort } from '../core/on-abort.js';
+import { AbortableQueue } from '../core/abortable-queue.js';
 import { fixedLength } from './body-writer.js';
 import { CallConnection, type CallRequest, type ConnectionOwner, type Pending } from './call-connection.js';
 import type { DownloadDialer } from './dial.js';
@@ -27,7 +27,7 @@ export class CallPool implements ConnectionOwner {
   private readonly conns = new Set<CallConnection>();
   /** Idle connections; the last one is the most recently used. */
   private readonly idle: CallConnection[] = [];
-  private readonly queue: Pending[] = [];
+  private readonly queue = new AbortableQueue<Pending>();
   private closing = false;
   private drained: (() => void)[] = [];
 
@@ -49,17 +49,10 @@ export class CallPool implements ConnectionOwner {
   private dispatch(p: Pending, fresh = false): void {
     const conn = (fresh ? undefined : this.idleConnection()) ?? (this.conns.size < this.max ? this.open() : undefined);
     if (conn) return conn.send(p);
-    this.queue.push(p);
-    const signal = p.req.signal;
-    if (signal) {
-      p.stopAbort = followAbort(signal, () => {
-        const at = this.queue.indexOf(p);
-        if (at < 0) return;
-        this.queue.splice(at, 1);
-        p.reject(signal.reason);
-        this.checkDrained();
-      });
-    }
+    this.queue.push(p, p.req.signal, (_, reason) => {
+      p.reject(reason);
+      this.checkDrained();
+    });
   }
 
   /** The most recently used idle connection that can still take a request (one the engine is closing is dropped). */
@@ -79,9 +72,7 @@ export class CallPool implements ConnectionOwner {
 
   /** The next queued request, no longer following its signal. */
   private next(): Pending | undefined {
-    const p = this.queue.shift();
-    p?.stopAbort?.();
-    return p;
+    return this.queue.shift();
   }
 
   released(conn: CallConnection): void {

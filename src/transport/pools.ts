@@ -1,7 +1,7 @@
 /**
- * The two keep-alive undici pools of a client (connection upgrades, ssh, and stream-lane requests beyond the cap:
- * request.ts, Lane) and how a request is sent on one. transport.ts reaches this module only through `await import()`
- * on the first request that needs it, so it loads with that request, not with the package: undici's Pool loads its
+ * The two keep-alive undici pools of a client over ssh (both lanes: request.ts, Lane) and how a request is sent on
+ * one. transport.ts reaches this module only through `await import()` on the first request that needs it, so it
+ * loads with that request, not with the package: undici's Pool loads its
  * HTTP/1 and HTTP/2 clients and with them node:http2, node:tls and node:crypto — about 30 ms of process start, three
  * quarters of what loading the package cost (bench/README.md, "Import cost") — and its first connection compiles
  * llhttp. A process that only makes calls, downloads, uploads and streams over a unix socket, TCP or TLS
@@ -37,11 +37,6 @@ export class Pools {
   /** The lane's dispatcher (a connection upgrade dispatches on it itself). */
   get(lane: PoolLane): Dispatcher {
     return this.lanes[lane];
-  }
-
-  /** Sockets the lane has open. */
-  connected(lane: PoolLane): number {
-    return this.lanes[lane].stats.connected;
   }
 
   /** `pool.request()`: the same function, attached to Dispatcher.prototype only by undici's index. */

@@ -29,8 +29,8 @@ export interface RawRequest {
  * - `call`: the call pool's kept-alive connections (call-pool.ts) for a string or bytes body; a streamed body goes
  *   on `stream`. Over ssh, undici's Pool.
  * - `stream` and `download` (a GET whose body is bytes for the caller: save, export, archive): a connection of its
- *   own per request (download.ts), while those and undici's stream Pool together stay under the cap; beyond it,
- *   and for connection upgrades and ssh, undici's stream Pool, which queues.
+ *   own per request (download.ts), connection upgrades too (upgrade-socket.ts); beyond the cap they wait in order
+ *   for one to close. Over ssh, undici's stream Pool, which queues the same way.
  * The file descriptors used stay ≤ 2 × the cap.
  */
 export type Lane = 'call' | 'stream' | 'download';

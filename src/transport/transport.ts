@@ -4,7 +4,7 @@
  *
  * The one connection to the engine, in lanes (request.ts): short calls on kept-alive connections of this client's
  * own (call-pool.ts); downloads, uploads and long answers each on a connection of its own that reads into a reused
- * buffer (download.ts); connection upgrades, ssh and what exceeds the cap on undici's Pool (pools.ts); API version
+ * buffer (download.ts), connection upgrades too (upgrade-socket.ts); ssh on undici's Pool (pools.ts); API version
  * negotiation; every request's failures mapped to the typed errors (failures.ts). How each kind of endpoint is
  * dialled is dial.ts; a hijacked `Upgrade: tcp` session is `upgrade()` (upgrade.ts). No member's type names
  * undici: the Transport is reachable from the published declarations (test/package.test.ts).
@@ -37,8 +37,7 @@ export class Transport {
   /** The call lane over a unix socket, TCP or TLS: connections of this client's own (call-pool.ts says why). */
   private readonly calls: CallPool | undefined;
   /**
-   * undici's Pools: connection upgrades, ssh, and stream-lane requests beyond the cap (request.ts, Lane); opened on
-   * first use (pools.ts says why not before).
+   * undici's Pools: every lane over ssh (request.ts, Lane); opened on first use (pools.ts says why not before).
    */
   private pools: Pools | undefined;
   private poolsOpening: Promise<Pools> | undefined;
@@ -65,7 +64,7 @@ export class Transport {
     this.hint = opts.hint;
     const dial = (this.dial = dialEndpoint(opts.endpoint, opts.tls, opts.ssh));
     ({ origin: this.origin, target: this.target, pathPrefix: this.pathPrefix, close: this.onClose } = dial);
-    this.downloads = dial.download && new DownloadLane(dial.download);
+    this.downloads = dial.download && new DownloadLane(dial.download, max);
     this.calls = dial.download && new CallPool(dial.download, this.timeout, max);
     this.maxConnections = max;
   }
@@ -77,11 +76,11 @@ export class Transport {
 
   /**
    * A connection upgrade (attach, exec start, a BuildKit session) on the `stream` lane: a connection of its own
-   * (upgrade-socket.ts) while it fits under the cap, else (and over ssh) on undici's stream Pool (upgrade.ts).
+   * (upgrade-socket.ts), in turn under the cap; over ssh on undici's stream Pool (upgrade.ts).
    */
   async upgrade(req: UpgradeRequest): Promise<UpgradedConnection> {
     if (this.closed) throw this.refused();
-    if (this.downloads?.fits(this.streamConnections, this.maxConnections)) return this.downloads.upgrade(this, req, this.timeout);
+    if (this.downloads) return this.downloads.upgrade(this, req, this.timeout);
     return upgradeConnection((this.pools ?? (await this.openPools())).get('stream'), this, req);
   }
 
@@ -98,11 +97,6 @@ export class Transport {
   /** What a call made after close() rejects with. */
   private refused(): DockerConnectionError {
     return new DockerConnectionError(this.target, 'no new calls after close()', { failure: 'closed' });
-  }
-
-  /** Sockets the stream lane has open: what downloads share the connection cap with. */
-  private get streamConnections(): number {
-    return this.pools?.connected('stream') ?? 0;
   }
 
   /** `/vX.Y` (after a host's path prefix), negotiated first when needed: what a request path starts with. */
@@ -139,7 +133,7 @@ export class Transport {
    * lane, never the stream lane a download falls back to (the ping must not queue behind streams).
    */
   get oneOffLane(): Lane {
-    return this.downloads?.local && this.downloads.fits(this.streamConnections, this.maxConnections) ? 'download' : 'call';
+    return this.downloads?.local && this.downloads.hasRoom ? 'download' : 'call';
   }
 
   /** Unversioned `GET /_ping`; the body ("OK") is read, so a pooled connection goes back to its pool. */
@@ -174,7 +168,7 @@ export class Transport {
 
   /**
    * Where a request goes (request.ts, Lane): the call pool, a connection of its own (a download, or any request of
-   * the stream lane, while those fit under the cap), else undici's Pools. Resolves with the answer's head and body
+   * the stream lane; in turn under the cap), or over ssh undici's Pools. Resolves with the answer's head and body
    * reader; `bodyError` maps failures of the body. Not async: once the pools are open, no await of its own.
    */
   private route(req: RawRequest, path: string, headers: Record<string, string>, body: SendBody, bodyError: (err: unknown, bytesReceived: number) => Error): Promise<ResponseData> {
@@ -185,7 +179,7 @@ export class Transport {
       }
       lane = 'stream'; // a streamed body is an upload: the call pool sends only string or bytes
     }
-    if (lane !== 'call' && this.downloads?.fits(this.streamConnections, this.maxConnections)) {
+    if (lane !== 'call' && this.downloads) {
       return this.downloads.request({ method: req.method, path, headers, body, signal: req.signal, timeout: this.timeout, mapError: bodyError });
     }
     const pooled = { method: req.method as Dispatcher.HttpMethod, path, headers, body: body as Dispatcher.DispatchOptions['body'], signal: req.signal };

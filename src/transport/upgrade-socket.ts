@@ -4,7 +4,7 @@
  * head read off the socket. A 101 hands the socket over, paused, with any bytes that came after the head put back
  * (`unshift`), so its first read returns them; any other answer is read on by the same parser (its body up to 64 KiB)
  * and rejects as upgrade.ts's undici path does (DockerApiError with the daemon's message). undici's path remains
- * for ssh and beyond the connection cap (transport.ts).
+ * for ssh (transport.ts).
  *
  * Why: through undici, the first attach or exec of a process loads its Pool and compiles llhttp — a ~30 MB transient
  * of peak RSS and ~0.1 s of CPU — for one request head.

@@ -1,7 +1,7 @@
 /**
  * Connection upgrade for attach and exec start: an HTTP/1.1 request with `Connection: Upgrade` / `Upgrade: tcp`,
  * which the engine answers with `101 UPGRADED` and then raw bytes both ways. This is the path over the client's
- * undici dispatcher (ssh, and beyond the connection cap); otherwise a connection of the client's own takes it
+ * undici dispatcher (ssh); otherwise a connection of the client's own takes it
  * (upgrade-socket.ts), with the same types and the same refusal (`refusal()`).
  *
  * Why not undici's `dispatcher.upgrade()` (lib/api/api-upgrade.js): its handler throws "bad upgrade" on any

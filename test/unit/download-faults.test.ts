@@ -1,10 +1,11 @@
 /**
  * The download connection (transport/download.ts) against faults a real engine cannot produce on demand, on the
  * loopback fake engine (test/helpers/fake-engine.ts): an engine that never answers or stalls mid-body (timeouts),
- * a malformed answer, and the connection cap shared with the stream lane. The real-engine side is
+ * a malformed answer, and the connection cap: requests beyond it wait in order for a connection of their own. The
+ * real-engine side is
  * test/downloads.test.ts.
  */
-import { DockerConnectionError, DockerTimeoutError } from '../../src/index';
+import { DockerAbortError, DockerConnectionError, DockerTimeoutError } from '../../src/index';
 import { fakeEngineClients, rejectionOf, settlesWithin, startFakeEngine, type FakeEngine } from '../helpers/fake-engine';
 
 let fake: FakeEngine;
@@ -51,24 +52,59 @@ test('a malformed chunked body: DockerConnectionError that says so, never a quie
   expect(err.message).toMatch(/lost mid-stream after 4 bytes of the answer: malformed response from the engine: chunk size expected/);
 });
 
-test('with maxConnections 1, downloads beyond the cap wait on the stream lane: all get every byte over 2 connections at most', async () => {
-  const body = Buffer.alloc(3 << 20, 7);
-  let open = 0;
-  let most = 0;
-  fake = await startFakeEngine({
+/** An engine that counts open connections and holds each answer open a while, so requests let out at once overlap. */
+function holdingEngine(body: Buffer, seen: { open: number; most: number }) {
+  return startFakeEngine({
     handler: (_req, res) => {
-      most = Math.max(most, ++open);
-      res.on('close', () => open--);
+      seen.most = Math.max(seen.most, ++seen.open);
+      res.on('close', () => seen.open--);
       res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-      // Each answer is held open a while, so that every request the client lets out at once is open at once.
       res.write(body.subarray(0, 1000));
       setTimeout(() => res.end(body.subarray(1000)), 200);
     },
   });
+}
+
+test('with maxConnections 1, downloads beyond the cap wait their turn: all get every byte, one connection at a time', async () => {
+  const body = Buffer.alloc(3 << 20, 7);
+  const seen = { open: 0, most: 0 };
+  fake = await holdingEngine(body, seen);
   const d = client({ maxConnections: 1 });
-  // Three at once: one download connection, the others queued on the stream lane's one connection.
-  // (Each read as it comes: a queued one gets its answer only after the one before it on that connection was read.)
+  // Three at once, each read as it comes: the second starts when the first's connection has closed.
   const sizes = await Promise.all(['a', 'b', 'c'].map(async (id) => drain(await d.containers.export(id))));
   expect(sizes).toEqual([body.length, body.length, body.length]);
-  expect(most).toBe(2);
+  expect(seen.most).toBe(1);
+  expect(fake.requests.filter((r) => r.includes('/export'))).toHaveLength(3);
+});
+
+test('a download aborted while it waits for a connection leaves the queue: never sent, DockerAbortError; the next one goes', async () => {
+  const body = Buffer.alloc(64 << 10, 1);
+  const seen = { open: 0, most: 0 };
+  fake = await holdingEngine(body, seen);
+  const d = client({ maxConnections: 1 });
+  // The first answer's head has come; its connection stays open until its body is read.
+  const first = await d.containers.export('first');
+  const ac = new AbortController();
+  const waiting = d.containers.export('aborted', { signal: ac.signal });
+  const third = d.containers.export('third');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  ac.abort();
+  const err = await rejectionOf(waiting);
+  expect(err).toBeInstanceOf(DockerAbortError);
+  expect(await drain(first)).toBe(body.length);
+  expect(await drain(await third)).toBe(body.length);
+  expect(fake.requests.filter((r) => r.includes('/export')).map((r) => r.replace(/^GET \/v[\d.]+/, ''))).toEqual(['/containers/first/export', '/containers/third/export']);
+  expect(seen.most).toBe(1);
+});
+
+test('close() with downloads still waiting for a connection: they run, then close() resolves with every connection closed', async () => {
+  const body = Buffer.alloc(64 << 10, 2);
+  const seen = { open: 0, most: 0 };
+  fake = await holdingEngine(body, seen);
+  const d = client({ maxConnections: 1 });
+  const pending = ['a', 'b'].map((id) => d.containers.export(id).then(drain));
+  const closed = d.close();
+  expect(await Promise.all(pending)).toEqual([body.length, body.length]);
+  await settlesWithin(closed, 10_000, 'close() after the queued downloads');
+  await settlesWithin(fake.allClosed(), 10_000, 'every connection closed');
 });
