@@ -71,6 +71,12 @@ export interface StreamFigures {
   pairRounds?: number;
   /** Peak RSS (MB) of this client's worker process that negotiates, pings and exits: the RSS target's floor. */
   idleRssMB?: Summary;
+  /**
+   * Peak RSS (MB) over its own idle peak of a process with no Docker client moving the same bytes
+   * (node-floor.ts): `pipeline`, the user's pipeline into the default write stream fed from memory; `upload`, the
+   * least JavaScript that loads the saved tar. What Node itself costs, beside the RSS targets.
+   */
+  nodeFloorMB?: { pipeline: Summary; upload: Summary };
   cells: Record<StreamOp, Partial<Record<StreamContender, StreamCell>>>;
   notes: string[];
 }
@@ -302,6 +308,30 @@ export async function runStreamFigures(opts: {
     }
     result.idleRssMB = summarize(idleRss);
     result.notes.push(`Peak RSS of this client's worker process after negotiating and one ping, streaming nothing: ${result.idleRssMB.median.toFixed(0)} MB (median of 3; min–max ${result.idleRssMB.min.toFixed(0)}–${result.idleRssMB.max.toFixed(0)}).`);
+
+    // Node alone, no client: what streaming this long costs any Node process (bench/node-floor.ts).
+    const floorRun = async (args: string[]): Promise<number> => {
+      const out = await timed(process.execPath, [path.join(ctx.buildDir, 'node-floor.js'), ...args], path.join(dir, 'rss.txt'));
+      if (out.code !== 0) throw new Error(`node-floor ${args[0]} failed (exit ${out.code}): ${out.stderr.trim().slice(-2000)}`);
+      return (out.rssKiB * 1024) / 1e6;
+    };
+    const floorFile = path.join(dir, 'node-floor.tar');
+    const over = { pipeline: [] as number[], upload: [] as number[] };
+    for (let r = 0; r < 3; r++) {
+      const base = await floorRun(['idle']);
+      over.pipeline.push((await floorRun(['pipeline', floorFile, String(Math.round(savedSize / MiB))])) - base);
+      rmSync(floorFile, { force: true });
+      over.upload.push((await floorRun(['upload', ctx.socketPath, ctx.savedTar, ctx.apiVersion])) - base);
+    }
+    result.nodeFloorMB = { pipeline: summarize(over.pipeline), upload: summarize(over.upload) };
+    result.notes.push(
+      `Node alone, no Docker client (bench/node-floor.ts, 3 runs each, peak over the same bare process's idle peak): ` +
+        `the user's pipeline into the default \`fs.createWriteStream\`, fed ${Math.round(savedSize / MiB)} MiB from one reused 512 KiB buffer, ` +
+        `+${result.nodeFloorMB.pipeline.median.toFixed(1)} MB (${result.nodeFloorMB.pipeline.min.toFixed(1)}–${result.nodeFloorMB.pipeline.max.toFixed(1)}); ` +
+        `the least JavaScript that uploads the saved tar (\`POST /images/load\` on a bare socket, one reused 1 MiB buffer) ` +
+        `+${result.nodeFloorMB.upload.median.toFixed(1)} MB (${result.nodeFloorMB.upload.min.toFixed(1)}–${result.nodeFloorMB.upload.max.toFixed(1)}). ` +
+        'That much is V8\'s optimizing compiler and the one buffer, for any Node process that streams this long (bench/README.md, "Stop 23").',
+    );
 
     for (const op of STREAM_OPS) {
       const cells: Partial<Record<StreamContender, StreamCell>> = (result.cells[op] = {});

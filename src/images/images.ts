@@ -166,10 +166,11 @@ export class Images {
   /**
    * `GET /images/{name}/get` (one name) or `GET /images/get?names=…` (several): the images as a tar stream in the
    * `docker save` format. Resolves once the engine has answered 200, with a Node Readable that pulls from the
-   * connection only as fast as it is read; an HTTP error (e.g. an unknown image) rejects instead, so error text is
-   * never handed out as tar. A failure while streaming (abort, connection loss, timeout) destroys the stream with
-   * the typed error. Destroying the stream aborts the download. To write it to a file, give the file stream a
-   * 1 MiB `highWaterMark`: with the default 16 KiB each chunk waits for its own write (bench/README.md).
+   * connection, reading up to 1 MiB ahead of its reader; an HTTP error (e.g. an unknown image) rejects instead, so
+   * error text is never handed out as tar. A failure while streaming (abort, connection loss, timeout) destroys the
+   * stream with the typed error. Destroying the stream aborts the download. To write it to a file,
+   * `pipeline(stream, fs.createWriteStream(path))` needs no tuning: a plain file stream gets 512 KiB batches in
+   * reused buffers (README, performance notes).
    */
   save(nameOrNames: string | string[], opts: SaveOptions = {}): Promise<Readable> {
     return saveImages(this.ctx, nameOrNames, opts);
