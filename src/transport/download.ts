@@ -6,7 +6,7 @@
  * transfer, so keeping it alive would save nothing. The stream lane's requests take such a connection too
  * (uploads — load, import, build, put archive — pulls, pushes, events: transport.ts), their bodies written by
  * body-writer.ts: a process that streams then never loads undici's Pool nor compiles its parser (a ~30 MB
- * transient of peak RSS, bench/README.md).
+ * transient of peak RSS, bench/README.md). How many are open at once, and who waits, is download-lane.ts.
  *
  * Why not undici for these: each socket read undici makes is a new buffer, copied into llhttp's memory and handed
  * on as a view of the read; on a 1 GiB download that is ~30 MB of dead buffers waiting for a scavenge and
@@ -17,7 +17,6 @@
  */
 import type { Socket } from 'node:net';
 import undiciErrors from 'undici/lib/core/errors.js';
-import { AbortableQueue } from '../core/abortable-queue.js';
 import { followAbort } from '../core/on-abort.js';
 import { fixedLength, writeRequest, type SendBody } from './body-writer.js';
 import type { DownloadDialer } from './dial.js';
@@ -25,8 +24,6 @@ import { CONNECT_TIMEOUT_MS } from './failures.js';
 import { Http1Parser, type RawHeaders } from './http1-parser.js';
 import { DownloadReader } from './download-reader.js';
 import { declaredLength, requestHead } from './request-head.js';
-import type { UpgradedConnection, UpgradeRequest, UpgradeTarget } from './upgrade.js';
-import { upgradeSocket } from './upgrade-socket.js';
 
 /** Each socket read lands here: larger than the ~32–64 KiB an engine writes at a time, so one read takes it all. */
 export const READ_BUFFER_BYTES = 256 << 10;
@@ -51,121 +48,8 @@ export interface DownloadResponse {
   body: DownloadReader;
 }
 
-/**
- * One transport's connections of their own (downloads, stream-lane requests, upgrades until their answer): at
- * most `cap` at a time; further ones wait in order for one to close, and an aborted wait leaves the queue (no
- * timeout runs while waiting: it bounds the engine, not the queue). Tracked, so that close() can wait for them and
- * destroy() can end them.
- */
-export class DownloadLane {
-  private readonly sockets = new Set<Socket>();
-  /** Connections counted against the cap: open, or started and about to open (an upgrade first learns its path). */
-  private held = 0;
-  private readonly waiting = new AbortableQueue<Waiter>();
-  private drained: (() => void)[] = [];
-
-  constructor(
-    private readonly dialer: DownloadDialer,
-    private readonly cap: number,
-  ) {}
-
-  /** See DownloadDialer.local. */
-  get local(): boolean {
-    return this.dialer.local === true;
-  }
-
-  /** A request now would get a connection at once (none waiting, one free under the cap). */
-  get hasRoom(): boolean {
-    return this.held < this.cap && this.waiting.length === 0;
-  }
-
-  request(req: DownloadRequest): Promise<DownloadResponse> {
-    return this.inTurn(req.signal, (reason) => reason, (opened) => download(this.dialer, req, opened));
-  }
-
-  /**
-   * A connection upgrade on a connection of its own (upgrade-socket.ts): counted here until the engine's answer, then
-   * the session's (as undici's Pool lets go of an upgraded socket).
-   */
-  upgrade(conn: UpgradeTarget, req: UpgradeRequest, timeout: number): Promise<UpgradedConnection> {
-    return this.inTurn(req.signal, (reason) => conn.mapError(reason, req.signal), (opened) => upgradeSocket(this.dialer, conn, req, timeout, opened));
-  }
-
-  /**
-   * Runs `start` when a connection fits under the cap: now, or in turn as others close. `start` reports the socket it
-   * opens to `opened`, which counts it until it closes or until the returned function is called; a start that fails
-   * before opening one gives its place back. An abort while waiting rejects with `aborted(reason)`.
-   */
-  private inTurn<T>(signal: AbortSignal | undefined, waitError: (reason: unknown) => unknown, start: (opened: (socket: Socket) => () => void) => Promise<T>): Promise<T> {
-    const begin = (): Promise<T> => {
-      this.held++;
-      let counted = true;
-      let socketOpened = false;
-      const release = (): void => {
-        if (!counted) return;
-        counted = false;
-        this.held--;
-        this.next();
-      };
-      const started = start((socket) => {
-        socketOpened = true;
-        this.sockets.add(socket);
-        const drop = (): void => {
-          this.sockets.delete(socket);
-          release();
-        };
-        socket.once('close', drop);
-        return drop;
-      });
-      started.catch(() => {
-        if (!socketOpened) release();
-      });
-      return started;
-    };
-    if (this.hasRoom) return begin();
-    return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter = { go: () => void begin().then(resolve, reject), fail: (reason) => reject(waitError(reason)) };
-      this.waiting.push(waiter, signal, (_, reason) => {
-        waiter.fail(reason);
-        this.checkDrained();
-      });
-    });
-  }
-
-  /** A place under the cap came free: the first waiter takes it. */
-  private next(): void {
-    while (this.held < this.cap && this.waiting.length > 0) this.waiting.shift()!.go();
-    this.checkDrained();
-  }
-
-  /** Resolves when nothing waits and every connection of this lane has closed (queued requests run first). */
-  closed(): Promise<void> {
-    return new Promise((resolve) => {
-      this.drained.push(resolve);
-      this.checkDrained();
-    });
-  }
-
-  private checkDrained(): void {
-    if (this.waiting.length > 0 || this.held > 0 || this.sockets.size > 0) return;
-    for (const resolve of this.drained.splice(0)) resolve();
-  }
-
-  /** Ends every download now, and every request waiting for a connection: they fail with `reason`. */
-  destroy(reason: Error): Promise<void> {
-    for (let w = this.waiting.shift(); w; w = this.waiting.shift()) w.fail(reason);
-    for (const socket of this.sockets) socket.destroy(reason);
-    return this.closed();
-  }
-}
-
-interface Waiter {
-  go(): void;
-  fail(reason: unknown): void;
-}
-
 /** Send the request on a new connection; resolves with the answer's head and its body reader. */
-function download(dialer: DownloadDialer, req: DownloadRequest, opened: (socket: Socket) => unknown): Promise<DownloadResponse> {
+export function download(dialer: DownloadDialer, req: DownloadRequest, opened: (socket: Socket) => unknown): Promise<DownloadResponse> {
   return new Promise<DownloadResponse>((resolve, reject) => {
     const method = req.method ?? 'GET';
     const length = fixedLength(req.body);

@@ -30,7 +30,7 @@ export interface RawRequest {
  *   on `stream`. Over ssh, undici's Pool.
  * - `stream` and `download` (a GET whose body is bytes for the caller: save, export, archive): a connection of its
  *   own per request (download.ts), connection upgrades too (upgrade-socket.ts); beyond the cap they wait in order
- *   for one to close. Over ssh, undici's stream Pool, which queues the same way.
+ *   for one to close (download-lane.ts). Over ssh, undici's stream Pool, which queues the same way.
  * The file descriptors used stay ≤ 2 × the cap.
  */
 export type Lane = 'call' | 'stream' | 'download';

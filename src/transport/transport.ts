@@ -16,7 +16,7 @@ import { MAX_API_VERSION, MIN_API_VERSION, compareVersions, minVersion } from '.
 import type { SendBody } from './body-writer.js';
 import { CallPool } from './call-pool.js';
 import { dialEndpoint, type Dial } from './dial.js';
-import { DownloadLane } from './download.js';
+import { DownloadLane } from './download-lane.js';
 import { abortError, mapFailure } from './failures.js';
 import type { Pools } from './pools.js';
 import type { Lane, RawRequest } from './request.js';

@@ -108,3 +108,23 @@ test('close() with downloads still waiting for a connection: they run, then clos
   await settlesWithin(closed, 10_000, 'close() after the queued downloads');
   await settlesWithin(fake.allClosed(), 10_000, 'every connection closed');
 });
+
+test('destroy() with a download in flight and one waiting for a connection: both fail with DockerConnectionError (closed), nothing stays open', async () => {
+  fake = await startFakeEngine({
+    handler: (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+      res.write(Buffer.alloc(1000)); // then held open
+    },
+  });
+  const d = client({ maxConnections: 1 });
+  const first = await d.containers.export('first');
+  const failures = Promise.all([rejectionOf(drain(first)), rejectionOf(d.containers.export('waiting'))]);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await settlesWithin(d.destroy(), 10_000, 'destroy()');
+  for (const err of await failures) {
+    expect(err).toBeInstanceOf(DockerConnectionError);
+    expect((err as DockerConnectionError).failure).toBe('closed');
+  }
+  expect(fake.requests.filter((r) => r.includes('/export'))).toHaveLength(1);
+  await settlesWithin(fake.allClosed(), 10_000, 'every connection closed');
+});
