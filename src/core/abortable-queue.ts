@@ -3,7 +3,7 @@ import { followAbort } from './on-abort.js';
 /**
  * A first-in, first-out queue of waiters that each follow their caller's signal: an aborted waiter leaves the
  * queue at once (and is told so), so it is never served. The call pool's queued calls and the download lane's
- * queued connections (call-pool.ts, download.ts) wait here.
+ * queued connections (call-pool.ts, download-lane.ts) wait here.
  */
 export class AbortableQueue<T> {
   private readonly items: { value: T; stop?: () => void }[] = [];
