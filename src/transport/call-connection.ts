@@ -10,10 +10,10 @@
 import type { Socket } from 'node:net';
 import undiciErrors from 'undici/lib/core/errors.js';
 import { followAbort } from '../core/on-abort.js';
-import type { DownloadDialer } from './dial.js';
+import { writeFixed } from './body-writer.js';
+import { connectWithin, type DownloadDialer } from './dial.js';
 import type { DownloadResponse } from './download.js';
 import { DownloadReader } from './download-reader.js';
-import { CONNECT_TIMEOUT_MS } from './failures.js';
 import { Http1Parser, type Http1Handlers, type RawHeaders } from './http1-parser.js';
 
 /** What one read may take: a call's answer is usually far smaller; a large one (a long list) takes a few reads. */
@@ -81,9 +81,7 @@ export class CallConnection implements Http1Handlers {
     /** ms for the answer's head and between two reads of its body; 0 = none. */
     private readonly timeout: number,
   ) {
-    const socket = (this.socket = dialer.connect({ buffer: Buffer.allocUnsafeSlow(READ_BYTES), callback: (n, buf) => this.onRead(n, buf) }));
-    const connectTimer = setTimeout(() => this.fail(new undiciErrors.ConnectTimeoutError()), CONNECT_TIMEOUT_MS);
-    socket.once(dialer.readyEvent, () => clearTimeout(connectTimer));
+    const socket = (this.socket = connectWithin(dialer, (err) => this.fail(err), { buffer: Buffer.allocUnsafeSlow(READ_BYTES), callback: (n, buf) => this.onRead(n, buf) }));
     // With no timeout for calls, one timer for the idle close, never reset per call (a busy connection ignores it).
     socket.setTimeout(timeout > 0 ? timeout : KEEP_ALIVE_MS);
     socket.on('timeout', () => {
@@ -93,7 +91,6 @@ export class CallConnection implements Http1Handlers {
     socket.on('error', (err) => this.fail(err));
     socket.on('end', () => this.ended());
     socket.on('close', () => {
-      clearTimeout(connectTimer);
       this.ended();
       // A request still on it (no 'end' nor 'error' settled it) failed with the connection.
       if (this.current) this.fail(new undiciErrors.SocketError('other side closed'));
@@ -126,15 +123,7 @@ export class CallConnection implements Http1Handlers {
       });
       if (this.current !== p) return;
     }
-    const body = req.body;
-    if (body == null) this.socket.write(p.head);
-    else if (typeof body === 'string') this.socket.write(p.head + body);
-    else {
-      this.socket.cork();
-      this.socket.write(p.head);
-      this.socket.write(body);
-      this.socket.uncork();
-    }
+    writeFixed(this.socket, p.head, req.body);
   }
 
   /** Nothing to send: the connection waits in the pool. */

@@ -6,6 +6,7 @@
  */
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
+import undiciErrors from 'undici/lib/core/errors.js';
 import type Pool from 'undici/lib/dispatcher/pool.js';
 import type { Endpoint } from './endpoint.js';
 import { CONNECT_TIMEOUT_MS } from './failures.js';
@@ -25,6 +26,22 @@ export interface DownloadDialer {
    * probes) go on a download connection too, not on a pooled one (transport.ts says why).
    */
   local?: boolean;
+}
+
+/**
+ * A connection of the client's own (call-connection.ts, download.ts, upgrade-socket.ts), failed through `onTimeout`
+ * with undici's ConnectTimeoutError (as undici's Pool would fail it) unless it is up within CONNECT_TIMEOUT_MS. The
+ * timer ends when the connection is up or closed.
+ */
+export function connectWithin(dialer: DownloadDialer, onTimeout: (err: Error) => void, onread?: Parameters<DownloadDialer['connect']>[0]): Socket {
+  const socket = dialer.connect(onread);
+  const timer = setTimeout(() => onTimeout(new undiciErrors.ConnectTimeoutError()), CONNECT_TIMEOUT_MS);
+  const stop = (): void => {
+    clearTimeout(timer);
+    socket.off(dialer.readyEvent, stop).off('close', stop);
+  };
+  socket.once(dialer.readyEvent, stop).once('close', stop);
+  return socket;
 }
 
 /** The origin openapi-fetch builds URLs on; for unix sockets the host name is never resolved. */

@@ -19,8 +19,7 @@ import type { Socket } from 'node:net';
 import undiciErrors from 'undici/lib/core/errors.js';
 import { followAbort } from '../core/on-abort.js';
 import { fixedLength, writeRequest, type SendBody } from './body-writer.js';
-import type { DownloadDialer } from './dial.js';
-import { CONNECT_TIMEOUT_MS } from './failures.js';
+import { connectWithin, type DownloadDialer } from './dial.js';
 import { Http1Parser, type RawHeaders } from './http1-parser.js';
 import { DownloadReader } from './download-reader.js';
 import { declaredLength, requestHead } from './request-head.js';
@@ -107,14 +106,9 @@ export function download(dialer: DownloadDialer, req: DownloadRequest, opened: (
       if (pause) socket.setTimeout(0);
       return !pause;
     };
-    const socket = dialer.connect({ buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES), callback: onread });
+    const socket = connectWithin(dialer, fail, { buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES), callback: onread });
     opened(socket);
-
-    const connectTimer = globalThis.setTimeout(() => fail(new undiciErrors.ConnectTimeoutError()), CONNECT_TIMEOUT_MS);
-    socket.once(dialer.readyEvent, () => {
-      clearTimeout(connectTimer);
-      socket.setTimeout(req.timeout);
-    });
+    socket.once(dialer.readyEvent, () => socket.setTimeout(req.timeout));
     socket.on('timeout', () => fail(parser.inHead ? new undiciErrors.HeadersTimeoutError() : new undiciErrors.BodyTimeoutError()));
     // The engine's end of the connection completes a body framed by it, and fails any other unfinished answer.
     const closed = (): void => {
@@ -127,10 +121,7 @@ export function download(dialer: DownloadDialer, req: DownloadRequest, opened: (
     };
     socket.on('end', closed);
     socket.on('error', fail);
-    socket.on('close', () => {
-      clearTimeout(connectTimer);
-      closed();
-    });
+    socket.on('close', closed);
     // Before the head: an abort rejects the request (after it, the reader follows the signal).
     const signal = req.signal;
     if (signal) {

@@ -129,8 +129,8 @@ export class Transport {
    * Where a one-off request (the negotiating ping, a discovery probe) goes: over a unix socket, a download
    * connection, whose opening costs a syscall (bench/README.md, "The negotiating ping"), rather than a call
    * connection kept open for nothing. Over TCP and TLS the call pool's connection is kept for
-   * the next call (a handshake saved); ssh has no download connections. At the connection cap it is the call
-   * lane, never the stream lane a download falls back to (the ping must not queue behind streams).
+   * the next call (a handshake saved); ssh has no download connections. When the download lane is at the cap (or
+   * has requests waiting) it is the call lane: the ping must not wait behind streams.
    */
   get oneOffLane(): Lane {
     return this.downloads?.local && this.downloads.hasRoom ? 'download' : 'call';

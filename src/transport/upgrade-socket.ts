@@ -12,8 +12,7 @@
 import type { Socket } from 'node:net';
 import undiciErrors from 'undici/lib/core/errors.js';
 import { followAbort } from '../core/on-abort.js';
-import type { DownloadDialer } from './dial.js';
-import { CONNECT_TIMEOUT_MS } from './failures.js';
+import { connectWithin, type DownloadDialer } from './dial.js';
 import { Http1Parser } from './http1-parser.js';
 import { requestHead } from './request-head.js';
 import { MAX_ERROR_BODY, refusal, type UpgradedConnection, type UpgradeRequest, type UpgradeTarget } from './upgrade.js';
@@ -38,18 +37,16 @@ export async function upgradeSocket(dialer: DownloadDialer, conn: UpgradeTarget,
     throw mapError(err);
   }
   return new Promise<UpgradedConnection>((resolve, reject) => {
-    const socket = dialer.connect();
+    const socket = connectWithin(dialer, fail);
     const closed = opened(socket);
     let settled = false;
     const errorBody: Buffer[] = [];
     let errorLength = 0;
     let status = 0;
-    let connectTimer: NodeJS.Timeout | undefined;
     let stopAbort = (): void => {};
 
     const finish = (): void => {
       settled = true;
-      clearTimeout(connectTimer);
       stopAbort();
       socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', fail).off('timeout', onTimeout);
       socket.setTimeout(0);
@@ -103,8 +100,6 @@ export async function upgradeSocket(dialer: DownloadDialer, conn: UpgradeTarget,
       fail(new undiciErrors.HeadersTimeoutError());
     }
     socket.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', fail).on('timeout', onTimeout);
-    connectTimer = setTimeout(() => fail(new undiciErrors.ConnectTimeoutError()), CONNECT_TIMEOUT_MS);
-    socket.once(dialer.readyEvent, () => clearTimeout(connectTimer));
     if (timeout > 0) socket.setTimeout(timeout);
     const signal = req.signal;
     if (signal) stopAbort = followAbort(signal, () => fail(signal.reason));

@@ -4,7 +4,7 @@
  * `/_ping`, a connection dropped mid-stream, a tar download nobody reads. The same defects' engine-visible sides
  * are in test/hardening.test.ts against the real engine.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import {
   DockerClient,
@@ -342,3 +342,28 @@ describe('defect 9: error wording', () => {
     expect(err.message).toMatch(/cannot connect to the Docker engine at 127\.0\.0\.1:1/);
   });
 });
+
+test('a connection that is never accepted fails after the connect timeout, on every kind of connection: call, download, upgrade', async () => {
+  // A loopback port whose accept queue is full and never drained (its process's loop is blocked), so a connect to it
+  // hangs: a fault no engine produces on demand. Nothing leaves loopback.
+  const script = `const net = require('net');
+const server = net.createServer().listen({ host: '127.0.0.1', port: 0, backlog: 1 }, () => {
+  const { port } = server.address();
+  for (let i = 0; i < 3; i++) net.connect(port, '127.0.0.1');
+  process.stdout.write(port + '\\n');
+  process.nextTick(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000));
+});`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<string>((ok) => child.stdout.once('data', (d: Buffer) => ok(d.toString().trim())));
+    const d = new DockerClient({ host: `tcp://127.0.0.1:${port}`, apiVersion: '1.41' });
+    const failures = await Promise.all([rejectionOf(d.images.list()), rejectionOf(d.images.save('localhost/x')), rejectionOf(d.containers.attach('x'))]);
+    for (const err of failures) {
+      expect(err).toBeInstanceOf(DockerConnectionError);
+      expect(err.message).toMatch(/connect timed out after 10000 ms/);
+    }
+    await settlesWithin(d.close(), HANG_MS, 'close() after the connect timeouts');
+  } finally {
+    child.kill('SIGKILL');
+  }
+}, 40_000);
