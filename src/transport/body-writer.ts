@@ -2,7 +2,8 @@
  * Writes a request body on a connection of the client's own (download.ts: uploads — load, import, build, put
  * archive — and any request with a body on the stream lane): bytes as they are, a stream with its declared
  * Content-Length as it is, any other stream in `Transfer-Encoding: chunked` (a directory's packed context, whose
- * length is unknown until it is packed).
+ * length is unknown until it is packed). The call pool's connections write their string or bytes bodies with the
+ * same `writeFixed()` (call-connection.ts).
  *
  * Backpressure is undici's iterable writer's, which the reused upload buffers rely on (bodies/file-chunks.ts, "When
  * a buffer may be reused"): the next chunk is asked for only after the write of the last one returned true, or
@@ -23,6 +24,18 @@ export function fixedLength(body: SendBody): number | undefined {
   return body instanceof Uint8Array ? body.byteLength : undefined;
 }
 
+/** Writes `head` and a body of known length (none, a string or bytes) on `socket`, as one write or one corked pair. */
+export function writeFixed(socket: Socket, head: string, body: string | Uint8Array | null | undefined): void {
+  if (body == null || typeof body === 'string') {
+    socket.write(body ? head + body : head);
+    return;
+  }
+  socket.cork();
+  socket.write(head);
+  socket.write(body);
+  socket.uncork();
+}
+
 /**
  * Writes `head` and then `body` on `socket`. `declared`: the Content-Length the head carries for a stream (else the
  * stream goes chunked). Resolves when everything is written — or when the socket was closed meanwhile (the engine
@@ -30,17 +43,7 @@ export function fixedLength(body: SendBody): number | undefined {
  * fails. The body is not read any further once the socket has closed (a Node stream is destroyed, an iterator returned).
  */
 export async function writeRequest(socket: Socket, head: string, body: SendBody, declared: number | undefined): Promise<void> {
-  if (body == null || typeof body === 'string') {
-    socket.write(body ? head + body : head);
-    return;
-  }
-  if (body instanceof Uint8Array) {
-    socket.cork();
-    socket.write(head);
-    socket.write(body);
-    socket.uncork();
-    return;
-  }
+  if (body == null || typeof body === 'string' || body instanceof Uint8Array) return writeFixed(socket, head, body);
   const chunked = declared === undefined;
   let sent = 0;
   socket.write(head);

@@ -1,6 +1,7 @@
 /**
  * The head of an HTTP/1.1 request as this client writes it on its own connections (the call pool, call-pool.ts;
- * downloads and streams, download.ts; upgrades, upgrade-socket.ts): request line, Host, the caller's headers, and the framing headers this client owns.
+ * downloads and streams, download.ts; upgrades, upgrade-socket.ts): request line, Host, the caller's headers, and
+ * the framing headers this client owns.
  * Refuses what undici refuses, with undici's error type (the transport maps it the same way): CR, LF or NUL in the
  * path or a header (request smuggling), and framing or connection headers set by the caller — the connection's
  * framing is this client's to decide. A caller's Content-Length must match a body of known length (undici's rule
