@@ -5,10 +5,11 @@
  * length is unknown until it is packed). The call pool's connections write their string or bytes bodies with the
  * same `writeFixed()` (call-connection.ts).
  *
- * Backpressure is undici's iterable writer's, which the reused upload buffers rely on (bodies/file-chunks.ts, "When
- * a buffer may be reused"): the next chunk is asked for only after the write of the last one returned true, or
- * after the socket's 'drain' (every queued byte handed to the kernel) or 'close'. A body longer or shorter than its
- * declared length fails, as undici fails it (RequestContentLengthMismatchError).
+ * Backpressure is undici's iterable writer's (which sends the same bodies over ssh), and the reused upload buffers
+ * rely on it (bodies/file-chunks.ts, "When a buffer may be reused"): the next chunk is asked for only after the
+ * write of the last one returned true, or after the socket's 'drain' (every queued byte handed to the kernel) or
+ * 'close'. A body longer or shorter than its declared length fails, as undici fails it
+ * (RequestContentLengthMismatchError).
  */
 import type { Socket } from 'node:net';
 import undiciErrors from 'undici/lib/core/errors.js';
@@ -16,6 +17,39 @@ import { drainedOrClosed } from '../core/drained.js';
 
 /** A body the transport sends (request.ts `RawRequest['body']`, a Blob already made a stream). */
 export type SendBody = string | Uint8Array | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null | undefined;
+
+/** The method of a PulledBody. */
+export const PULL: unique symbol = Symbol('docker-engine-client.pull');
+
+/**
+ * A body that hands out its chunks when asked, synchronously when it has one ready (bodies/file-chunks.ts
+ * ChunkSource, the client's own uploads; it is an async iterable too, for undici over ssh). Written by a callback
+ * loop, not `for await`: an upload's JavaScript per chunk is then a few calls, too few for V8 to optimize, where the
+ * async generator and `for await` pair got two TurboFan compiles whose memory stayed in the compile threads'
+ * malloc arenas — 2 MB of a 1 GiB load's peak RSS (bench/README.md, "Stop 24").
+ */
+export interface PulledBody {
+  /**
+   * The next chunk, null after the last. Asked for only once the write of the chunk before it returned true, or
+   * the socket drained or closed (file-chunks.ts reuses a chunk's buffer after that).
+   */
+  [PULL](): Uint8Array | null | Promise<Uint8Array | null>;
+  /** Ends the body early (the socket closed, or the request failed): releases what it holds. */
+  destroy(err?: Error): unknown;
+  /**
+   * Bytes before each chunk, in its ArrayBuffer, that the writer may overwrite: where the chunked encoding's size
+   * line goes, so that a chunk is one socket write (with a write of its own too, Node's stream functions got hot
+   * enough to be optimized, 1–2 MB more peak RSS on a 1 GiB build). 0: none.
+   */
+  readonly headroom: number;
+}
+
+/** The most a chunk's size line takes: the CRLF ending the chunk before, 8 hex digits, CRLF. */
+export const SIZE_LINE_BYTES = 12;
+
+function isPulled(body: object): body is PulledBody {
+  return PULL in body;
+}
 
 /** The byte length of a body known before sending; undefined for none or a stream. */
 export function fixedLength(body: SendBody): number | undefined {
@@ -44,25 +78,88 @@ export function writeFixed(socket: Socket, head: string, body: string | Uint8Arr
  */
 export async function writeRequest(socket: Socket, head: string, body: SendBody, declared: number | undefined): Promise<void> {
   if (body == null || typeof body === 'string' || body instanceof Uint8Array) return writeFixed(socket, head, body);
-  const chunked = declared === undefined;
-  let sent = 0;
+  if (isPulled(body)) return writePulled(socket, head, body, declared);
+  const out = new ChunkWriter(socket, declared);
   socket.write(head);
   for await (const chunk of body) {
     if (socket.destroyed) return;
-    if (chunk.byteLength === 0) continue;
-    sent += chunk.byteLength;
-    if (!chunked && sent > declared) throw new undiciErrors.RequestContentLengthMismatchError();
-    let more: boolean;
-    if (chunked) {
-      socket.cork();
-      socket.write(`${chunk.byteLength.toString(16)}\r\n`);
-      socket.write(chunk);
-      more = socket.write('\r\n');
-      socket.uncork();
-    } else more = socket.write(chunk);
-    if (!more) await drainedOrClosed(socket);
+    if (!out.write(chunk)) await drainedOrClosed(socket);
   }
-  if (socket.destroyed) return;
-  if (chunked) socket.write('0\r\n\r\n');
-  else if (sent !== declared) throw new undiciErrors.RequestContentLengthMismatchError();
+  if (!socket.destroyed) out.end();
+}
+
+/** writeRequest() for a PulledBody: the same writes, in a loop that awaits only when the body or the socket makes it. */
+function writePulled(socket: Socket, head: string, body: PulledBody, declared: number | undefined): Promise<void> {
+  const out = new ChunkWriter(socket, declared, body.headroom);
+  socket.write(head);
+  return new Promise<void>((resolve, reject) => {
+    const failed = (err: unknown): void => {
+      body.destroy();
+      reject(err);
+    };
+    // Writes what the body has ready; returns at the first wait, with the wait set to call it again.
+    const more = (chunk?: Uint8Array | null): void => {
+      try {
+        for (;;) {
+          // Closed: the engine answered and hung up, or the request failed (the caller hears that from the connection).
+          if (socket.destroyed) return void body.destroy(), resolve();
+          if (chunk === undefined) {
+            const next = body[PULL]();
+            if (next instanceof Promise) return void next.then(more, failed);
+            chunk = next;
+          }
+          if (chunk === null) return out.end(), resolve();
+          const wrote = out.write(chunk);
+          chunk = undefined;
+          if (!wrote) return void drainedOrClosed(socket).then(() => more(), failed);
+        }
+      } catch (err) {
+        failed(err);
+      }
+    };
+    more();
+  });
+}
+
+/** Writes a body's chunks on `socket`: as they are for a `declared` length (checked), else in chunked encoding. */
+class ChunkWriter {
+  private sent = 0;
+
+  /** `headroom`: PulledBody's. */
+  constructor(
+    private readonly socket: Socket,
+    private readonly declared: number | undefined,
+    private readonly headroom = 0,
+  ) {}
+
+  /** false: wait for the socket to drain before the next. */
+  write(chunk: Uint8Array): boolean {
+    const n = chunk.byteLength;
+    if (n === 0) return true;
+    this.sent += n;
+    const socket = this.socket;
+    if (this.declared === undefined) {
+      // The chunk's size line follows the CRLF that ends the chunk before it: two writes per chunk, not three.
+      // The size line follows the CRLF that ends the chunk before.
+      const line = `${this.sent === n ? '' : '\r\n'}${n.toString(16)}\r\n`;
+      if (this.headroom >= line.length) {
+        const framed = Buffer.from(chunk.buffer, chunk.byteOffset - line.length, line.length + n);
+        framed.write(line, 0, 'latin1');
+        return socket.write(framed);
+      }
+      socket.cork();
+      socket.write(line);
+      const more = socket.write(chunk);
+      socket.uncork();
+      return more;
+    }
+    if (this.sent > this.declared) throw new undiciErrors.RequestContentLengthMismatchError();
+    return socket.write(chunk);
+  }
+
+  /** After the last chunk: the chunked terminator, or the check that the declared length was sent. */
+  end(): void {
+    if (this.declared === undefined) this.socket.write(this.sent === 0 ? '0\r\n\r\n' : '\r\n0\r\n\r\n');
+    else if (this.sent !== this.declared) throw new undiciErrors.RequestContentLengthMismatchError();
+  }
 }

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DockerClient } from '../../src/client.js';
+import { PULL, SIZE_LINE_BYTES } from '../../src/transport/body-writer.js';
 import { useSlowEngine } from '../helpers/slow-engine';
 
 const rig = useSlowEngine('file-chunks-');
@@ -162,4 +163,29 @@ test('a packed directory is the same tar whether its files are read on the loop,
   const slow = new LoopReads(0n);
   expect(await pack(slow)).toBe(asyncOnly);
   expect(slow.on).toBe(false);
+});
+
+test('reads on the loop fill one buffer for the whole upload; reads ahead alternate two (stop 24)', async () => {
+  // Pulled as the client's body writer pulls (body-writer.ts PULL): each chunk only after the one before was
+  // "written" — here, copied out at once. A fill that is not ahead can reuse the buffer just written; one that
+  // runs ahead needs a second. The short last chunk shares its buffer too: nothing is filled after it.
+  const { FileChunks } = await import('../../src/bodies/file-chunks.js');
+  const { file, sha256 } = randomFile('one-buffer.tar', 4 * 1024 * 1024 + 10);
+  const buffersUsed = async (syncReads: boolean): Promise<number> => {
+    const body = new FileChunks(await fs.promises.open(file, 'r'), { syncReads, slowReadNs: 10n ** 12n });
+    const chunks: Uint8Array[] = [];
+    const copies: Buffer[] = [];
+    for (let c = await body[PULL](); c !== null; c = await body[PULL]()) {
+      chunks.push(c);
+      copies.push(Buffer.from(c));
+      // The room for a chunked size line lies before the chunk, in its own buffer.
+      expect(c.byteOffset).toBe(SIZE_LINE_BYTES);
+    }
+    expect(createHash('sha256').update(Buffer.concat(copies)).digest('hex')).toBe(sha256);
+    expect(chunks.map((c) => c.length)).toEqual([1, 1, 1, 1].map(() => 1024 * 1024).concat([10]));
+    return new Set(chunks.map((c) => c.buffer)).size;
+  };
+  expect(await buffersUsed(true)).toBe(1);
+  expect(await buffersUsed(false)).toBe(2);
+  expect(openOn(file)).toBe(0);
 });
