@@ -12,9 +12,11 @@ import { createServer, connect, type Server, type Socket, type AddressInfo } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
-import { DockerAbortError, DockerApiError } from '../src/index';
+import { DockerAbortError, DockerApiError, DockerConnectionError } from '../src/index';
 import { collectFrames, type Frame } from '../src/streams/frames';
 import { DuplexSession } from '../src/streams/session';
+import { endpointOf, parseApiVersion } from '../src/transport/endpoint';
+import { Transport } from '../src/transport/transport';
 import { baseImage, engineSocketPath } from './helpers/env';
 import { engines, type Engine } from './helpers/engines';
 import { linkedClient, type LinkedClient } from './helpers/upgrade-link';
@@ -241,6 +243,26 @@ describe.each(engines())('upgrade over the unix socket: $name', (engine: Engine)
       })().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DockerAbortError);
       expect((err as Error).message).toBe('attach: the session was closed');
+    } finally {
+      await remove(docker, id);
+    }
+  });
+
+  test('destroy() while an upgrade is still learning its path: the connection it opens after is ended, the upgrade fails (closed)', async () => {
+    const id = await createContainer(docker, ['cat']);
+    // A pinned version: the upgrade learns its path in a microtask, so destroy() lands after the upgrade began and
+    // before its connection opens (download-lane.ts `destroyedWith`). Without that step the attach gets its 101.
+    const transport = new Transport({ endpoint: endpointOf({ host: engine.host }), apiVersion: parseApiVersion('1.41'), userAgent: 'dec-test' });
+    try {
+      const upgrade = transport.upgrade({ method: 'POST', path: `/containers/${id}/attach${ATTACH_QUERY}` });
+      const destroyed = transport.destroy();
+      const err = await upgrade.then(
+        (up) => (up.socket.destroy(), undefined),
+        (e: unknown) => transport.mapError(e),
+      );
+      expect(err).toBeInstanceOf(DockerConnectionError);
+      expect((err as DockerConnectionError).failure).toBe('closed');
+      await destroyed;
     } finally {
       await remove(docker, id);
     }

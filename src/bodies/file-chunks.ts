@@ -33,7 +33,7 @@ import { EventEmitter } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
 import { getDefaultHighWaterMark } from 'node:stream';
 import { PULL, SIZE_LINE_BYTES, type PulledBody } from '../transport/body-writer.js';
-import { LoopReads, SLOW_READ_NS } from './local-reads.js';
+import { LoopReads, readAsync, SLOW_READ_NS } from './local-reads.js';
 
 /** Bytes per read: with 64 KiB reads an upload cost twice the CPU (bench/README.md). */
 export const CHUNK_BYTES = 1 << 20;
@@ -210,7 +210,7 @@ export class FileChunks extends ChunkSource {
 }
 
 function asyncReads(handle: FileHandle): ChunkFiller {
-  return { fill: (b) => handle.read(b, 0, b.length, null).then((r) => r.bytesRead), close: () => handle.close() };
+  return { fill: (b) => readAsync(handle.fd, b, 0, b.length, null), close: () => handle.close() };
 }
 
 function syncThenAsync(handle: FileHandle, slowReadNs: bigint): ChunkFiller {

@@ -14,7 +14,7 @@
  * once reads wait for the device (LoopReads: two slow reads in a row). A directory is judged by its root: a
  * mount of another kind inside a context is read as its root is.
  */
-import { readSync } from 'node:fs';
+import { read, readSync } from 'node:fs';
 
 /**
  * statfs(2) `f_type` magic numbers of local file systems whose reads come from the page cache or a local device:
@@ -60,3 +60,16 @@ export class LoopReads {
     return n;
   }
 }
+
+/**
+ * An async read of `fd` (libuv's thread pool) as a promise, with fs.read's callback rather than a FileHandle's
+ * `read()`: the promise API's own layers (FileHandle.read, fsCall) were optimized by V8 on a 1 GiB upload read
+ * async, their compile memory 2–3 MB of its peak (bench/README.md "Stop 24"). `fd` stays the FileHandle's, closed
+ * by it. Resolves with the bytes read; position null: from the file position.
+ */
+export function readAsync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<number> {
+  return new Promise((resolve, reject) => {
+    read(fd, buffer, offset, length, position, (err, bytesRead) => (err ? reject(err) : resolve(bytesRead)));
+  });
+}
+

@@ -13,7 +13,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { CHUNK_BYTES, type ChunkFiller } from './file-chunks.js';
-import type { LoopReads } from './local-reads.js';
+import { readAsync, type LoopReads } from './local-reads.js';
 import { BLOCK, encodeHeader, type TarHeader } from './tar-header.js';
 
 export interface TarEntry {
@@ -153,7 +153,7 @@ export class TarFiller implements ChunkFiller {
     const want = Math.min(file.size - file.read, buffer.length - at);
     const bytesRead = this.loop?.on
       ? this.loop.read(file.handle.fd, buffer, at, want, file.read)
-      : (await file.handle.read(buffer, at, want, file.read)).bytesRead;
+      : await readAsync(file.handle.fd, buffer, at, want, file.read);
     this.counted(file, bytesRead);
     if (file.read === file.size) {
       this.file = undefined;
