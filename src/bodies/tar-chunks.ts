@@ -63,13 +63,21 @@ export class TarFiller implements ChunkFiller {
   }
 
   fill(buffer: Buffer): number | Promise<number> {
-    // Not ahead (one large file's content alone, read on this thread): the whole chunk in one sync read, with no
-    // promise — an upload's per-chunk JavaScript stays too small for V8 to optimize (body-writer.ts PulledBody).
+    // One large file's content alone: the whole chunk in one read — on this thread with no promise when reads run
+    // on the loop, else one async read — not through fillFrom()/readFile(): an upload's per-chunk JavaScript stays
+    // too small for V8 to optimize (those two async functions were, on a 1 GiB build read async; body-writer.ts
+    // PulledBody says what that costs).
     const file = this.file;
-    if (file && !this.ahead && file.size - file.read > buffer.length) {
+    if (file && this.copies.length === 0 && file.size - file.read > buffer.length) {
+      const loop = this.loop;
+      if (!loop?.on) {
+        return readAsync(file.handle.fd, buffer, 0, buffer.length, file.read)
+          .then((n) => (this.counted(file, n) === buffer.length ? n : this.fillFrom(buffer, n)))
+          .catch((err: Error) => Promise.reject(this.mapError(err)));
+      }
       let n: number;
       try {
-        n = this.counted(file, this.loop!.read(file.handle.fd, buffer, 0, buffer.length, file.read));
+        n = this.counted(file, loop.read(file.handle.fd, buffer, 0, buffer.length, file.read));
       } catch (err) {
         throw this.mapError(err as Error);
       }
