@@ -78,17 +78,23 @@ export function writeFixed(socket: Socket, head: string, body: string | Uint8Arr
  */
 export async function writeRequest(socket: Socket, head: string, body: SendBody, declared: number | undefined): Promise<void> {
   if (body == null || typeof body === 'string' || body instanceof Uint8Array) return writeFixed(socket, head, body);
-  if (isPulled(body)) return writePulled(socket, head, body, declared);
-  const out = new ChunkWriter(socket, declared);
-  socket.write(head);
-  for await (const chunk of body) {
-    if (socket.destroyed) return;
-    if (!out.write(chunk)) await drainedOrClosed(socket);
-  }
-  if (!socket.destroyed) out.end();
+  return writePulled(socket, head, isPulled(body) ? body : pulledFrom(body), declared);
 }
 
-/** writeRequest() for a PulledBody: the same writes, in a loop that awaits only when the body or the socket makes it. */
+/**
+ * Any other stream (a Node Readable, a web ReadableStream, an async iterable) as a PulledBody: its async iterator,
+ * returned when the write ends early — as `for await` would return it (a Node stream is then destroyed).
+ */
+function pulledFrom(body: AsyncIterable<Uint8Array>): PulledBody {
+  const chunks = body[Symbol.asyncIterator]();
+  return {
+    [PULL]: () => Promise.resolve(chunks.next()).then((r) => (r.done ? null : r.value)),
+    destroy: () => Promise.resolve(chunks.return?.()).catch(() => {}),
+    headroom: 0,
+  };
+}
+
+/** Writes the chunks a PulledBody hands out, in a loop that awaits only when the body or the socket makes it. */
 function writePulled(socket: Socket, head: string, body: PulledBody, declared: number | undefined): Promise<void> {
   const out = new ChunkWriter(socket, declared, body.headroom);
   socket.write(head);
@@ -139,8 +145,7 @@ class ChunkWriter {
     this.sent += n;
     const socket = this.socket;
     if (this.declared === undefined) {
-      // The chunk's size line follows the CRLF that ends the chunk before it: two writes per chunk, not three.
-      // The size line follows the CRLF that ends the chunk before.
+      // The size line follows the CRLF that ends the chunk before: with headroom one write per chunk, else a corked pair.
       const line = `${this.sent === n ? '' : '\r\n'}${n.toString(16)}\r\n`;
       if (this.headroom >= line.length) {
         const framed = Buffer.from(chunk.buffer, chunk.byteOffset - line.length, line.length + n);
