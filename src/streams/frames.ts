@@ -162,7 +162,18 @@ class FrameIterator implements AsyncIterableIterator<Frame> {
     return this;
   }
 
-  async next(): Promise<IteratorResult<Frame, undefined>> {
+  /**
+   * A frame already decoded goes out in a promise made here: no async function runs per frame. An async `next()`
+   * allocated its suspended frame for every call, ~290 of the ~650 bytes a frame cost (V8's sampling heap
+   * profiler on 2.1 M frames of logs, bench/README.md "Stop 25").
+   */
+  next(): Promise<IteratorResult<Frame, undefined>> {
+    if (this.#head < this.#batch.length) return Promise.resolve({ value: this.#batch[this.#head++], done: false });
+    return this.#refill();
+  }
+
+  /** Reads chunks until one completes a frame (or the body ends). */
+  async #refill(): Promise<IteratorResult<Frame, undefined>> {
     while (this.#head >= this.#batch.length) {
       if (this.#done) return { value: undefined, done: true };
       // A type-3 frame after others in the same chunk: fail once those are out, not when (or if) more bytes come.
