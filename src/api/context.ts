@@ -71,6 +71,8 @@ export interface ApiContext {
    * own where the endpoint allows (transport.ts, Lane), which reads the socket into reused buffers.
    */
   download(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
+  /** `download` for an answer the engine writes message by message, flushing each (logs): its reads are paced (RawRequest.paced). */
+  messages(call: (init: StreamInit) => Promise<FetchResult<unknown>>): Promise<LiteResponse>;
   /**
    * `stream`, sending `upload` as the request body (`application/x-tar`, with Content-Length when known), with
    * the caller's `signal`. A body that fails (a build context that cannot be packed, a caller's stream that
@@ -90,6 +92,7 @@ export function createApiContext(transport: Transport): ApiContext {
   // Streamed answers and uploads go over the transport's `stream` lane.
   const streamed = streamInit(laneSend(transport, 'stream'));
   const downloaded = streamInit(laneSend(transport, 'download'));
+  const paced = streamInit(laneSend(transport, 'download', true));
   return {
     api: createDockerApi(transport),
     connection: transport,
@@ -116,6 +119,7 @@ export function createApiContext(transport: Transport): ApiContext {
     response: responseOf,
     stream: (call) => openStream(call, streamed),
     download: (call) => openStream(call, downloaded),
+    messages: (call) => openStream(call, paced),
     async upload(upload, signal, call) {
       const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
       if (upload.length !== undefined) headers['Content-Length'] = String(upload.length);

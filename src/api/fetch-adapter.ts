@@ -14,9 +14,10 @@ import { responseRecorder, type ResponseRecorder } from './recorder.js';
 export type { DockerApi };
 
 /** Sends one request over one lane of `transport` (the request object is api-client's own, made per call). */
-export function laneSend(transport: Transport, lane: Lane): (req: RawRequest) => Promise<LiteResponse> {
+export function laneSend(transport: Transport, lane: Lane, paced?: boolean): (req: RawRequest) => Promise<LiteResponse> {
   return (req) => {
     req.lane = lane;
+    if (paced) req.paced = true;
     return transport.request(req);
   };
 }

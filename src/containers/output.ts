@@ -52,8 +52,9 @@ export function logs(ctx: ApiContext, id: string, opts: O.ContainerLogsOptions):
   checkOptions('containers.logs', 'ContainerLogs', opts, { declared: { since: ['object', 'number'], until: ['object', 'number'], tail: ['integer', 'string'], tty: 'boolean' } });
   return new FrameOutput(async () => {
     const mode = modeOf(ctx, id, tty, signal);
-    // Logs can be hundreds of MB: the download connection's reader costs less CPU per frame than undici's.
-    const opened = ctx.download((init) => ctx.api.GET('/containers/{id}/logs', { params: { path: { id }, query }, signal, ...init }));
+    // Logs can be hundreds of MB: the download connection's reader costs less CPU per frame than undici's, and
+    // paced reads take the engine's frames (each written and flushed alone) a millisecond's worth at a time.
+    const opened = ctx.messages((init) => ctx.api.GET('/containers/{id}/logs', { params: { path: { id }, query }, signal, ...init }));
     const [m, res] = await settleBoth(mode, opened, (r) => void r.discard().catch(() => {}));
     return { body: res.chunks(), mode: m };
   }, 'logs', signal);

@@ -20,6 +20,13 @@ export interface RawRequest {
    * bytes with `res.readable()` (a tar): see Lane. Default `call`.
    */
   lane?: Lane;
+  /**
+   * The engine writes this answer message by message, flushing each (a log): on a connection of its own (`stream`,
+   * `download`), after a read of less than 16 KiB the next read waits 1 ms, so the messages of that millisecond
+   * come in one read instead of one wake-up each (transport/download.ts, PACED_WAIT_MS). At most 1 ms later; caps
+   * the rate at a socket buffer per millisecond (~200 MB/s on a unix socket), far above what an engine writes so.
+   */
+  paced?: boolean;
 }
 
 /**

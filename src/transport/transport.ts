@@ -180,7 +180,7 @@ export class Transport {
       lane = 'stream'; // a streamed body is an upload: the call pool sends only string or bytes
     }
     if (lane !== 'call' && this.downloads) {
-      return this.downloads.request({ method: req.method, path, headers, body, signal: req.signal, timeout: this.timeout, mapError: bodyError });
+      return this.downloads.request({ method: req.method, path, headers, body, signal: req.signal, timeout: this.timeout, paced: req.paced, mapError: bodyError });
     }
     const pooled = { method: req.method as Dispatcher.HttpMethod, path, headers, body: body as Dispatcher.DispatchOptions['body'], signal: req.signal };
     const to = lane === 'call' ? 'call' : 'stream';
