@@ -72,4 +72,3 @@ export function readAsync(fd: number, buffer: Uint8Array, offset: number, length
     read(fd, buffer, offset, length, position, (err, bytesRead) => (err ? reject(err) : resolve(bytesRead)));
   });
 }
-

@@ -108,9 +108,10 @@ export function download(dialer: DownloadDialer, req: DownloadRequest, opened: (
       }
     };
     let pacing: NodeJS.Timeout | undefined;
+    // No read happens during the wait, so the read-ahead cannot have filled (`pause`) meanwhile.
     const readOn = (): void => {
       pacing = undefined;
-      if (!pause && !socket.destroyed) socket.resume();
+      if (!socket.destroyed) socket.resume();
     };
     const onread = (bytes: number, buf: Buffer): boolean => {
       pause = false;
