@@ -62,7 +62,13 @@ step=typecheck
 npm run --silent typecheck
 
 step=jest
-npx jest --ci --json --outputFile="$RESULTS" "$@"
+# Bounded: a handle a test leaks (a child process, a socket) keeps jest alive after its last test, and a CI run would
+# then sit until CI's own limit with nothing said. The whole suite takes minutes; 45 fails it with a name instead.
+timeout --kill-after=30s 45m node_modules/.bin/jest --ci --json --outputFile="$RESULTS" "$@" || {
+  rc=$?
+  ((rc == 124 || rc == 137)) && echo "test.sh: jest did not exit within 45 minutes (a test left a handle open, or hung)"
+  exit "$rc"
+}
 
 # The recorded answers against the spec's schemas: an unexplained mismatch fails. docs/conformance.md is compared
 # only after a full run (with jest arguments, fewer suites ran and fewer operations were observed).

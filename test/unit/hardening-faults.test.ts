@@ -4,7 +4,8 @@
  * `/_ping`, a connection dropped mid-stream, a tar download nobody reads. The same defects' engine-visible sides
  * are in test/hardening.test.ts against the real engine.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import {
   DockerClient,
@@ -343,27 +344,60 @@ describe('defect 9: error wording', () => {
   });
 });
 
-test('a connection that is never accepted fails after the connect timeout, on every kind of connection: call, download, upgrade', async () => {
-  // A loopback port whose accept queue is full and never drained (its process's loop is blocked), so a connect to it
-  // hangs: a fault no engine produces on demand. Nothing leaves loopback.
+describe('a connection that is never accepted', () => {
+  // A loopback port whose accept queue is full and never drained, so a connect to it hangs: a fault no engine
+  // produces on demand. Nothing leaves loopback. The child listens with a backlog of 1, publishes its port and blocks
+  // its loop at once, so it never accepts; this test then fills the queue itself, one connect at a time, until a
+  // connect stays pending, and only then sends. (Filling it inside the child, after publishing the port, raced: on a
+  // loaded machine this test's connects could come first, be queued, and wait for an answer that never came.) The
+  // child's life is bounded and it inherits no stdio of the jest worker, so a failure here cannot keep jest running.
   const script = `const net = require('net');
 const server = net.createServer().listen({ host: '127.0.0.1', port: 0, backlog: 1 }, () => {
-  const { port } = server.address();
-  for (let i = 0; i < 3; i++) net.connect(port, '127.0.0.1');
-  process.stdout.write(port + '\\n');
-  process.nextTick(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000));
+  process.stdout.write(server.address().port + '\\n');
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 35_000);
+  process.exit(0);
 });`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const port = await new Promise<string>((ok) => child.stdout.once('data', (d: Buffer) => ok(d.toString().trim())));
-    const d = new DockerClient({ host: `tcp://127.0.0.1:${port}`, apiVersion: '1.41' });
+  let child: ChildProcess | undefined;
+  let fillers: Socket[] = [];
+  let d: DockerClient | undefined;
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    for (const s of fillers) s.destroy();
+    await d?.destroy();
+    child = d = undefined;
+    fillers = [];
+  });
+
+  /** Connects until one connect stays pending for 500 ms: from then on every SYN to the port is dropped. */
+  async function fillAcceptQueue(port: number): Promise<void> {
+    for (let n = 0; n < 64; n++) {
+      const s = connect(port, '127.0.0.1');
+      fillers.push(s);
+      const connected = await new Promise<boolean>((ok) => {
+        const pending = setTimeout(() => ok(false), 500);
+        s.once('connect', () => (clearTimeout(pending), ok(true)));
+        s.once('error', () => (clearTimeout(pending), ok(true)));
+      });
+      if (!connected) return;
+    }
+    throw new Error('the accept queue never filled: this kernel does not produce the fault');
+  }
+
+  test('fails after the connect timeout, on every kind of connection: call, download, upgrade', async () => {
+    const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child = proc;
+    const port = await new Promise<number>((ok, fail) => {
+      proc.stdout.once('data', (b: Buffer) => ok(Number(b.toString().trim())));
+      proc.once('exit', (code) => fail(new Error(`the listening child exited (${code}) before publishing its port`)));
+    });
+    await fillAcceptQueue(port);
+    // `timeout` turns a connection that is accepted after all and never answered into a failure here, not a hang.
+    d = new DockerClient({ host: `tcp://127.0.0.1:${port}`, apiVersion: '1.41', timeout: 20_000 });
     const failures = await Promise.all([rejectionOf(d.images.list()), rejectionOf(d.images.save('localhost/x')), rejectionOf(d.containers.attach('x'))]);
     for (const err of failures) {
       expect(err).toBeInstanceOf(DockerConnectionError);
       expect(err.message).toMatch(/connect timed out after 10000 ms/);
     }
     await settlesWithin(d.close(), HANG_MS, 'close() after the connect timeouts');
-  } finally {
-    child.kill('SIGKILL');
-  }
-}, 40_000);
+  }, 40_000);
+});
