@@ -10,6 +10,10 @@
  *   node node-floor.js upload <socket> <tar> <version> — the least JavaScript that uploads: POST /images/load over
  *                                                   a bare unix socket, the tar read into one reused 1 MiB buffer,
  *                                                   each piece written once the socket has drained
+ *   node node-floor.js sink <socket> <image> <version> — the least JavaScript that downloads to a consumer that may
+ *                                                   keep its chunks: GET /images/{image}/get over a bare unix
+ *                                                   socket piped, HTTP framing and all, into the sink the save →
+ *                                                   sink row uses (Node's socket reads: a fresh buffer per read)
  *
  * The difference between a run's peak and `idle`'s is what a Node process pays for streaming that long, whoever
  * reads the socket: V8's optimizing compiler starts on the hot stream and fs functions (its code pages of the node
@@ -19,6 +23,7 @@ import { createWriteStream, openSync, readSync, closeSync, fstatSync } from 'nod
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sink } from './lib/sink.js';
 
 const BATCH = 512 << 10;
 
@@ -74,11 +79,24 @@ function upload(socketPath: string, tar: string, version: string): Promise<numbe
   });
 }
 
+async function socketToSink(socketPath: string, image: string, version: string): Promise<number> {
+  const sock = net.connect(socketPath);
+  await new Promise<void>((ok, fail) => sock.once('connect', ok).once('error', fail));
+  sock.write(`GET /v${version}/images/${encodeURIComponent(image)}/get HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+  const s = sink();
+  let status = '';
+  sock.once('data', (first: Buffer) => (status = first.subarray(0, 12).toString('latin1')));
+  await pipeline(sock, s.stream);
+  if (status !== 'HTTP/1.1 200') throw new Error(`answer ${status || '(none)'}`);
+  return s.bytes();
+}
+
 async function main(): Promise<void> {
   const [mode, a, b, c] = process.argv.slice(2);
   let bytes = 0;
   if (mode === 'pipeline') bytes = await fromMemory(a!, Number(b));
   else if (mode === 'upload') bytes = await upload(a!, b!, c ?? '1.41');
+  else if (mode === 'sink') bytes = await socketToSink(a!, b!, c ?? '1.41');
   else if (mode !== 'idle') throw new Error(`unknown mode ${mode}`);
   process.stdout.write(`${JSON.stringify({ bytes })}\n`);
 }
