@@ -6,6 +6,7 @@
  *   node stream-worker.js <op> <contender> '<json params>'
  */
 import { createWriteStream } from 'node:fs';
+import { get } from 'node:http';
 import { stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,7 +20,7 @@ const ARCHIVE_PATH = '/random.bin';
 export type StreamOp = 'save-file' | 'save-sink' | 'export-file' | 'archive-file' | 'load' | 'import' | 'build';
 /** `idle`: load the client, ping, exit — the floor under the streaming runs' peak RSS. */
 export type WorkerOp = StreamOp | 'idle';
-export type NodeStreamContender = 'ours' | 'ours-1m' | 'undici' | 'dockerode' | 'node-sdk';
+export type NodeStreamContender = 'ours' | 'ours-1m' | 'undici' | 'node-http' | 'dockerode' | 'node-sdk';
 
 export interface StreamParams {
   socketPath: string;
@@ -143,6 +144,27 @@ async function undiciFloor(op: StreamOp, p: StreamParams): Promise<StreamResult>
   }
 }
 
+/**
+ * Node alone, no Docker client: `http.get` on the engine's socket, the answer piped into the default write stream
+ * (the file downloads only). What Node's own HTTP client and fs reach for the same pipeline on this machine.
+ */
+async function nodeHttp(op: StreamOp, p: StreamParams): Promise<StreamResult> {
+  const id = encodeURIComponent(p.image);
+  const paths: Partial<Record<StreamOp, string>> = {
+    'save-file': `/images/${id}/get`,
+    'export-file': `/containers/${id}/export`,
+    'archive-file': `/containers/${id}/archive?${new URLSearchParams({ path: ARCHIVE_PATH })}`,
+  };
+  const path = paths[op];
+  if (!path) return { unavailable: 'reference for the file downloads only' };
+  const version = process.env.BENCH_API_VERSION ?? '1.41';
+  const t0 = performance.now();
+  const res = await new Promise<import('node:http').IncomingMessage>((ok, fail) => get({ socketPath: p.socketPath, path: `/v${version}${path}` }, ok).on('error', fail));
+  if (res.statusCode !== 200) throw new Error(`${op}: HTTP ${res.statusCode}`);
+  await pipeline(res, createWriteStream(p.file!));
+  return { bytes: (await stat(p.file!)).size, ms: performance.now() - t0 };
+}
+
 async function nodeSdk(op: StreamOp, p: StreamParams): Promise<StreamResult> {
   if (op === 'import') return { unavailable: 'imageCreate sends no request body (no import from a tar)' };
   if (op === 'load') return { unavailable: "imageLoad resolves on the response headers without reading the daemon's answer" };
@@ -172,6 +194,7 @@ async function main(): Promise<void> {
     ours: () => ours(op, params),
     'ours-1m': () => ours(op, params, 1 << 20),
     undici: () => undiciFloor(op as StreamOp, params),
+    'node-http': () => nodeHttp(op as StreamOp, params),
     dockerode: () => dockerode(op as StreamOp, params),
     'node-sdk': () => nodeSdk(op as StreamOp, params),
   };

@@ -17,19 +17,24 @@ import type { EngineAdmin } from '../lib/engine.js';
 import { pairedRatios, roundContenders, summarize, type Summary } from '../lib/stats.js';
 
 export const STREAM_OPS: StreamOp[] = ['save-sink', 'save-file', 'export-file', 'archive-file', 'load', 'import', 'build'];
-export const STREAM_CONTENDERS = ['ours', 'ours-1m', 'undici', 'curl', 'dockerode', 'node-sdk'] as const;
+export const STREAM_CONTENDERS = ['ours', 'ours-1m', 'undici', 'node-http', 'curl', 'dockerode', 'node-sdk'] as const;
 export type StreamContender = (typeof STREAM_CONTENDERS)[number];
 
 /**
- * Two reference runs beside the clients, each for one operation only: this client writing the file through a
- * 1 MiB write buffer instead of fs.createWriteStream's default 16 KiB, and undici's `Pool.request()` body read
- * into the sink (what any Node client on undici can reach at best).
+ * Reference runs beside the clients, each for some operations only: this client writing the file through a
+ * 1 MiB write buffer instead of fs.createWriteStream's default 16 KiB; undici's `Pool.request()` body read into
+ * the sink (what any Node client on undici can reach at best); Node's own `http.get` piped into the default write
+ * stream (what Node reaches for a file download with no Docker client).
  */
-const ONLY_FOR: Partial<Record<StreamContender, StreamOp>> = { 'ours-1m': 'save-file', undici: 'save-sink' };
+const ONLY_FOR: Partial<Record<StreamContender, StreamOp[]>> = {
+  'ours-1m': ['save-file'],
+  undici: ['save-sink'],
+  'node-http': ['save-file', 'export-file', 'archive-file'],
+};
 
 export function contendersFor(op: StreamOp): StreamContender[] {
   // @docker/node-sdk is measured on images only (its container export/archive calls are left out).
-  return STREAM_CONTENDERS.filter((c) => (ONLY_FOR[c] ?? op) === op && !(FROM_CONTAINER.has(op) && c === 'node-sdk'));
+  return STREAM_CONTENDERS.filter((c) => (ONLY_FOR[c]?.includes(op) ?? true) && !(FROM_CONTAINER.has(op) && c === 'node-sdk'));
 }
 
 export const STREAM_LABELS: Record<StreamOp, string> = {

@@ -27,6 +27,7 @@ const STREAM_NAMES: Record<StreamContender, string> = {
   ours: 'this client',
   'ours-1m': 'this client, 1 MiB write buffer',
   undici: 'undici `Pool.request()`',
+  'node-http': "Node alone: `http.get` piped into the default write stream",
   curl: '`curl --unix-socket`',
   dockerode: 'dockerode',
   'node-sdk': '@docker/node-sdk',
