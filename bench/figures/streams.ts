@@ -82,7 +82,7 @@ export interface StreamFigures {
    * least JavaScript that loads the saved tar; `sink`, a bare socket's save piped into the sink the save → sink row
    * uses. What Node itself costs, beside the RSS targets.
    */
-  nodeFloorMB?: { pipeline: Summary; upload: Summary; sink?: Summary };
+  nodeFloorMB?: { pipeline: Summary; upload: Summary; sink: Summary };
   cells: Record<StreamOp, Partial<Record<StreamContender, StreamCell>>>;
   notes: string[];
 }
@@ -330,16 +330,16 @@ export async function runStreamFigures(opts: {
       over.upload.push((await floorRun(['upload', ctx.socketPath, ctx.savedTar, ctx.apiVersion])) - base);
       over.sink.push((await floorRun(['sink', ctx.socketPath, ctx.bigImage, ctx.apiVersion])) - base);
     }
-    result.nodeFloorMB = { pipeline: summarize(over.pipeline), upload: summarize(over.upload), sink: summarize(over.sink) };
-    const floorSink = result.nodeFloorMB.sink!;
+    const floor = (result.nodeFloorMB = { pipeline: summarize(over.pipeline), upload: summarize(over.upload), sink: summarize(over.sink) });
+    const aboveIdle = (f: Summary) => `+${f.median.toFixed(1)} MB (${f.min.toFixed(1)}–${f.max.toFixed(1)})`;
     result.notes.push(
       `Node alone, no Docker client (bench/node-floor.ts, 3 runs each, peak over the same bare process's idle peak): ` +
         `the user's pipeline into the default \`fs.createWriteStream\`, fed ${Math.round(savedSize / MiB)} MiB from one reused 512 KiB buffer, ` +
-        `+${result.nodeFloorMB.pipeline.median.toFixed(1)} MB (${result.nodeFloorMB.pipeline.min.toFixed(1)}–${result.nodeFloorMB.pipeline.max.toFixed(1)}); ` +
+        `${aboveIdle(floor.pipeline)}; ` +
         `the least JavaScript that uploads the saved tar (\`POST /images/load\` on a bare socket, one reused 1 MiB buffer) ` +
-        `+${result.nodeFloorMB.upload.median.toFixed(1)} MB (${result.nodeFloorMB.upload.min.toFixed(1)}–${result.nodeFloorMB.upload.max.toFixed(1)}); ` +
+        `${aboveIdle(floor.upload)}; ` +
         `a bare socket's save (\`GET /images/{name}/get\`) piped into the save → sink row's counting Writable, Node's own socket reads ` +
-        `+${floorSink.median.toFixed(1)} MB (${floorSink.min.toFixed(1)}–${floorSink.max.toFixed(1)}). ` +
+        `${aboveIdle(floor.sink)}. ` +
         'That much is V8\'s optimizing compiler and the one buffer, for any Node process that streams this long (bench/README.md, "Stop 23").',
     );
 

@@ -187,7 +187,7 @@ function nodeAlone(s: StreamFigures, op: StreamOp): string {
   if (!f) return '';
   if (FILE_DOWNLOADS.has(op)) return `; Node alone, the same pipeline fed from memory: +${fmt(f.pipeline.median)} MB`;
   if (op === 'load' || op === 'import' || op === 'build') return `; Node alone, the least code that uploads: +${fmt(f.upload.median)} MB`;
-  if (op === 'save-sink' && f.sink) return `; Node alone, a bare socket piped into the same sink: +${fmt(f.sink.median)} MB`;
+  if (op === 'save-sink') return `; Node alone, a bare socket piped into the same sink: +${fmt(f.sink.median)} MB`;
   return '';
 }
 
