@@ -6,20 +6,25 @@
  * own `Client<paths>`, for scale: it is what `docker.api` was typed as before src/api-types.ts.
  *
  * Every tsc run is a process of its own under `/usr/bin/time` (CPU = user + system, peak RSS); runs are
- * interleaved, order rotated. Types and instantiations (tsc --extendedDiagnostics) do not depend on load at all.
+ * interleaved, order rotated. Each program's CPU is also divided by the empty program's of the same round and
+ * setting (`pairedEmpty`), as figure 3 pairs its rounds with curl: load that comes and goes between rounds (the
+ * machine's other work) then hits both sides of a ratio alike. Types and instantiations (tsc
+ * --extendedDiagnostics) do not depend on load at all.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { QUICK, ROOT } from '../lib/config.js';
 import type { InstalledPackage } from '../lib/package-install.js';
-import { rotate, summarize, type Summary } from '../lib/stats.js';
+import { pairedRatios, rotate, summarize, type Summary } from '../lib/stats.js';
 
 export const TYPECHECK_PROGRAMS = ['empty', 'consumer', 'consumer-openapi-fetch'] as const;
 export type TypecheckProgram = (typeof TYPECHECK_PROGRAMS)[number];
 
 export interface TypecheckCell {
   cpuS: Summary;
+  /** CPU ÷ the empty program's CPU in the same round and setting, over the rounds. */
+  pairedEmpty: Summary;
   wallS: Summary;
   rssMB: Summary;
   types: number;
@@ -119,9 +124,9 @@ export function runTypecheckFigures(pkg: InstalledPackage, log: (line: string) =
       jobs.push({ setting, program, project });
     }
   }
-  const runs = Number(process.env.BENCH_TYPECHECK_RUNS ?? (QUICK ? 1 : 3));
+  const runs = Number(process.env.BENCH_TYPECHECK_RUNS ?? (QUICK ? 1 : 5));
   log(`figure 6: tsc --noEmit, ${jobs.length} projects × ${runs} runs`);
-  const samples = new Map(jobs.map((j) => [j, { cpu: [] as number[], wall: [] as number[], rss: [] as number[], out: '' }]));
+  const samples = new Map(jobs.map((j) => [j, { cpu: new Map<number, number>(), wall: [] as number[], rss: [] as number[], out: '' }]));
   for (let r = 0; r < runs; r++) {
     for (const job of rotate(jobs, r)) {
       const t0 = performance.now();
@@ -133,7 +138,7 @@ export function runTypecheckFigures(pkg: InstalledPackage, log: (line: string) =
       const time = /TIME (\S+) (\S+) (\d+)/.exec(res.stderr);
       if (res.status !== 0 || !time) throw new Error(`tsc -p ${path.basename(job.project)} failed:\n${res.stdout}${res.stderr}`);
       const s = samples.get(job)!;
-      s.cpu.push(Number(time[1]) + Number(time[2]));
+      s.cpu.set(r, Number(time[1]) + Number(time[2]));
       s.wall.push(wall);
       s.rss.push(Number(time[3]) / 1024);
       s.out = res.stdout;
@@ -142,8 +147,10 @@ export function runTypecheckFigures(pkg: InstalledPackage, log: (line: string) =
   const cells: TypecheckFigures['cells'] = { strict: {}, skip: {} };
   for (const job of jobs) {
     const s = samples.get(job)!;
+    const empty = samples.get(jobs.find((j) => j.setting === job.setting && j.program === 'empty')!)!;
     cells[job.setting][job.program] = {
-      cpuS: summarize(s.cpu),
+      cpuS: summarize([...s.cpu.values()]),
+      pairedEmpty: summarize(pairedRatios(s.cpu, empty.cpu)),
       wallS: summarize(s.wall),
       rssMB: summarize(s.rss),
       types: diag(s.out, 'Types'),
