@@ -35,6 +35,11 @@ export interface ContainerFigures {
   oursSmallRssMB?: number;
   /** Per op and contender: ms per round trip over all measured iterations. */
   roundTrips: Record<(typeof RT_OPS)[number], Partial<Record<NodeContainerContender, Summary | { error: string }>>>;
+  /**
+   * Per op: this client's median round trip ÷ dockerode's in the same round, over the rounds — load that comes and
+   * goes between rounds hits both sides of each ratio alike (the target is judged on it).
+   */
+  roundTripsPaired: Partial<Record<(typeof RT_OPS)[number], Summary>>;
   notes: string[];
 }
 
@@ -81,7 +86,7 @@ export async function runContainerFigures(opts: {
   const worker = path.join(opts.buildDir, 'containers-worker.js');
   const images: string[] = [];
   const containers: string[] = [];
-  const result: ContainerFigures = { logsMiB: config.logsMiB, logs: {}, roundTrips: { exec: {}, attach: {} }, notes: [] };
+  const result: ContainerFigures = { logsMiB: config.logsMiB, logs: {}, roundTrips: { exec: {}, attach: {} }, roundTripsPaired: {}, notes: [] };
   try {
     const image = await busyboxImage(admin, images);
     const base = { Image: image, HostConfig: { NetworkMode: 'none' } };
@@ -159,6 +164,7 @@ export async function runContainerFigures(opts: {
     await startContainer(admin, cat);
     for (const op of RT_OPS) {
       const all = new Map<NodeContainerContender, number[]>();
+      const byRound = new Map<NodeContainerContender, Map<number, number>>();
       for (let r = 0; r < config.rtRounds; r++) {
         for (const who of rotate(RT_CONTENDERS, r)) {
           if (result.roundTrips[op][who]) continue;
@@ -171,10 +177,14 @@ export async function runContainerFigures(opts: {
             result.roundTrips[op][who] = { error: out.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 300) };
             continue;
           }
-          all.set(who, [...(all.get(who) ?? []), ...(JSON.parse(out.stdout.trim().split('\n').pop()!) as ContainerResult).samples!]);
+          const samples = (JSON.parse(out.stdout.trim().split('\n').pop()!) as ContainerResult).samples!;
+          all.set(who, [...(all.get(who) ?? []), ...samples]);
+          byRound.set(who, (byRound.get(who) ?? new Map<number, number>()).set(r, summarize(samples).median));
         }
       }
       for (const [who, s] of all) result.roundTrips[op][who] ??= summarize(s);
+      const paired = pairedRatios(byRound.get('ours') ?? new Map<number, number>(), byRound.get('dockerode'));
+      if (paired.length) result.roundTripsPaired[op] = summarize(paired);
       opts.log(`figure 5 ${op}: ${[...all].map(([w, s]) => `${w} ${summarize(s).median.toFixed(2)} ms`).join(', ')}`);
     }
   } finally {
