@@ -45,6 +45,19 @@ function failIfErrorLine(messages: unknown[]): void {
   if (bad) throw new Error(`daemon reported: ${JSON.stringify(bad)}`);
 }
 
+/** Exactly the pipeline a user writes (no counting stage in between); the bytes are counted on disk. */
+async function intoFile(tar: NodeJS.ReadableStream, file: string, t0: number, highWaterMark?: number): Promise<StreamResult> {
+  await pipeline(tar, createWriteStream(file, highWaterMark ? { highWaterMark } : {}));
+  return { bytes: (await stat(file)).size, ms: performance.now() - t0 };
+}
+
+/** Into the counting sink that keeps nothing (bench/lib/sink.ts). */
+async function intoSink(tar: NodeJS.ReadableStream, t0: number): Promise<StreamResult> {
+  const s = sink();
+  await pipeline(tar, s.stream);
+  return { bytes: s.bytes(), ms: performance.now() - t0 };
+}
+
 async function ours(op: WorkerOp, p: StreamParams, writeBuffer?: number): Promise<StreamResult> {
   const { DockerClient } = loadClient();
   const docker = new DockerClient({ socketPath: p.socketPath });
@@ -58,8 +71,7 @@ async function ours(op: WorkerOp, p: StreamParams, writeBuffer?: number): Promis
     try {
       const t0 = performance.now();
       const tar = op === 'export-file' ? await docker.containers.export(p.image) : (await docker.containers.getArchive(p.image, ARCHIVE_PATH)).tar;
-      await pipeline(tar, createWriteStream(p.file!));
-      return { bytes: (await stat(p.file!)).size, ms: performance.now() - t0 };
+      return await intoFile(tar, p.file!, t0);
     } finally {
       await docker.close();
     }
@@ -71,14 +83,7 @@ async function ours(op: WorkerOp, p: StreamParams, writeBuffer?: number): Promis
   try {
     if (op === 'save-file' || op === 'save-sink') {
       const tar = (await fn(p.image)) as Readable;
-      if (op === 'save-sink') {
-        const s = sink();
-        await pipeline(tar, s.stream);
-        return { bytes: s.bytes(), ms: performance.now() - t0 };
-      }
-      // Exactly the pipeline a user writes (no counting stage in between); the bytes are counted on disk.
-      await pipeline(tar, createWriteStream(p.file!, writeBuffer ? { highWaterMark: writeBuffer } : {}));
-      return { bytes: (await stat(p.file!)).size, ms: performance.now() - t0 };
+      return op === 'save-sink' ? await intoSink(tar, t0) : await intoFile(tar, p.file!, t0, writeBuffer);
     }
     const [repo, tag] = p.image.split(':');
     if (op === 'load') await fn(p.file!);
@@ -102,18 +107,11 @@ async function dockerode(op: StreamOp, p: StreamParams): Promise<StreamResult> {
   if (op === 'export-file' || op === 'archive-file') {
     const container = docker.getContainer(p.image);
     const tar = op === 'export-file' ? await container.export() : await container.getArchive({ path: ARCHIVE_PATH });
-    await pipeline(tar, createWriteStream(p.file!));
-    return { bytes: (await stat(p.file!)).size, ms: performance.now() - t0 };
+    return intoFile(tar, p.file!, t0);
   }
   if (op === 'save-file' || op === 'save-sink') {
     const tar = await docker.getImage(p.image).get();
-    if (op === 'save-sink') {
-      const s = sink();
-      await pipeline(tar, s.stream);
-      return { bytes: s.bytes(), ms: performance.now() - t0 };
-    }
-    await pipeline(tar, createWriteStream(p.file!));
-    return { bytes: (await stat(p.file!)).size, ms: performance.now() - t0 };
+    return op === 'save-sink' ? intoSink(tar, t0) : intoFile(tar, p.file!, t0);
   }
   const [repo, tag] = p.image.split(':');
   const res =
@@ -136,9 +134,7 @@ async function undiciFloor(op: StreamOp, p: StreamParams): Promise<StreamResult>
   try {
     const { statusCode, body } = await pool.request({ method: 'GET', path: `/v${version}/images/${encodeURIComponent(p.image)}/get` });
     if (statusCode !== 200) throw new Error(`save: HTTP ${statusCode}`);
-    const s = sink();
-    await pipeline(body, s.stream);
-    return { bytes: s.bytes(), ms: performance.now() - t0 };
+    return await intoSink(body, t0);
   } finally {
     await pool.close();
   }
@@ -161,8 +157,7 @@ async function nodeHttp(op: StreamOp, p: StreamParams): Promise<StreamResult> {
   const t0 = performance.now();
   const res = await new Promise<import('node:http').IncomingMessage>((ok, fail) => get({ socketPath: p.socketPath, path: `/v${version}${path}` }, ok).on('error', fail));
   if (res.statusCode !== 200) throw new Error(`${op}: HTTP ${res.statusCode}`);
-  await pipeline(res, createWriteStream(p.file!));
-  return { bytes: (await stat(p.file!)).size, ms: performance.now() - t0 };
+  return intoFile(res, p.file!, t0);
 }
 
 async function nodeSdk(op: StreamOp, p: StreamParams): Promise<StreamResult> {
