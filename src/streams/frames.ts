@@ -26,13 +26,21 @@ export type FrameMode = 'multiplexed' | 'raw';
 const HEADER = 8;
 const STREAMS: readonly FrameStream[] = ['stdin', 'stdout', 'stderr'];
 const SYSTEM_ERROR = 3;
+const NOTHING = Buffer.alloc(0);
 
 /**
- * Incremental stdcopy decoder: `push()` each chunk as it arrives and get the frames it completes; `end()` once the
- * body is over (throws when it stopped inside a frame). Frame type 3 fails with DockerStreamError carrying the
- * daemon's text; an unknown type or non-zero padding with DockerProtocolError (the body is not stdcopy-framed).
- * A failure is thrown once the frames before it have been handed out: by the same `push()` when it completed no
- * frame, else by the next `push()` or `end()`.
+ * Incremental stdcopy decoder, pulled: `feed()` a chunk, then `take()` its frames one at a time until it returns
+ * undefined (more bytes needed); `end()` once the body is over (throws when it stopped inside a frame). Frame type 3
+ * fails with DockerStreamError carrying the daemon's text; an unknown type or non-zero padding with
+ * DockerProtocolError (the body is not stdcopy-framed). A failure is thrown by the `take()` that reaches it, so the
+ * frames before it come out first; every later `take()` and `end()` throws it again.
+ *
+ * Why pulled: a frame is decoded when the consumer asks for it. Decoding a whole chunk up front (a 40 KB read of
+ * logs holds ~160 frames) kept its frames alive across V8's scavenges while they waited; what survives a scavenge
+ * is what makes V8 grow the young generation, and a 512 MiB log grew it to 8 MB per semi-space, +15 MB of peak RSS
+ * over a log 1/16 the size (bench/README.md, "Stop 27").
+ *
+ * `push()` (decode a whole chunk into an array) stays for callers that queue frames anyway.
  */
 export class FrameDecoder {
   /** The partial header of the next frame (when a chunk ended inside one). */
@@ -42,6 +50,9 @@ export class FrameDecoder {
   #type = -1;
   #missing = 0;
   #pieces: Buffer[] = [];
+  /** The chunk being decoded, where in it, and where it starts in the body (for error messages). */
+  #chunk: Buffer = NOTHING;
+  #pos = 0;
   #offset = 0;
   #failure: Error | undefined;
 
@@ -55,55 +66,74 @@ export class FrameDecoder {
     return this.#failure;
   }
 
-  push(chunk: Buffer): Frame[] {
+  /** The body's next chunk. The one before must be used up: `take()` returned undefined. */
+  feed(chunk: Buffer): void {
+    this.#offset += this.#chunk.length;
+    this.#chunk = chunk;
+    this.#pos = 0;
+  }
+
+  /** The next whole frame of the bytes fed, or undefined when more are needed. */
+  take(): Frame | undefined {
     if (this.#failure) throw this.#failure;
-    const frames: Frame[] = [];
     try {
-      this.#decode(chunk, frames);
+      return this.#take();
     } catch (err) {
       this.#failure = err as Error;
+      throw err;
+    }
+  }
+
+  /** Every frame `chunk` completes; a failure after some of them is thrown by the next call (see `failure`). */
+  push(chunk: Buffer): Frame[] {
+    this.feed(chunk);
+    const frames: Frame[] = [];
+    try {
+      for (let frame = this.take(); frame; frame = this.take()) frames.push(frame);
+    } catch (err) {
       if (frames.length === 0) throw err;
     }
     return frames;
   }
 
-  #decode(chunk: Buffer, frames: Frame[]): void {
-    let pos = 0;
+  #take(): Frame | undefined {
+    const chunk = this.#chunk;
     const length = chunk.length;
+    let pos = this.#pos;
     while (pos < length) {
       if (this.#type < 0) {
         // Fast path: a whole header inside this chunk.
         if (this.#headerLength === 0 && length - pos >= HEADER) {
           this.#begin(chunk, pos, this.#offset + pos);
-          pos += HEADER;
+          this.#pos = pos += HEADER;
         } else {
           const take = Math.min(HEADER - this.#headerLength, length - pos);
           chunk.copy(this.#header, this.#headerLength, pos, pos + take);
           this.#headerLength += take;
-          pos += take;
-          if (this.#headerLength < HEADER) break;
+          this.#pos = pos += take;
+          if (this.#headerLength < HEADER) return undefined;
           this.#headerLength = 0;
           this.#begin(this.#header, 0, this.#offset + pos - HEADER);
         }
-        if (this.#missing === 0) this.#emit(frames, Buffer.alloc(0));
+        if (this.#missing === 0) return this.#emit(Buffer.alloc(0));
         continue;
       }
       const take = Math.min(this.#missing, length - pos);
       const piece = chunk.subarray(pos, pos + take);
-      pos += take;
+      this.#pos = pos += take;
       this.#missing -= take;
       if (this.#missing > 0) {
         this.#pieces.push(piece);
       } else if (this.#pieces.length === 0) {
-        this.#emit(frames, piece);
+        return this.#emit(piece);
       } else {
         this.#pieces.push(piece);
         const data = Buffer.concat(this.#pieces);
         this.#pieces = [];
-        this.#emit(frames, data);
+        return this.#emit(data);
       }
     }
-    this.#offset += length;
+    return undefined;
   }
 
   /** The body ended: fine between frames, a protocol error inside one. */
@@ -127,11 +157,11 @@ export class FrameDecoder {
     this.#missing = bytes.readUInt32BE(at + 4);
   }
 
-  #emit(frames: Frame[], data: Buffer): void {
+  #emit(data: Buffer): Frame {
     const type = this.#type;
     this.#type = -1;
     if (type === SYSTEM_ERROR) throw new DockerStreamError(this.operation, data.toString('utf8').trim());
-    frames.push({ stream: STREAMS[type], data });
+    return { stream: STREAMS[type], data };
   }
 }
 
@@ -148,8 +178,6 @@ export function decodeFrames(body: AsyncIterable<Uint8Array>, mode: FrameMode, o
 }
 
 class FrameIterator implements AsyncIterableIterator<Frame> {
-  #batch: Frame[] = [];
-  #head = 0;
   #done = false;
 
   constructor(
@@ -163,38 +191,48 @@ class FrameIterator implements AsyncIterableIterator<Frame> {
   }
 
   /**
-   * A frame already decoded goes out in a promise made here: no async function runs per frame. An async `next()`
-   * allocated its suspended frame for every call, ~290 of the ~650 bytes a frame cost (V8's sampling heap
-   * profiler on 2.1 M frames of logs, bench/README.md "Stop 25").
+   * A frame the chunk read last still holds is decoded now and goes out in a promise made here: no async function
+   * runs per frame. An async `next()` allocated its suspended frame for every call, ~290 of the ~650 bytes a frame
+   * cost (V8's sampling heap profiler on 2.1 M frames of logs, bench/README.md "Stop 25").
    */
   next(): Promise<IteratorResult<Frame, undefined>> {
-    if (this.#head < this.#batch.length) return Promise.resolve({ value: this.#batch[this.#head++], done: false });
+    if (this.#done) return Promise.resolve({ value: undefined, done: true });
+    if (this.decoder) {
+      let frame: Frame | undefined;
+      try {
+        frame = this.decoder.take();
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      if (frame) return Promise.resolve({ value: frame, done: false });
+    }
     return this.#refill();
   }
 
   /** Reads chunks until one completes a frame (or the body ends). */
   async #refill(): Promise<IteratorResult<Frame, undefined>> {
-    while (this.#head >= this.#batch.length) {
-      if (this.#done) return { value: undefined, done: true };
-      // A type-3 frame after others in the same chunk: fail once those are out, not when (or if) more bytes come.
-      if (this.decoder?.failure) throw this.decoder.failure;
+    for (;;) {
       const step = await this.source.next();
+      if (this.#done) return { value: undefined, done: true };
       if (step.done) {
         this.#done = true;
         this.decoder?.end();
         return { value: undefined, done: true };
       }
       const chunk = asBuffer(step.value);
-      this.#batch = this.decoder ? this.decoder.push(chunk) : chunk.length > 0 ? [{ stream: 'stdout', data: chunk }] : [];
-      this.#head = 0;
+      if (!this.decoder) {
+        if (chunk.length > 0) return { value: { stream: 'stdout', data: chunk }, done: false };
+        continue;
+      }
+      this.decoder.feed(chunk);
+      const frame = this.decoder.take();
+      if (frame) return { value: frame, done: false };
     }
-    return { value: this.#batch[this.#head++], done: false };
   }
 
   async return(): Promise<IteratorResult<Frame, undefined>> {
     if (!this.#done) {
       this.#done = true;
-      this.#batch = [];
       await this.source.return?.();
     }
     return { value: undefined, done: true };

@@ -1,9 +1,12 @@
 /**
  * The output of an upgraded connection as an async iterator of frames, read in flowing mode: each 'data' chunk is
- * decoded at once and its frames queued; `next()` hands out a queued frame without waiting, or waits for the next
- * chunk. One promise per wait and none per queued frame keeps an interactive echo (write a line, read it back)
- * as fast as an event listener, where a chain of async generators over the socket's own iterator cost ~10–15%.
- * Backpressure: the socket is paused while more than HIGH_WATER bytes of frames wait to be taken.
+ * queued as it arrives, and `next()` decodes the next frame from the queue when one is asked for — without
+ * waiting when the queue holds one, else waiting for the next chunk. One promise per wait and none per queued
+ * frame keeps an interactive echo (write a line, read it back) as fast as an event listener, where a chain of
+ * async generators over the socket's own iterator cost ~10–15%. Frames are decoded on demand (frames.ts
+ * FrameDecoder), not as their chunk arrives: decoded frames waiting in a queue survive V8's scavenges, which makes
+ * V8 grow its young generation on a long output (bench/README.md, "Stop 27").
+ * Backpressure: the socket is paused while more than HIGH_WATER bytes wait to be decoded.
  */
 import type { Duplex } from 'node:stream';
 import { DockerAbortError, DockerProtocolError } from '../core/errors.js';
@@ -11,15 +14,22 @@ import { FrameDecoder, type Frame, type FrameMode } from './frames.js';
 
 const HIGH_WATER = 1 << 20;
 
+/** What a next() gets now: a step of the iteration or its failure. */
+type Settled = { result: IteratorResult<Frame, undefined> } | { error: Error };
+
 export class SocketFrames implements AsyncIterator<Frame, undefined> {
   readonly #socket: Duplex;
   readonly #decoder: FrameDecoder | undefined;
   /** Maps a failure (socket error, decoding error, premature close) to what the iteration throws. */
   readonly #fail: (err: unknown) => Error;
-  readonly #queue: Frame[] = [];
+  /** Chunks not yet handed to the decoder (raw mode: not yet handed out), in order. */
+  readonly #queue: Buffer[] = [];
   #head = 0;
   #queuedBytes = 0;
+  /** The engine ended its side: what is queued is all there is. */
   #ended = false;
+  /** The caller left the iteration (return()). */
+  #left = false;
   #error: Error | undefined;
   #waiting: { resolve: (r: IteratorResult<Frame, undefined>) => void; reject: (e: Error) => void } | undefined;
 
@@ -35,38 +45,16 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
   }
 
   readonly #onData = (chunk: Buffer): void => {
-    if (this.#error || this.#ended) return;
-    let frames: Frame[];
-    try {
-      frames = this.#decoder ? this.#decoder.push(chunk) : chunk.length > 0 ? [{ stream: 'stdout', data: chunk }] : [];
-    } catch (err) {
-      this.#failWith(err);
-      return;
-    }
-    for (const frame of frames) {
-      if (this.#waiting && this.#head === this.#queue.length) {
-        const waiting = this.#waiting;
-        this.#waiting = undefined;
-        waiting.resolve({ value: frame, done: false });
-      } else {
-        this.#queue.push(frame);
-        this.#queuedBytes += frame.data.length;
-      }
-    }
-    // A failure after frames of the same chunk (e.g. a type-3 frame): those frames first, then the failure.
-    if (this.#decoder?.failure) this.#failWith(this.#decoder.failure);
-    else if (this.#queuedBytes > HIGH_WATER) this.#socket.pause();
+    if (this.#error || this.#ended || this.#left || chunk.length === 0) return;
+    this.#queue.push(chunk);
+    this.#queuedBytes += chunk.length;
+    this.#wake();
+    if (this.#queuedBytes > HIGH_WATER && !this.#error) this.#socket.pause();
   };
 
   readonly #onEnd = (): void => {
-    try {
-      this.#decoder?.end();
-    } catch (err) {
-      this.#failWith(err);
-      return;
-    }
     this.#ended = true;
-    this.#settleWaiter();
+    this.#wake();
   };
 
   readonly #onError = (err: unknown): void => this.#failWith(err);
@@ -76,29 +64,76 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
     if (!this.#ended) this.#failWith(new DockerProtocolError('the connection closed before the output ended'));
   };
 
-  #failWith(err: unknown): void {
-    if (this.#error || this.#ended) return;
+  /** A failure of the connection (after its end, none counts) or of the decoding (at any time). */
+  #failWith(err: unknown, decoding = false): void {
+    if (this.#error || (this.#ended && !decoding) || this.#left) return;
     this.#error = this.#fail(err);
-    // Aborted or closed by the caller: stop now; frames already received but not taken are dropped.
-    if (this.#error instanceof DockerAbortError) {
-      this.#queue.length = 0;
-      this.#head = 0;
-    }
+    // Aborted or closed by the caller: stop now; output already received but not taken is dropped.
+    if (this.#error instanceof DockerAbortError) this.#drop();
     if (!this.#socket.destroyed) this.#socket.destroy();
-    this.#settleWaiter();
+    this.#wake();
   }
 
-  /** Wakes a waiting next() once the queue is empty and the output is over. */
-  #settleWaiter(): void {
-    const waiting = this.#waiting;
-    if (!waiting || this.#head < this.#queue.length) return;
-    this.#waiting = undefined;
-    if (this.#error) {
-      waiting.reject(this.#error);
-    } else {
-      this.#release();
-      waiting.resolve({ value: undefined, done: true });
+  #drop(): void {
+    this.#queue.length = 0;
+    this.#head = 0;
+    this.#queuedBytes = 0;
+  }
+
+  /** The next frame of what was received, or undefined; throws what the decoder finds wrong. */
+  #take(): Frame | undefined {
+    for (;;) {
+      const frame = this.#decoder?.take();
+      if (frame) return frame;
+      if (this.#head === this.#queue.length) return undefined;
+      const chunk = this.#queue[this.#head];
+      this.#queue[this.#head++] = undefined as unknown as Buffer;
+      if (this.#head === this.#queue.length) {
+        this.#queue.length = 0;
+        this.#head = 0;
+      }
+      this.#queuedBytes -= chunk.length;
+      if (!this.#decoder) return { stream: 'stdout', data: chunk };
+      this.#decoder.feed(chunk);
     }
+  }
+
+  /** A frame, the end or the failure when one is due; undefined while more bytes are needed. */
+  #settle(): Settled | undefined {
+    if (this.#left) return { result: { value: undefined, done: true } };
+    if (!(this.#error instanceof DockerAbortError)) {
+      let frame: Frame | undefined;
+      try {
+        frame = this.#take();
+      } catch (err) {
+        this.#failWith(err, true);
+      }
+      if (frame) {
+        if (this.#queuedBytes <= HIGH_WATER && this.#socket.isPaused() && !this.#socket.destroyed) this.#socket.resume();
+        return { result: { value: frame, done: false } };
+      }
+    }
+    if (this.#error) return { error: this.#error };
+    if (!this.#ended) return undefined;
+    try {
+      this.#decoder?.end();
+    } catch (err) {
+      this.#failWith(err, true);
+      return { error: this.#error! };
+    }
+    this.#release();
+    return { result: { value: undefined, done: true } };
+  }
+
+  /** Answers a waiting next() once something is due. */
+  #wake(): void {
+    const waiting = this.#waiting;
+    if (!waiting) return;
+    const settled = this.#settle();
+    if (!settled || this.#waiting !== waiting) return;
+    this.#waiting = undefined;
+    if ('error' in settled) waiting.reject(settled.error);
+    else waiting.resolve(settled.result);
   }
 
   /**
@@ -111,22 +146,8 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
   }
 
   next(): Promise<IteratorResult<Frame, undefined>> {
-    if (this.#head < this.#queue.length) {
-      const frame = this.#queue[this.#head];
-      this.#queue[this.#head++] = undefined as unknown as Frame;
-      this.#queuedBytes -= frame.data.length;
-      if (this.#head === this.#queue.length) {
-        this.#queue.length = 0;
-        this.#head = 0;
-      }
-      if (this.#queuedBytes <= HIGH_WATER && this.#socket.isPaused() && !this.#socket.destroyed) this.#socket.resume();
-      return Promise.resolve({ value: frame, done: false });
-    }
-    if (this.#error) return Promise.reject(this.#error);
-    if (this.#ended) {
-      this.#release();
-      return Promise.resolve({ value: undefined, done: true });
-    }
+    const settled = this.#settle();
+    if (settled) return 'error' in settled ? Promise.reject(settled.error) : Promise.resolve(settled.result);
     if (this.#socket.isPaused()) this.#socket.resume();
     return new Promise((resolve, reject) => {
       this.#waiting = { resolve, reject };
@@ -135,9 +156,8 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
 
   /** Leaving the iteration early: nothing more is wanted, so the connection goes. */
   return(): Promise<IteratorResult<Frame, undefined>> {
-    this.#ended = true;
-    this.#queue.length = 0;
-    this.#head = 0;
+    this.#left = true;
+    this.#drop();
     if (!this.#socket.destroyed) this.#socket.destroy();
     return Promise.resolve({ value: undefined, done: true });
   }
