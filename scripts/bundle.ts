@@ -13,7 +13,9 @@
  * package `exports` lookup, a cjs-module-lexer pass over the file and a translator per module — 25–38 M of the
  * ~215 M instructions that `import()` of the package adds to bare node (callgrind, 2 runs each, 2026-12-02).
  */
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { build, type BuildOptions, type BuildResult, type Plugin } from 'esbuild';
 
 const UNDICI = /^undici(\/|$)/;
 
@@ -29,6 +31,21 @@ const undiciThroughRequire: Plugin = {
 /** esbuild's `__require` shim calls a `require` in scope; every ESM output file (entry and chunks) gets one. */
 const ESM_REQUIRE = `import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);`;
 
+/**
+ * Writes the output files with their JavaScript ASCII-only. esbuild escapes strings, templates and identifiers
+ * (charset `ascii`), but keeps some comments — those in class bodies — as they are, and ~30 of them hold an
+ * `→`, `≥` or `—`. A single one makes V8 keep the whole module source as a two-byte string: the CommonJS bundle's
+ * 335 KB source then held 670 KB of heap in every process that loads the client, promoted at the first scavenge
+ * (`--trace-gc-nvp`); a 1 GiB export peaked ~0.5 MB higher (bench/README.md, "Stop 27"). Each such character
+ * becomes one `?`: one UTF-16 unit for one, so the source maps' columns stay exact.
+ */
+function writeAscii(result: BuildResult<{ write: false }>): void {
+  for (const out of result.outputFiles) {
+    mkdirSync(dirname(out.path), { recursive: true });
+    writeFileSync(out.path, out.path.endsWith('.js') ? out.text.replace(/[^\x00-\x7f]/g, '?') : out.contents);
+  }
+}
+
 /** Bundles src/index.ts into `cjsFile` (CommonJS) and `esmDir` (ES modules with chunks), relative to `root`. */
 export async function bundle(root: string, cjsFile: string, esmDir: string): Promise<void> {
   const common: BuildOptions = {
@@ -41,6 +58,8 @@ export async function bundle(root: string, cjsFile: string, esmDir: string): Pro
     sourcemap: true,
     logLevel: 'warning',
   };
-  await build({ ...common, format: 'cjs', outfile: cjsFile });
-  await build({ ...common, format: 'esm', outdir: esmDir, splitting: true, chunkNames: 'chunk-[hash]', plugins: [undiciThroughRequire], banner: { js: ESM_REQUIRE } });
+  writeAscii(await build({ ...common, write: false, format: 'cjs', outfile: cjsFile }));
+  writeAscii(
+    await build({ ...common, write: false, format: 'esm', outdir: esmDir, splitting: true, chunkNames: 'chunk-[hash]', plugins: [undiciThroughRequire], banner: { js: ESM_REQUIRE } }),
+  );
 }
