@@ -8,13 +8,19 @@ import path from 'node:path';
 import type { CallReply, CallRequest } from '../calls-worker.js';
 import { CALL_CONTENDERS, type CallContenderName, type CallOp } from '../lib/call-contenders.js';
 import { config } from '../lib/config.js';
-import { rotate, summarize, type Summary } from '../lib/stats.js';
+import { pairedRatios, rotate, summarize, type Summary } from '../lib/stats.js';
 
 export interface CallFigures {
   /** Per contender and operation: latency summary in µs, or why it is missing. */
   sequential: Record<string, Partial<Record<CallOp, Summary | string>>>;
   /** Per contender and operation: client CPU µs per call, one figure per round. */
   sequentialCpu: Record<string, Partial<Record<CallOp, Summary>>>;
+  /**
+   * Per contender and operation: its median latency ÷ the floor's and ÷ dockerode's in the same round (paired), one
+   * figure per round, as for figure 2. A list answer takes ~1 ms of the engine's and moves ±20% with load; pooled
+   * medians of contenders a few % apart then swapped order between runs of the same code.
+   */
+  sequentialPaired?: Record<string, Partial<Record<CallOp, { floor: Summary; dockerode: Summary }>>>;
   /** Per number in flight, per contender: calls per second, one figure per round, or why missing. */
   concurrent: Record<number, Record<string, Summary | string>>;
   /** Per number in flight, per contender: client CPU µs per call in the concurrent rounds. */
@@ -107,17 +113,25 @@ export async function runCallFigures(opts: {
         for (const w of active) expect(w.name, await w.ask({ kind: 'seq', op, n: config.warmup, check: true }), 'seq');
         const samples = new Map<string, number[]>(active.map((w) => [w.name, []]));
         const cpu = new Map<string, number[]>(active.map((w) => [w.name, []]));
+        const roundMedians = new Map<string, Map<number, number>>(active.map((w) => [w.name, new Map<number, number>()]));
         const perRound = Math.ceil(config.calls / config.callRounds);
         for (let r = 0; r < config.callRounds; r++) {
           for (const w of rotate(active, r)) {
             const reply = expect(w.name, await w.ask({ kind: 'seq', op, n: perRound }), 'seq');
             samples.get(w.name)!.push(...reply.micros);
             cpu.get(w.name)!.push(reply.cpuMicros / perRound);
+            roundMedians.get(w.name)!.set(r, summarize(reply.micros).median);
           }
         }
+        const floor = roundMedians.get('floor');
+        const dockerode = roundMedians.get('dockerode');
         for (const w of active) {
           result.sequential[w.name][op] = summarize(samples.get(w.name)!);
           (result.sequentialCpu[w.name] ??= {})[op] = summarize(cpu.get(w.name)!);
+          const own = roundMedians.get(w.name)!;
+          if (floor && dockerode) {
+            ((result.sequentialPaired ??= {})[w.name] ??= {})[op] = { floor: summarize(pairedRatios(own, floor)), dockerode: summarize(pairedRatios(own, dockerode)) };
+          }
         }
         opts.log(`figure 1 ${op}: ${active.map((w) => `${w.name} ${result.sequential[w.name][op] && (result.sequential[w.name][op] as Summary).median.toFixed(0)}µs`).join(', ')}`);
       }
