@@ -28,6 +28,8 @@ export interface ContainerFigures {
    * same round over the rounds both ran.
    */
   logs: Partial<Record<LogsContender, { mibps: Summary; rssMB: Summary; cpuS: Summary; pairedCurl?: Summary } | { error: string }>>;
+  /** This client's MiB/s ÷ dockerode's in the same round, over the rounds both ran (the target's "≥ dockerode"). */
+  logsPairedDockerode?: Summary;
   /** Rounds of every contender, and of this client and curl in all. */
   logsRounds?: number;
   logsPairRounds?: number;
@@ -155,6 +157,8 @@ export async function runContainerFigures(opts: {
       const paired = pairedRatios(s.byRound, curlRounds);
       result.logs[who] = { mibps: summarize(s.mibps), rssMB: summarize(s.rss), cpuS: summarize(s.cpu), pairedCurl: paired.length && who !== 'curl' ? summarize(paired) : undefined };
     }
+    const vsDockerode = pairedRatios(samples.get('ours')?.byRound ?? new Map<number, number>(), samples.get('dockerode')?.byRound);
+    if (vsDockerode.length) result.logsPairedDockerode = summarize(vsDockerode);
     opts.log(`figure 5 logs: ${JSON.stringify(Object.fromEntries(Object.entries(result.logs).map(([w, c]) => [w, 'mibps' in c! ? Math.round(c.mibps.median) : c!.error])))} MiB/s`);
 
     // Round trips: a running container to exec into, and a `cat` to echo through (not StdinOnce: one per contender process).

@@ -225,13 +225,16 @@ function containerTable(c: ContainerFigures, out: string[], targets: Target[]): 
   const m = mibps('ours');
   const p = ours && 'pairedCurl' in ours ? ours.pairedCurl : undefined;
   const smallRss = c.oursSmallRssMB;
+  const d = c.logsPairedDockerode;
   targets.push({
-    what: `logs ${fmt(c.logsMiB)} MiB demuxed: ≥ 0.95× curl (paired rounds; issue 13, issue 9 asked 0.90×), ≥ dockerode, peak RSS flat in size (≤ +16 MB over a log 1/16 the size)`,
+    what: `logs ${fmt(c.logsMiB)} MiB demuxed: ≥ 0.95× curl (paired rounds; issue 13, issue 9 asked 0.90×), ≥ dockerode (paired rounds), peak RSS flat in size (≤ +16 MB over a log 1/16 the size)`,
     measured:
       m !== undefined && p
-        ? `${fmt(m)} MiB/s; ${pairedSpan(p)} curl over ${p.n} rounds, ${ratio(m, mibps('dockerode'))} dockerode; ${fmt(oursRss!)} MB vs ${fmt(smallRss ?? NaN)} MB`
+        ? `${fmt(m)} MiB/s; ${pairedSpan(p)} curl over ${p.n} rounds, ${ratio(m, mibps('dockerode'))} dockerode` +
+          (d ? ` (${pairedSpan(d)} round by round over ${d.n})` : '') +
+          `; ${fmt(oursRss!)} MB vs ${fmt(smallRss ?? NaN)} MB`
         : 'not measured',
-    met: m !== undefined && p && mibps('dockerode') !== undefined && smallRss !== undefined ? p.median >= 0.95 && m >= mibps('dockerode')! && oursRss! <= smallRss + 16 : undefined,
+    met: m !== undefined && p && d && smallRss !== undefined ? p.median >= 0.95 && d.median >= 1 && oursRss! <= smallRss + 16 : undefined,
   });
   out.push('');
   out.push('Round trips: ms per operation over all measured iterations (median, IQR). exec: `containers.exec(id, [busybox echo hi])` = create + ' +
