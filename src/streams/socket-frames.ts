@@ -14,9 +14,6 @@ import { FrameDecoder, type Frame, type FrameMode } from './frames.js';
 
 const HIGH_WATER = 1 << 20;
 
-/** What a next() gets now: a step of the iteration or its failure. */
-type Settled = { result: IteratorResult<Frame, undefined> } | { error: Error };
-
 export class SocketFrames implements AsyncIterator<Frame, undefined> {
   readonly #socket: Duplex;
   readonly #decoder: FrameDecoder | undefined;
@@ -46,6 +43,28 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
 
   readonly #onData = (chunk: Buffer): void => {
     if (this.#error || this.#ended || this.#left || chunk.length === 0) return;
+    const waiting = this.#waiting;
+    if (waiting && this.#head === this.#queue.length) {
+      // The common case of an interactive session: someone waits and nothing is queued, so the decoder has used up
+      // its chunk (its take() said so) and takes this one at once — no queueing, no settling.
+      let frame: Frame | undefined;
+      if (this.#decoder) {
+        try {
+          this.#decoder.feed(chunk);
+          frame = this.#decoder.take();
+        } catch (err) {
+          this.#failWith(err, true);
+          return;
+        }
+      } else {
+        frame = { stream: 'stdout', data: chunk };
+      }
+      if (frame) {
+        this.#waiting = undefined;
+        waiting.resolve({ value: frame, done: false });
+      }
+      return;
+    }
     this.#queue.push(chunk);
     this.#queuedBytes += chunk.length;
     this.#wake();
@@ -98,9 +117,12 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
     }
   }
 
-  /** A frame, the end or the failure when one is due; undefined while more bytes are needed. */
-  #settle(): Settled | undefined {
-    if (this.#left) return { result: { value: undefined, done: true } };
+  /**
+   * A frame or the end when one is due; undefined while more bytes are needed — or when the iteration failed, which
+   * `#error` then says (frames received before a failure of the connection come out first).
+   */
+  #settle(): IteratorResult<Frame, undefined> | undefined {
+    if (this.#left) return { value: undefined, done: true };
     if (!(this.#error instanceof DockerAbortError)) {
       let frame: Frame | undefined;
       try {
@@ -110,30 +132,34 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
       }
       if (frame) {
         if (this.#queuedBytes <= HIGH_WATER && this.#socket.isPaused() && !this.#socket.destroyed) this.#socket.resume();
-        return { result: { value: frame, done: false } };
+        return { value: frame, done: false };
       }
     }
-    if (this.#error) return { error: this.#error };
-    if (!this.#ended) return undefined;
+    if (this.#error || !this.#ended) return undefined;
     try {
       this.#decoder?.end();
     } catch (err) {
       this.#failWith(err, true);
-      return { error: this.#error! };
+      return undefined;
     }
     this.#release();
-    return { result: { value: undefined, done: true } };
+    return { value: undefined, done: true };
   }
 
   /** Answers a waiting next() once something is due. */
   #wake(): void {
     const waiting = this.#waiting;
     if (!waiting) return;
-    const settled = this.#settle();
-    if (!settled || this.#waiting !== waiting) return;
-    this.#waiting = undefined;
-    if ('error' in settled) waiting.reject(settled.error);
-    else waiting.resolve(settled.result);
+    const result = this.#settle();
+    // (A failure found while settling may have answered it already, through #failWith.)
+    if (this.#waiting !== waiting) return;
+    if (result) {
+      this.#waiting = undefined;
+      waiting.resolve(result);
+    } else if (this.#error) {
+      this.#waiting = undefined;
+      waiting.reject(this.#error);
+    }
   }
 
   /**
@@ -146,8 +172,9 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
   }
 
   next(): Promise<IteratorResult<Frame, undefined>> {
-    const settled = this.#settle();
-    if (settled) return 'error' in settled ? Promise.reject(settled.error) : Promise.resolve(settled.result);
+    const result = this.#settle();
+    if (result) return Promise.resolve(result);
+    if (this.#error) return Promise.reject(this.#error);
     if (this.#socket.isPaused()) this.#socket.resume();
     return new Promise((resolve, reject) => {
       this.#waiting = { resolve, reject };
