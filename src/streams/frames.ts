@@ -40,7 +40,8 @@ const NOTHING = Buffer.alloc(0);
  * is what makes V8 grow the young generation, and a 512 MiB log grew it to 8 MB per semi-space, +15 MB of peak RSS
  * over a log 1/16 the size (bench/README.md, "Stop 27").
  *
- * `push()` (decode a whole chunk into an array) stays for callers that queue frames anyway.
+ * `push()` decodes a whole chunk into an array at once (the split-point tests decode that way); the client's own
+ * readers (FrameIterator below, socket-frames.ts) take frames one at a time.
  */
 export class FrameDecoder {
   /** The partial header of the next frame (when a chunk ended inside one). */
@@ -61,11 +62,6 @@ export class FrameDecoder {
     readonly operation: string,
   ) {}
 
-  /** A failure found after the frames the last push() returned, not yet thrown. */
-  get failure(): Error | undefined {
-    return this.#failure;
-  }
-
   /** The body's next chunk. The one before must be used up: `take()` returned undefined. */
   feed(chunk: Buffer): void {
     this.#offset += this.#chunk.length;
@@ -84,7 +80,7 @@ export class FrameDecoder {
     }
   }
 
-  /** Every frame `chunk` completes; a failure after some of them is thrown by the next call (see `failure`). */
+  /** Every frame `chunk` completes; a failure after some of them is thrown by the next call. */
   push(chunk: Buffer): Frame[] {
     this.feed(chunk);
     const frames: Frame[] = [];
