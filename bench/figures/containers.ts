@@ -157,7 +157,7 @@ export async function runContainerFigures(opts: {
       const paired = pairedRatios(s.byRound, curlRounds);
       result.logs[who] = { mibps: summarize(s.mibps), rssMB: summarize(s.rss), cpuS: summarize(s.cpu), pairedCurl: paired.length && who !== 'curl' ? summarize(paired) : undefined };
     }
-    const vsDockerode = pairedRatios(samples.get('ours')?.byRound ?? new Map<number, number>(), samples.get('dockerode')?.byRound);
+    const vsDockerode = pairedRatios(samples.get('ours')?.byRound, samples.get('dockerode')?.byRound);
     if (vsDockerode.length) result.logsPairedDockerode = summarize(vsDockerode);
     opts.log(`figure 5 logs: ${JSON.stringify(Object.fromEntries(Object.entries(result.logs).map(([w, c]) => [w, 'mibps' in c! ? Math.round(c.mibps.median) : c!.error])))} MiB/s`);
 
@@ -187,7 +187,7 @@ export async function runContainerFigures(opts: {
         }
       }
       for (const [who, s] of all) result.roundTrips[op][who] ??= summarize(s);
-      const paired = pairedRatios(byRound.get('ours') ?? new Map<number, number>(), byRound.get('dockerode'));
+      const paired = pairedRatios(byRound.get('ours'), byRound.get('dockerode'));
       if (paired.length) result.roundTripsPaired[op] = summarize(paired);
       opts.log(`figure 5 ${op}: ${[...all].map(([w, s]) => `${w} ${summarize(s).median.toFixed(2)} ms`).join(', ')}`);
     }

@@ -109,7 +109,6 @@ function callTable(c: CallFigures, out: string[], targets: Target[]): void {
     out.push('| contender | calls/s | min–max | × floor | × dockerode | × dockerode, paired | client CPU µs/call |');
     out.push('|---|---:|---:|---:|---:|---:|---:|');
     const paired = c.concurrentVsDockerode?.[Number(n)] ?? {};
-    const pairedText = (name: string): string => pairedSpan(paired[name]);
     const rate = (name: string) => {
       const v = rates[name];
       return isSummary(v) ? v.median : undefined;
@@ -119,7 +118,7 @@ function callTable(c: CallFigures, out: string[], targets: Target[]): void {
       if (!isSummary(v)) out.push(`| ${CALL_LABELS[name]} | ${v ?? 'not measured'} | | | | | |`);
       else
         out.push(
-          `| ${CALL_LABELS[name]} | ${fmt(v.median)} | ${fmt(v.min)}–${fmt(v.max)} | ${ratio(v.median, rate('floor'))} | ${ratio(v.median, rate('dockerode'))} | ${pairedText(name)} | ${fmt(c.concurrentCpu?.[Number(n)]?.[name]?.median ?? NaN)} |`,
+          `| ${CALL_LABELS[name]} | ${fmt(v.median)} | ${fmt(v.min)}–${fmt(v.max)} | ${ratio(v.median, rate('floor'))} | ${ratio(v.median, rate('dockerode'))} | ${pairedSpan(paired[name])} | ${fmt(c.concurrentCpu?.[Number(n)]?.[name]?.median ?? NaN)} |`,
         );
     }
     out.push('');
@@ -128,7 +127,7 @@ function callTable(c: CallFigures, out: string[], targets: Target[]): void {
       const p = paired[who];
       targets.push({
         what: `${CALL_LABELS[who]} inspect, ${n} in flight: ≥ dockerode (paired rounds)`,
-        measured: m !== undefined && p ? `${fmt(m)}/s; ${pairedText(who)} dockerode, round by round` : String(rates[who] ?? 'not measured'),
+        measured: m !== undefined && p ? `${fmt(m)}/s; ${pairedSpan(paired[who])} dockerode, round by round` : String(rates[who] ?? 'not measured'),
         met: m !== undefined && p ? p.median >= 1 : undefined,
       });
     }

@@ -13,8 +13,8 @@ export interface Summary {
  * Per round `a ÷ b` over the rounds both ran (a contender against a reference that took its turn in the same
  * round): a change of machine load between rounds cancels out.
  */
-export function pairedRatios(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number> | undefined): number[] {
-  return [...a].filter(([r]) => b?.has(r)).map(([r, v]) => v / b!.get(r)!);
+export function pairedRatios(a: ReadonlyMap<number, number> | undefined, b: ReadonlyMap<number, number> | undefined): number[] {
+  return [...(a ?? [])].filter(([r]) => b?.has(r)).map(([r, v]) => v / b!.get(r)!);
 }
 
 /** Linear-interpolated quantile of an ascending array. */
