@@ -8,7 +8,8 @@
  */
 import { DockerInputError } from '../core/errors.js';
 import { abortError } from '../transport/failures.js';
-import { collectFrames, decodeFrames, type CollectedOutput, type Frame, type FrameMode } from './frames.js';
+import { decodeFrames } from './body-frames.js';
+import { collectFrames, type CollectedOutput, type Frame, type FrameMode } from './frames.js';
 
 /** Opens the body and says how it is framed. */
 export type OpenFrames = () => Promise<{ body: AsyncIterable<Uint8Array>; mode: FrameMode }>;

@@ -29,6 +29,36 @@ const SYSTEM_ERROR = 3;
 const NOTHING = Buffer.alloc(0);
 
 /**
+ * What the readers (FrameIterator below, socket-frames.ts) pull frames from: `feed()` a chunk once `take()` has
+ * returned undefined, `end()` when the body is over. One per mode, so the readers never ask which mode they are in.
+ */
+export interface FrameSource {
+  feed(chunk: Buffer): void;
+  take(): Frame | undefined;
+  end(): void;
+}
+
+/** The frame source of `mode`: a stdcopy decoder, or TTY bytes handed out as `stdout`, one frame per chunk. */
+export function frameSource(mode: FrameMode, operation: string): FrameSource {
+  return mode === 'multiplexed' ? new FrameDecoder(operation) : new RawChunks();
+}
+
+/** Raw (TTY) mode: each non-empty chunk is one `stdout` frame, as it arrived (no copy). */
+class RawChunks implements FrameSource {
+  #chunk: Buffer | undefined;
+  feed(chunk: Buffer): void {
+    this.#chunk = chunk.length > 0 ? chunk : undefined;
+  }
+  take(): Frame | undefined {
+    const data = this.#chunk;
+    if (!data) return undefined;
+    this.#chunk = undefined;
+    return { stream: 'stdout', data };
+  }
+  end(): void {}
+}
+
+/**
  * Incremental stdcopy decoder, pulled: `feed()` a chunk, then `take()` its frames one at a time until it returns
  * undefined (more bytes needed); `end()` once the body is over (throws when it stopped inside a frame). Frame type 3
  * fails with DockerStreamError carrying the daemon's text; an unknown type or non-zero padding with
@@ -39,11 +69,8 @@ const NOTHING = Buffer.alloc(0);
  * logs holds ~160 frames) kept its frames alive across V8's scavenges while they waited; what survives a scavenge
  * is what makes V8 grow the young generation, and a 512 MiB log grew it to 8 MB per semi-space, +15 MB of peak RSS
  * over a log 1/16 the size (bench/README.md, "Stop 27").
- *
- * `push()` decodes a whole chunk into an array at once (the split-point tests decode that way); the client's own
- * readers (FrameIterator below, socket-frames.ts) take frames one at a time.
  */
-export class FrameDecoder {
+export class FrameDecoder implements FrameSource {
   /** The partial header of the next frame (when a chunk ended inside one). */
   readonly #header = Buffer.alloc(HEADER);
   #headerLength = 0;
@@ -78,18 +105,6 @@ export class FrameDecoder {
       this.#failure = err as Error;
       throw err;
     }
-  }
-
-  /** Every frame `chunk` completes; a failure after some of them is thrown by the next call. */
-  push(chunk: Buffer): Frame[] {
-    this.feed(chunk);
-    const frames: Frame[] = [];
-    try {
-      for (let frame = this.take(); frame; frame = this.take()) frames.push(frame);
-    } catch (err) {
-      if (frames.length === 0) throw err;
-    }
-    return frames;
   }
 
   #take(): Frame | undefined {
@@ -159,84 +174,6 @@ export class FrameDecoder {
     if (type === SYSTEM_ERROR) throw new DockerStreamError(this.operation, data.toString('utf8').trim());
     return { stream: STREAMS[type], data };
   }
-}
-
-/**
- * Frames from a body (an async iterable of chunks, e.g. an undici body or a socket). Errors of the body propagate
- * unchanged; stopping the iteration early (`return()`) returns (and so releases) the body's iterator.
- *
- * An iterator object rather than an async generator: a chunk holds up to hundreds of frames, and handing each out
- * from the decoded batch costs one promise, where a generator (and every `yield*` above it) costs a resumption
- * per frame per layer — measurable at millions of small frames (bench figure 5).
- */
-export function decodeFrames(body: AsyncIterable<Uint8Array>, mode: FrameMode, operation: string): AsyncIterableIterator<Frame> {
-  return new FrameIterator(body[Symbol.asyncIterator](), mode === 'multiplexed' ? new FrameDecoder(operation) : undefined);
-}
-
-class FrameIterator implements AsyncIterableIterator<Frame> {
-  #done = false;
-
-  constructor(
-    private readonly source: AsyncIterator<Uint8Array>,
-    /** Undefined in raw (TTY) mode: every chunk is stdout. */
-    private readonly decoder: FrameDecoder | undefined,
-  ) {}
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<Frame> {
-    return this;
-  }
-
-  /**
-   * A frame the chunk read last still holds is decoded now and goes out in a promise made here: no async function
-   * runs per frame. An async `next()` allocated its suspended frame for every call, ~290 of the ~650 bytes a frame
-   * cost (V8's sampling heap profiler on 2.1 M frames of logs, bench/README.md "Stop 25").
-   */
-  next(): Promise<IteratorResult<Frame, undefined>> {
-    if (this.#done) return Promise.resolve({ value: undefined, done: true });
-    if (this.decoder) {
-      let frame: Frame | undefined;
-      try {
-        frame = this.decoder.take();
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      if (frame) return Promise.resolve({ value: frame, done: false });
-    }
-    return this.#refill();
-  }
-
-  /** Reads chunks until one completes a frame (or the body ends). */
-  async #refill(): Promise<IteratorResult<Frame, undefined>> {
-    for (;;) {
-      const step = await this.source.next();
-      if (this.#done) return { value: undefined, done: true };
-      if (step.done) {
-        this.#done = true;
-        this.decoder?.end();
-        return { value: undefined, done: true };
-      }
-      const chunk = asBuffer(step.value);
-      if (!this.decoder) {
-        if (chunk.length > 0) return { value: { stream: 'stdout', data: chunk }, done: false };
-        continue;
-      }
-      this.decoder.feed(chunk);
-      const frame = this.decoder.take();
-      if (frame) return { value: frame, done: false };
-    }
-  }
-
-  async return(): Promise<IteratorResult<Frame, undefined>> {
-    if (!this.#done) {
-      this.#done = true;
-      await this.source.return?.();
-    }
-    return { value: undefined, done: true };
-  }
-}
-
-function asBuffer(chunk: Uint8Array): Buffer {
-  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 /** Output collected per stream, e.g. for `exec` and `run` results. */

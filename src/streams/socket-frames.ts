@@ -10,16 +10,16 @@
  */
 import type { Duplex } from 'node:stream';
 import { DockerAbortError, DockerProtocolError } from '../core/errors.js';
-import { FrameDecoder, type Frame, type FrameMode } from './frames.js';
+import { frameSource, type Frame, type FrameMode, type FrameSource } from './frames.js';
 
 const HIGH_WATER = 1 << 20;
 
 export class SocketFrames implements AsyncIterator<Frame, undefined> {
   readonly #socket: Duplex;
-  readonly #decoder: FrameDecoder | undefined;
+  readonly #decoder: FrameSource;
   /** Maps a failure (socket error, decoding error, premature close) to what the iteration throws. */
   readonly #fail: (err: unknown) => Error;
-  /** Chunks not yet handed to the decoder (raw mode: not yet handed out), in order. */
+  /** Chunks not yet handed to the decoder, in order. */
   readonly #queue: Buffer[] = [];
   #head = 0;
   #queuedBytes = 0;
@@ -32,7 +32,7 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
 
   constructor(socket: Duplex, mode: FrameMode, operation: string, fail: (err: unknown) => Error) {
     this.#socket = socket;
-    this.#decoder = mode === 'multiplexed' ? new FrameDecoder(operation) : undefined;
+    this.#decoder = frameSource(mode, operation);
     this.#fail = fail;
     socket.on('data', this.#onData);
     socket.once('end', this.#onEnd);
@@ -48,16 +48,12 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
       // The common case of an interactive session: someone waits and nothing is queued, so the decoder has used up
       // its chunk (its take() said so) and takes this one at once — no queueing, no settling.
       let frame: Frame | undefined;
-      if (this.#decoder) {
-        try {
-          this.#decoder.feed(chunk);
-          frame = this.#decoder.take();
-        } catch (err) {
-          this.#failWith(err, true);
-          return;
-        }
-      } else {
-        frame = { stream: 'stdout', data: chunk };
+      try {
+        this.#decoder.feed(chunk);
+        frame = this.#decoder.take();
+      } catch (err) {
+        this.#failWith(err, true);
+        return;
       }
       if (frame) {
         this.#waiting = undefined;
@@ -102,7 +98,7 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
   /** The next frame of what was received, or undefined; throws what the decoder finds wrong. */
   #take(): Frame | undefined {
     for (;;) {
-      const frame = this.#decoder?.take();
+      const frame = this.#decoder.take();
       if (frame) return frame;
       if (this.#head === this.#queue.length) return undefined;
       const chunk = this.#queue[this.#head];
@@ -112,7 +108,6 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
         this.#head = 0;
       }
       this.#queuedBytes -= chunk.length;
-      if (!this.#decoder) return { stream: 'stdout', data: chunk };
       this.#decoder.feed(chunk);
     }
   }
@@ -137,7 +132,7 @@ export class SocketFrames implements AsyncIterator<Frame, undefined> {
     }
     if (this.#error || !this.#ended) return undefined;
     try {
-      this.#decoder?.end();
+      this.#decoder.end();
     } catch (err) {
       this.#failWith(err, true);
       return undefined;

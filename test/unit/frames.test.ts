@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerProtocolError, DockerStreamError } from '../../src/core/errors';
-import { FrameDecoder, collectFrames, decodeFrames, type Frame, type FrameStream } from '../../src/streams/frames';
+import { decodeFrames } from '../../src/streams/body-frames';
+import { FrameDecoder, collectFrames, frameSource, type Frame, type FrameStream } from '../../src/streams/frames';
 
 /** dockerd 20.10 logs of a container that wrote 100 KiB of random bytes between two lines (see streams/README.md). */
 const RECORDED = readFileSync(join(__dirname, 'streams', 'dockerd-logs-binary.bin'));
@@ -31,13 +32,28 @@ function reference(body: Buffer): Frame[] {
   return frames;
 }
 
+/**
+ * Every frame `chunk` completes, taken at once; a failure after some of them is thrown by the next call (a reader
+ * hands out the frames before a failure first).
+ */
+function pushAll(decoder: FrameDecoder, chunk: Buffer): Frame[] {
+  decoder.feed(chunk);
+  const frames: Frame[] = [];
+  try {
+    for (let frame = decoder.take(); frame; frame = decoder.take()) frames.push(frame);
+  } catch (err) {
+    if (frames.length === 0) throw err;
+  }
+  return frames;
+}
+
 /** Decodes `body` fed as the chunks between `cuts`, synchronously (the decoder itself is synchronous). */
 function decodeAt(body: Buffer, cuts: number[]): Frame[] {
   const decoder = new FrameDecoder('logs');
   let frames: Frame[] = [];
   let prev = 0;
   for (const cut of [...cuts, body.length]) {
-    frames = frames.concat(decoder.push(body.subarray(prev, cut)));
+    frames = frames.concat(pushAll(decoder, body.subarray(prev, cut)));
     prev = cut;
   }
   decoder.end();
@@ -157,7 +173,7 @@ describe('a body with one 100 KiB binary frame', () => {
   });
 
   test('a frame inside one chunk is a view of that chunk, not a copy', () => {
-    const frames = new FrameDecoder('logs').push(body);
+    const frames = pushAll(new FrameDecoder('logs'), body);
     expect(frames[1].data.buffer).toBe(body.buffer);
   });
 });
@@ -220,33 +236,54 @@ describe('FrameDecoder', () => {
 
   test('after a failure every push and end throws it again', () => {
     const decoder = new FrameDecoder('attach');
-    expect(decoder.push(framed([[1, 'a'], [3, 'boom']]))).toHaveLength(1);
-    expect(() => decoder.push(framed([[1, 'b']]))).toThrow('attach failed: boom');
+    expect(pushAll(decoder, framed([[1, 'a'], [3, 'boom']]))).toHaveLength(1);
+    expect(() => pushAll(decoder, framed([[1, 'b']]))).toThrow('attach failed: boom');
     expect(() => decoder.end()).toThrow('attach failed: boom');
   });
 
   test('bytes that are not stdcopy frames (a TTY stream read as multiplexed) are a protocol error naming the cause', () => {
     const decoder = new FrameDecoder('logs');
-    expect(() => decoder.push(Buffer.from('hello world\n'))).toThrow(DockerProtocolError);
-    expect(() => new FrameDecoder('logs').push(Buffer.from('hello world\n'))).toThrow(
+    expect(() => pushAll(decoder, Buffer.from('hello world\n'))).toThrow(DockerProtocolError);
+    expect(() => pushAll(new FrameDecoder('logs'), Buffer.from('hello world\n'))).toThrow(
       'logs: the output is not stdcopy-framed (header 68656c6c6f20776f at byte 0); was the TTY setting of the container or exec given correctly?',
     );
     // Type ≤ 3 but non-zero padding.
-    expect(() => new FrameDecoder('logs').push(Buffer.from([1, 0, 1, 0, 0, 0, 0, 0]))).toThrow(DockerProtocolError);
+    expect(() => pushAll(new FrameDecoder('logs'), Buffer.from([1, 0, 1, 0, 0, 0, 0, 0]))).toThrow(DockerProtocolError);
   });
 
   test('a body that ends inside a header or a payload is a protocol error', () => {
     const body = framed([[1, 'hello']]);
     const inHeader = new FrameDecoder('logs');
-    inHeader.push(body.subarray(0, 5));
+    pushAll(inHeader, body.subarray(0, 5));
     expect(() => inHeader.end()).toThrow('logs: the output stream ended inside a frame header (5 of 8 bytes)');
     const inPayload = new FrameDecoder('logs');
-    inPayload.push(body.subarray(0, 10));
+    pushAll(inPayload, body.subarray(0, 10));
     expect(() => inPayload.end()).toThrow('logs: the output stream ended inside a frame (3 bytes missing)');
   });
 
   test('an empty body is no frames', () => {
     expect(decodeAt(Buffer.alloc(0), [])).toEqual([]);
+  });
+});
+
+describe('frameSource', () => {
+  test('raw (TTY): each non-empty chunk is one stdout frame, the chunk itself; an empty one is none; end never fails', () => {
+    const raw = frameSource('raw', 'attach');
+    const chunk = Buffer.concat([header(3, 4), Buffer.from('boom')]);
+    raw.feed(chunk);
+    const frame = raw.take();
+    expect(frame).toEqual({ stream: 'stdout', data: chunk });
+    expect(frame!.data).toBe(chunk);
+    expect(raw.take()).toBeUndefined();
+    raw.feed(Buffer.alloc(0));
+    expect(raw.take()).toBeUndefined();
+    expect(() => raw.end()).not.toThrow();
+  });
+
+  test('multiplexed: a stdcopy decoder named for its operation', () => {
+    const source = frameSource('multiplexed', 'exec');
+    source.feed(framed([[3, 'boom']]));
+    expect(() => source.take()).toThrow('exec failed: boom');
   });
 });
 
