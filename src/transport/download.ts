@@ -21,22 +21,13 @@ import { followAbort } from '../core/on-abort.js';
 import { fixedLength, writeRequest, type SendBody } from './body-writer.js';
 import { connectWithin, type DownloadDialer } from './dial.js';
 import { Http1Parser, type RawHeaders } from './http1-parser.js';
+import { PACED_WAIT_MS, ReadPacer } from './read-pacer.js';
 import { DownloadReader } from './download-reader.js';
 import { declaredLength, requestHead } from './request-head.js';
 
 /** Each socket read lands here: larger than the ~32–64 KiB an engine writes at a time, so one read takes it all. */
 export const READ_BUFFER_BYTES = 256 << 10;
 
-/**
- * Paced reads (DownloadRequest.paced): a read smaller than this is followed by a wait of PACED_WAIT_MS before the
- * next. Why: an engine writes a log frame by frame and flushes each; read as they come, 512 MiB of 256-byte frames
- * took ~120 000 reads and ~190 000 wake-ups, ~6 s of the client's CPU on 2 cores the engine needs too. Waiting 1 ms
- * after a small read, the next read takes the frames of that millisecond together (bench/README.md, "Stop 25").
- * Not for tars: the engine writes those as fast as the socket takes them, and a wait would stall it once its
- * socket buffer is full.
- */
-export const PACED_SMALL_READ_BYTES = 16 << 10;
-export const PACED_WAIT_MS = 1;
 
 export interface DownloadRequest {
   /** Default GET. */
@@ -107,6 +98,8 @@ export function download(dialer: DownloadDialer, req: DownloadRequest, opened: (
         reject(err);
       }
     };
+    // Not for tars: the engine writes those as fast as the socket takes them, and a wait would stall it.
+    const pacer = req.paced ? new ReadPacer() : undefined;
     let pacing: NodeJS.Timeout | undefined;
     // No read happens during the wait, so the read-ahead cannot have filled (`pause`) meanwhile.
     const readOn = (): void => {
@@ -123,7 +116,7 @@ export function download(dialer: DownloadDialer, req: DownloadRequest, opened: (
       }
       // The read-ahead is full: no timeout while the consumer, not the engine, is what we wait for.
       if (pause) socket.setTimeout(0);
-      else if (req.paced && bytes < PACED_SMALL_READ_BYTES && !parser.done) {
+      else if (pacer && !parser.done && pacer.waitAfter(bytes)) {
         // Reading stops (false) and starts again in PACED_WAIT_MS; the socket's own timeout still runs meanwhile.
         pacing = setTimeout(readOn, PACED_WAIT_MS);
         return false;

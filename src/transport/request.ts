@@ -23,8 +23,8 @@ export interface RawRequest {
   /**
    * The engine writes this answer message by message, flushing each (a log): on a connection of its own (`stream`,
    * `download`), after a read of less than 16 KiB the next read waits 1 ms, so the messages of that millisecond
-   * come in one read instead of one wake-up each (transport/download.ts, PACED_WAIT_MS). At most 1 ms later; caps
-   * the rate at a socket buffer per millisecond (~200 MB/s on a unix socket), far above what an engine writes so.
+   * come in one read instead of one wake-up each — at most 1 ms later. Not while the engine writes faster than a
+   * wait can hold (a socket buffer per wait): transport/read-pacer.ts.
    */
   paced?: boolean;
 }

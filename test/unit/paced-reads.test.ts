@@ -7,7 +7,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { Http1Parser } from '../../src/transport/http1-parser';
-import { PACED_WAIT_MS } from '../../src/transport/download';
+import { PACED_WAIT_MS } from '../../src/transport/read-pacer';
 import { fakeEngineClients, startFakeEngine, type FakeEngine } from '../helpers/fake-engine';
 
 let fake: FakeEngine;
