@@ -12,6 +12,16 @@ function pacerAt(): { pacer: ReadPacer; at: (ms: number) => void } {
   return { pacer: new ReadPacer(() => t), at: (ms) => void (t = ms) };
 }
 
+/** A pacer whose first small read (at 0 ms) waited, and whose wait ended with a read of `bytes` at 1.3 ms. */
+function afterOneWait(bytes: number): ReturnType<typeof pacerAt> {
+  const paced = pacerAt();
+  paced.at(0);
+  expect(paced.pacer.waitAfter(1 * KB)).toBe(true);
+  paced.at(1.3);
+  expect(paced.pacer.waitAfter(bytes)).toBe(false);
+  return paced;
+}
+
 test('a trickle: small reads wait (the first one before any wait was measured), unless the engine speeds up', () => {
   const { pacer, at } = pacerAt();
   at(0);
@@ -33,11 +43,7 @@ test('a trickle: small reads wait (the first one before any wait was measured), 
 });
 
 test('an engine faster than a wait can hold: small reads among fast ones do not wait', () => {
-  const { pacer, at } = pacerAt();
-  at(0);
-  expect(pacer.waitAfter(2 * KB)).toBe(true);
-  at(1.3);
-  expect(pacer.waitAfter(45 * KB)).toBe(false); // a full socket buffer: ~35 KB/ms from the wait
+  const { pacer, at } = afterOneWait(45 * KB); // a full socket buffer: ~35 KB/ms from the wait
   let t = 1.3;
   for (let i = 0; i < 20; i++) {
     t += 0.2;
@@ -49,22 +55,14 @@ test('an engine faster than a wait can hold: small reads among fast ones do not 
 });
 
 test('the rate of reads without waiting needs more than one read: right after a wait, a small read still waits', () => {
-  const { pacer, at } = pacerAt();
-  at(0);
-  expect(pacer.waitAfter(1 * KB)).toBe(true);
-  at(1.3);
-  expect(pacer.waitAfter(53 * KB)).toBe(false); // ~41 KB/ms
+  const { pacer, at } = afterOneWait(53 * KB); // ~41 KB/ms
   at(1.35);
   // 5 KB in 0.05 ms would be 100 KB/ms; over at least a wait's millisecond it is 5 KB/ms, not twice 41.
   expect(pacer.waitAfter(5 * KB)).toBe(true);
 });
 
 test('an engine about as fast as a wait stays paced (what a wait saves is CPU, and it costs little time there)', () => {
-  const { pacer, at } = pacerAt();
-  at(0);
-  expect(pacer.waitAfter(1 * KB)).toBe(true);
-  at(1.3);
-  expect(pacer.waitAfter(53 * KB)).toBe(false);
+  const { pacer, at } = afterOneWait(53 * KB);
   at(1.5);
   expect(pacer.waitAfter(30 * KB)).toBe(false); // not small
   at(2.1);
@@ -72,11 +70,7 @@ test('an engine about as fast as a wait stays paced (what a wait saves is CPU, a
 });
 
 test('a long run without waits takes one wait again, to measure an engine that may have slowed down', () => {
-  const { pacer, at } = pacerAt();
-  at(0);
-  expect(pacer.waitAfter(1 * KB)).toBe(true);
-  at(1.3);
-  expect(pacer.waitAfter(45 * KB)).toBe(false);
+  const { pacer, at } = afterOneWait(45 * KB);
   let t = 1.3;
   while (t < 101) {
     t += 0.5;
