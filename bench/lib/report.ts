@@ -134,7 +134,6 @@ function callTable(c: CallFigures, out: string[], targets: Target[]): void {
   }
 }
 
-/** `0.97× (0.91–1.02)`: the paired ratio's median and IQR. */
 /** A paired ratio's median with its interquartile range over the rounds: `0.96× (0.87–1.00)`. */
 function pairedSpan(p: Summary | undefined): string {
   return p ? `${p.median.toFixed(2)}× (${p.p25.toFixed(2)}–${p.p75.toFixed(2)})` : '';

@@ -28,7 +28,6 @@ import { declaredLength, requestHead } from './request-head.js';
 /** Each socket read lands here: larger than the ~32–64 KiB an engine writes at a time, so one read takes it all. */
 export const READ_BUFFER_BYTES = 256 << 10;
 
-
 export interface DownloadRequest {
   /** Default GET. */
   method?: string;

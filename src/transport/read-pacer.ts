@@ -37,9 +37,9 @@ export class ReadPacer {
 
   /** A read of `bytes` came in (the answer is not over): true when the next read should wait PACED_WAIT_MS. */
   waitAfter(bytes: number): boolean {
-    const now = this.now();
     if (this.#waitedAt !== undefined) {
       // The read that ends a wait: what the wait gathered.
+      const now = this.now();
       this.#waitYield = bytes / Math.max(now - this.#waitedAt, PACED_WAIT_MS);
       this.#waitedAt = undefined;
       this.#runAt = now;
@@ -47,7 +47,9 @@ export class ReadPacer {
       return false;
     }
     this.#runBytes += bytes;
+    // (A large read never waits, so it needs no clock reading.)
     if (bytes >= PACED_SMALL_READ_BYTES) return false;
+    const now = this.now();
     const run = now - this.#runAt;
     // (At least the wait's own length in the divisor: right after a wait's read, one more read is no rate.)
     const fast = this.#waitYield !== undefined && run < PROBE_MS && this.#runBytes / Math.max(run, PACED_WAIT_MS) > FAST_FACTOR * this.#waitYield;
